@@ -1,0 +1,300 @@
+"""The machinery both estimators share: feature index, validation, River and sklearn glue."""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+from river import optim
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .kernels.arrays import PendingForward, StepBuffers
+from .kernels.network import predict_rows, predict_step
+from .learners import LEARNERS, Learner, make_learner
+from .network import Network
+from .optimizers import KINDS, OptimizerState
+
+# Everything `fit` clears to start afresh. Other `_`-prefixed attributes (set by sklearn's
+# machinery, e.g. inside a Pipeline) are never touched.
+FITTED_ATTRIBUTES = (
+    "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
+    "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
+    "classes_", "class_index_", "target_offset_",
+)
+
+
+def _frame_columns_and_values(X):
+    """Column names and a float64 matrix from any eager dataframe River accepts."""
+    import narwhals as nw
+
+    frame = nw.from_native(X, eager_only=True)
+    for name, dtype in frame.schema.items():
+        if not (dtype.is_numeric() or dtype == nw.Boolean):
+            raise TypeError(
+                f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
+            )
+    values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)
+    if values.size and not np.isfinite(values).all():
+        bad = frame.columns[int(np.nonzero(~np.isfinite(values).all(axis=0))[0][0])]
+        raise ValueError(f"feature {bad!r} has a NaN or infinite value; inputs must be finite")
+    return list(frame.columns), values
+
+
+def _series_like(values, X):
+    """`values` as a series aligned with the dataframe X (a pandas Series for pandas input)."""
+    try:
+        import pandas as pd
+
+        if isinstance(X, pd.DataFrame):
+            return pd.Series(values, index=X.index)
+    except ImportError:  # pragma: no cover - pandas is optional for River
+        pass
+    import narwhals as nw
+
+    native = nw.get_native_namespace(nw.from_native(X, eager_only=True))
+    return nw.new_series("prediction", values, backend=native).to_native()
+
+
+class RTRLEstimator:
+    """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
+
+    Subclasses define the head (`_head`), how targets become kernel targets
+    (`_encode_targets`), how many feedback columns a target takes (`_feedback_width`) and how
+    outputs become predictions.
+    """
+
+    _parameter_constraints = {
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "learner": [StrOptions(set(LEARNERS)), Learner],
+        "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
+        "lr": [Interval(Real, 0, None, closed="left")],
+        "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
+        "target_feedback": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "seed": [Interval(Integral, 0, None, closed="left"), None],
+    }
+
+    # ---------------------------------------------------------------- state
+
+    def _is_initialized(self):
+        return getattr(self, "network_", None) is not None
+
+    def __sklearn_is_fitted__(self):
+        return self._is_initialized()
+
+    def _clear_state(self):
+        for name in FITTED_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+
+    def _initialize(self):
+        """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn."""
+        self._validate_params()
+        self.rng_ = np.random.default_rng(self.seed)
+        self.network_ = Network(self.hidden_size, 0, self._initial_outputs(), self.rng_)
+        self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
+        self.optimizer_state_ = OptimizerState(self.optimizer, self.lr, self.network_.n_parameters)
+        self.feature_index_ = {}
+        self.n_features_in_ = 0
+        self.t_ = 0
+        self._allocate_buffers()
+        self._initialize_head()
+        if self.target_feedback:
+            self._insert_inputs(0, self._feedback_width())
+
+    def _allocate_buffers(self):
+        net = self.network_
+        n, k = net.n_hidden, net.n_outputs
+        self.buffers_ = StepBuffers(
+            np.zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
+        )
+        self.pending_ = PendingForward(np.zeros(1, dtype=np.int64), np.zeros(net.n_inputs), np.zeros(n))
+        self._one_loss = np.zeros(1)
+
+    def _insert_inputs(self, position, count):
+        """`count` new input columns at `position`, zero weights and zero traces."""
+        self.learner_state_.insert_inputs(self.network_, position, count)
+        self.optimizer_state_.insert_inputs(self.network_.n_hidden, self.network_.n_inputs, position, count)
+        self.network_.insert_inputs(position, count)
+        self._allocate_buffers()
+
+    def _append_outputs(self, count):
+        net = self.network_
+        self.learner_state_.append_outputs(net, count)
+        self.optimizer_state_.append_outputs(net.n_hidden, net.n_inputs, net.n_outputs, count)
+        net.append_outputs(count)
+        self._allocate_buffers()
+
+    def _add_features(self, names):
+        position = len(self.feature_index_)
+        for offset, name in enumerate(names):
+            self.feature_index_[name] = position + offset
+        self._insert_inputs(position, len(names))
+        self.n_features_in_ = len(self.feature_index_)
+        if all(isinstance(name, str) for name in self.feature_index_):
+            self.feature_names_in_ = np.asarray(list(self.feature_index_), dtype=object)
+
+    def reset_state(self):
+        """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
+        the optimizer's moments are kept."""
+        if not self._is_initialized():
+            return
+        self.network_.hidden[:] = 0.0
+        self.learner_state_.reset()
+        self.pending_.valid[0] = 0
+        self._reset_feedback()
+
+    # ----------------------------------------------------------- inputs
+
+    def _unseen_features(self, x):
+        """Check every value of the dict x; return the names not yet in the index."""
+        index = getattr(self, "feature_index_", None) or {}
+        unseen = []
+        for name, value in x.items():
+            try:
+                finite = math.isfinite(value)
+            except TypeError:
+                raise TypeError(
+                    f"feature {name!r} has value {value!r} of type {type(value).__name__}; "
+                    "RTRL estimators take numeric features only"
+                ) from None
+            if not finite:
+                raise ValueError(f"feature {name!r} is {value}; inputs must be finite")
+            if name not in index:
+                unseen.append(name)
+        return unseen
+
+    def _input_row(self, x):
+        """x as the network's input vector: features by name (missing ones 0), then feedback."""
+        row = np.zeros(self.network_.n_inputs)
+        index = self.feature_index_
+        for name, value in x.items():
+            column = index.get(name)
+            if column is not None:
+                row[column] = value
+        if self.target_feedback:
+            self._write_feedback(row[len(index):])
+        return row
+
+    def _input_matrix(self, columns, values):
+        """A (T, d) input matrix for rows given by column names; feedback columns hold the
+        last target (the learn path overwrites them row by row)."""
+        index = self.feature_index_
+        inputs = np.zeros((values.shape[0], self.network_.n_inputs))
+        known = [(i, index[name]) for i, name in enumerate(columns) if name in index]
+        if known:
+            source, target = zip(*known)
+            inputs[:, list(target)] = values[:, list(source)]
+        if self.target_feedback:
+            for row in inputs:
+                self._write_feedback(row[len(index):])
+        return inputs
+
+    # ----------------------------------------------------------- learning
+
+    def _learn_rows(self, columns, values, raw_targets):
+        """Learn rows already checked: grow for unseen columns, then one kernel call."""
+        if not self._is_initialized():
+            self._initialize()
+        unseen = [name for name in columns if name not in self.feature_index_]
+        if unseen:
+            self._add_features(unseen)
+        targets = self._encode_targets(raw_targets)
+        inputs = self._input_matrix(columns, values)
+        if self.target_feedback and len(targets) > 1:
+            self._feed_back_targets(inputs[:, len(self.feature_index_):], targets)
+        self._run_learner(inputs, targets)
+        self._remember_target(targets[-1])
+
+    def _run_learner(self, inputs, targets):
+        n_steps = len(targets)
+        losses = self._one_loss if n_steps == 1 else np.empty(n_steps)
+        clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
+        self.learner_state_.learn(
+            self.network_, self.optimizer_state_, self._head, inputs, targets,
+            self.optimizer_state_.learning_rates(n_steps), clip, self.pending_, self.buffers_,
+            losses,
+        )
+        self.t_ += n_steps
+        return losses
+
+    def learn_one(self, x, y):
+        """Learn one time step: advance the hidden state with x, then one gradient step on the
+        loss of this step's prediction of y."""
+        self._check_target(y)
+        unseen = self._unseen_features(x)
+        if not self._is_initialized():
+            self._initialize()
+        if unseen:
+            self._add_features(unseen)
+        targets = self._encode_targets([y])
+        row = self._input_row(x)
+        self._run_learner(row[None, :], targets)
+        self._remember_target(targets[0])
+
+    def learn_many(self, X, y):
+        """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
+        kernel call. Columns absent from X read as 0 for these rows."""
+        columns, values = _frame_columns_and_values(X)
+        raw = list(y)
+        if len(raw) != values.shape[0]:
+            raise ValueError(f"X has {values.shape[0]} rows but y has {len(raw)} values")
+        for value in raw:
+            self._check_target(value)
+        if len(raw):
+            self._learn_rows(columns, values, raw)
+
+    # ----------------------------------------------------------- predicting
+
+    def _raw_output_one(self, x):
+        """The head's output for x from the current state, without learning."""
+        self._unseen_features(x)
+        output = np.zeros(self.network_.n_outputs)
+        predict_step(self.network_.arrays(), self._head, self._input_row(x), self.pending_, output)
+        return output
+
+    def _raw_outputs(self, columns, values, chain):
+        """Outputs for the rows of `values`; chain=True runs them as a continuation."""
+        inputs = self._input_matrix(columns, values)
+        outputs = np.zeros((len(inputs), self.network_.n_outputs))
+        feedback_column = len(self.feature_index_) if self.target_feedback else -1
+        predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column, outputs)
+        return outputs
+
+    # ----------------------------------------------------------- scikit-learn
+
+    def _sklearn_columns(self, n_columns):
+        names = getattr(self, "feature_names_in_", None)
+        return list(names) if names is not None else list(range(n_columns))
+
+    def _check_sklearn_X(self, X, reset):
+        X = validate_data(self, X, reset=reset, dtype=np.float64)
+        return self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X)
+
+    def _partial_fit(self, X, y):
+        first = not self._is_initialized()
+        X, y = validate_data(self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric)
+        raw = list(y)
+        for value in raw:
+            self._check_target(value)
+        self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
+        return self
+
+    def _fit(self, X, y):
+        self._validate_params()
+        self._clear_state()
+        for epoch in range(self.max_iter):
+            self.reset_state()
+            self._partial_fit(X, y)
+        self.n_iter_ = self.max_iter
+        return self
+
+    def _predict_outputs(self, X):
+        check_is_fitted(self)
+        columns, values = self._check_sklearn_X(X, reset=False)
+        return self._raw_outputs(columns, values, chain=True)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        return tags

@@ -1,0 +1,58 @@
+"""The named groups of arrays that kernels take, so a kernel call reads like a sentence."""
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class NetworkArrays(NamedTuple):
+    """The Elman network: every parameter in one flat vector, and the hidden state h_{t-1}.
+
+    `theta` is laid out as [W_hh (n*n) | W_xh (n*d) | b_h (n) | W_hy (k*n) | b_y (k)], each
+    block row-major, so the first n*(n+d+1) entries are the recurrent parameters.
+    """
+
+    theta: np.ndarray
+    hidden: np.ndarray
+    n_inputs: int
+    n_outputs: int
+
+
+class OptimizerArrays(NamedTuple):
+    """An optimizer's hyperparameters and its per-parameter moments (shaped like theta)."""
+
+    kind: int
+    beta_1: float
+    beta_2: float
+    eps: float
+    rho: float
+    first_moment: np.ndarray
+    second_moment: np.ndarray
+    step: np.ndarray  # int64[1]: the optimizer's iteration count, advanced by the kernel
+
+
+class StepBuffers(NamedTuple):
+    """Scratch space for one time step, allocated once and reused by every step."""
+
+    gradient: np.ndarray  # like theta
+    hidden_next: np.ndarray  # n
+    output: np.ndarray  # k
+    error: np.ndarray  # k: dL/dyhat
+    hidden_error: np.ndarray  # n: dL/dh_t = W_hy^T error
+
+
+class PendingForward(NamedTuple):
+    """The forward step `predict_one` computed, kept so `learn_one` on the same x reuses it."""
+
+    valid: np.ndarray  # int64[1]: 1 while hidden/inputs describe the next step
+    inputs: np.ndarray  # d
+    hidden: np.ndarray  # n: h_t computed from the state and `inputs`
+
+
+SQUARED_LOSS = 0
+SOFTMAX_CROSS_ENTROPY = 1
+
+SGD = 0
+ADAM = 1
+RMSPROP = 2
+ADAGRAD = 3

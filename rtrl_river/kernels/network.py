@@ -1,0 +1,216 @@
+"""The Elman cell, the output heads and their gradients, clipping and the optimizers."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
+from .jit import JIT
+
+
+@njit(**JIT)
+def recurrent_views(theta, n_hidden, n_inputs):
+    """W_hh (n x n), W_xh (n x d) and b_h (n) as views into theta."""
+    n, d = n_hidden, n_inputs
+    W_hh = theta[: n * n].reshape((n, n))
+    W_xh = theta[n * n : n * n + n * d].reshape((n, d))
+    b_h = theta[n * n + n * d : n * n + n * d + n]
+    return W_hh, W_xh, b_h
+
+
+@njit(**JIT)
+def head_views(theta, n_hidden, n_inputs, n_outputs):
+    """W_hy (k x n) and b_y (k) as views into theta."""
+    start = n_hidden * (n_hidden + n_inputs + 1)
+    W_hy = theta[start : start + n_outputs * n_hidden].reshape((n_outputs, n_hidden))
+    b_y = theta[start + n_outputs * n_hidden : start + n_outputs * n_hidden + n_outputs]
+    return W_hy, b_y
+
+
+@njit(**JIT)
+def cell_forward(network, hidden, inputs, hidden_next):
+    """hidden_next = tanh(W_hh hidden + W_xh inputs + b_h)."""
+    n = hidden.shape[0]
+    W_hh, W_xh, b_h = recurrent_views(network.theta, n, network.n_inputs)
+    for i in range(n):
+        total = b_h[i]
+        for j in range(n):
+            total += W_hh[i, j] * hidden[j]
+        for j in range(inputs.shape[0]):
+            total += W_xh[i, j] * inputs[j]
+        hidden_next[i] = math.tanh(total)
+
+
+@njit(**JIT)
+def head_forward(network, hidden, output):
+    """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss)."""
+    W_hy, b_y = head_views(network.theta, hidden.shape[0], network.n_inputs, network.n_outputs)
+    for c in range(output.shape[0]):
+        total = b_y[c]
+        for j in range(hidden.shape[0]):
+            total += W_hy[c, j] * hidden[j]
+        output[c] = total
+
+
+@njit(**JIT)
+def softmax(scores, probabilities):
+    """Numerically stable softmax of `scores` into `probabilities`."""
+    top = scores[0]
+    for c in range(1, scores.shape[0]):
+        top = max(top, scores[c])
+    total = 0.0
+    for c in range(scores.shape[0]):
+        probabilities[c] = math.exp(scores[c] - top)
+        total += probabilities[c]
+    for c in range(scores.shape[0]):
+        probabilities[c] /= total
+
+
+@njit(**JIT)
+def loss_and_error(head, output, target, error):
+    """The loss of one step and its gradient dL/dyhat, written into `error`.
+
+    Squared loss: 0.5 (yhat - y)^2 with `target` the value. Softmax cross-entropy: `target` is
+    the class's row in the head, the loss is -log p_target and dL/dscore = p - onehot(target).
+    """
+    if head == SQUARED_LOSS:
+        diff = output[0] - target
+        error[0] = diff
+        return 0.5 * diff * diff
+    softmax(output, error)
+    label = int(target)
+    loss = -math.log(max(error[label], 1e-300))
+    error[label] -= 1.0
+    return loss
+
+
+@njit(**JIT)
+def head_gradient(network, hidden, error, gradient, hidden_error):
+    """Head gradient into its block of `gradient`, and dL/dh = W_hy^T error into hidden_error."""
+    n, k = hidden.shape[0], error.shape[0]
+    start = n * (n + network.n_inputs + 1)
+    W_hy, _ = head_views(network.theta, n, network.n_inputs, k)
+    for j in range(n):
+        hidden_error[j] = 0.0
+    for c in range(k):
+        row = start + c * n
+        for j in range(n):
+            gradient[row + j] = error[c] * hidden[j]
+            hidden_error[j] += W_hy[c, j] * error[c]
+        gradient[start + k * n + c] = error[c]
+
+
+@njit(**JIT)
+def clip_norm(gradient, max_norm):
+    """Scale `gradient` so its L2 norm is at most max_norm (no-op when max_norm <= 0)."""
+    if max_norm <= 0.0:
+        return
+    total = 0.0
+    for p in range(gradient.shape[0]):
+        total += gradient[p] * gradient[p]
+    norm = math.sqrt(total)
+    if norm > max_norm:
+        scale = max_norm / norm
+        for p in range(gradient.shape[0]):
+            gradient[p] *= scale
+
+
+@njit(**JIT)
+def optimizer_step(optimizer, theta, gradient, learning_rate):
+    """One update of theta with river.optim's rule for the optimizer's kind."""
+    t = optimizer.step[0]
+    m, v = optimizer.first_moment, optimizer.second_moment
+    if optimizer.kind == SGD:
+        for p in range(theta.shape[0]):
+            theta[p] -= learning_rate * gradient[p]
+    elif optimizer.kind == ADAM:
+        b1, b2 = optimizer.beta_1, optimizer.beta_2
+        rate = learning_rate * (1.0 - b2 ** (t + 1)) ** 0.5
+        rate /= 1.0 - b1 ** (t + 1)
+        for p in range(theta.shape[0]):
+            g = gradient[p]
+            m[p] = b1 * m[p] + (1.0 - b1) * g
+            v[p] = b2 * v[p] + (1.0 - b2) * g * g
+            theta[p] -= rate * m[p] / (v[p] ** 0.5 + optimizer.eps)
+    elif optimizer.kind == RMSPROP:
+        rho = optimizer.rho
+        for p in range(theta.shape[0]):
+            g = gradient[p]
+            v[p] = rho * v[p] + (1.0 - rho) * g * g
+            theta[p] -= learning_rate / (v[p] + optimizer.eps) ** 0.5 * g
+    elif optimizer.kind == ADAGRAD:
+        for p in range(theta.shape[0]):
+            g = gradient[p]
+            v[p] += g * g
+            theta[p] -= learning_rate / (v[p] + optimizer.eps) ** 0.5 * g
+    optimizer.step[0] = t + 1
+
+
+@njit(**JIT)
+def head_step(network, head, hidden_next, target, buffers):
+    """Output, loss and head gradient of one step; returns the loss."""
+    head_forward(network, hidden_next, buffers.output)
+    loss = loss_and_error(head, buffers.output, target, buffers.error)
+    head_gradient(network, hidden_next, buffers.error, buffers.gradient, buffers.hidden_error)
+    return loss
+
+
+@njit(**JIT)
+def first_forward(network, pending, inputs, hidden_next):
+    """h_t for the first step of a call, reusing the pending forward step when it matches x."""
+    if pending.valid[0] == 1 and pending.inputs.shape[0] == inputs.shape[0]:
+        same = True
+        for j in range(inputs.shape[0]):
+            if pending.inputs[j] != inputs[j]:
+                same = False
+                break
+        if same:
+            hidden_next[:] = pending.hidden
+            pending.valid[0] = 0
+            return
+    pending.valid[0] = 0
+    cell_forward(network, network.hidden, inputs, hidden_next)
+
+
+@njit(**JIT)
+def predict_rows(network, head, inputs, chain, feedback_column, outputs):
+    """Outputs for each row of `inputs` from the current hidden state, which is left untouched.
+
+    chain=True runs the rows as a continuation of the stream (each row's hidden state feeds
+    the next); chain=False predicts every row from the current state independently. With
+    feedback_column >= 0 and chain=True, the previous row's prediction is fed back into that
+    column (the regressor's value, or the classifier's argmax as a one-hot block starting
+    there), since the true targets are unknown.
+    """
+    n = network.hidden.shape[0]
+    hidden = network.hidden.copy()
+    hidden_next = np.empty(n)
+    row = np.empty(inputs.shape[1])
+    for t in range(inputs.shape[0]):
+        row[:] = inputs[t]
+        if chain and feedback_column >= 0 and t > 0:
+            previous = outputs[t - 1]
+            if head == SQUARED_LOSS:
+                row[feedback_column] = previous[0]
+            else:
+                for c in range(previous.shape[0]):
+                    row[feedback_column + c] = 0.0
+                row[feedback_column + np.argmax(previous)] = 1.0
+        cell_forward(network, hidden, row, hidden_next)
+        head_forward(network, hidden_next, outputs[t])
+        if head != SQUARED_LOSS:
+            softmax(outputs[t].copy(), outputs[t])
+        if chain:
+            hidden[:] = hidden_next
+
+
+@njit(**JIT)
+def predict_step(network, head, inputs, pending, output):
+    """The prediction for x_t from the current state; h_t is kept in `pending` for learn_one."""
+    cell_forward(network, network.hidden, inputs, pending.hidden)
+    pending.inputs[:] = inputs
+    pending.valid[0] = 1
+    head_forward(network, pending.hidden, output)
+    if head != SQUARED_LOSS:
+        softmax(output.copy(), output)

@@ -1,0 +1,44 @@
+"""What every gradient estimator provides: a parameter object and the state it fits."""
+
+import abc
+
+from river import base
+
+
+class Learner(base.Base, abc.ABC):
+    """A gradient estimator's hyperparameters. `__init__` stores numbers only, so River's and
+    scikit-learn's `clone` and `GridSearchCV` treat it as a plain parameter value."""
+
+    name: str
+
+    @abc.abstractmethod
+    def init_state(self, network, rng):
+        """The estimator's traces for `network`, as a `LearnerState`."""
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._get_params() == other._get_params()
+
+    def __hash__(self):
+        return hash((type(self).__name__, tuple(sorted(self._get_params().items()))))
+
+
+class LearnerState(abc.ABC):
+    """A gradient estimator's traces (influence matrix, buffers) as plain numpy arrays."""
+
+    @abc.abstractmethod
+    def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
+              pending, buffers, losses):
+        """Learn the rows of `inputs` in order with one kernel call."""
+
+    @abc.abstractmethod
+    def reset(self):
+        """Forget the past: zero every trace (the weights are not the learner's)."""
+
+    @abc.abstractmethod
+    def insert_inputs(self, network, position, count):
+        """Make room for `count` new input columns at `position`; called before the network
+        grows, with the old layout. Their traces start at zero, which is exact: the inputs
+        were zero until now."""
+
+    def append_outputs(self, network, count):
+        """New output rows: the head sits outside the recurrent traces, so nothing to do."""

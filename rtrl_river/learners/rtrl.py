@@ -1,0 +1,66 @@
+"""Exact Real-Time Recurrent Learning: the full influence matrix, O(n^2 P) per step."""
+
+import numpy as np
+
+from ..kernels.rtrl import rtrl_learn
+from ..network import insert_input_columns
+from .base import Learner, LearnerState
+
+
+class RTRL(Learner):
+    """Exact RTRL (Williams & Zipser, 1989): the gradient of each step's loss over the whole past.
+
+    Carries the influence matrix J_t = dh_t/dtheta (n x P, P = n(n+d+1) recurrent parameters):
+
+        J_t = diag(1 - h_t^2) (W_hh J_{t-1} + I_t)
+
+    where I_t is the immediate Jacobian, in which unit i's own incoming weights see
+    [h_{t-1}, x_t, 1]. The recurrent gradient of step t is (W_hy^T dL/dyhat)^T J_t. Time per step
+    is O(n^4 + n^3 d), memory O(n^3 + n^2 d). J is not reset when the weights change, the usual
+    online approximation ("stale" influence).
+
+    Examples
+    --------
+
+    >>> from rtrl_river import RTRLRegressor
+    >>> from rtrl_river.learners import RTRL
+    >>> RTRLRegressor(learner=RTRL()).learner
+    RTRL()
+
+    References
+    ----------
+    [^1]: Williams, R.J. and Zipser, D., 1989. A learning algorithm for continually running fully
+    recurrent neural networks. Neural Computation, 1(2), pp.270-280.
+
+    """
+
+    name = "rtrl"
+
+    def init_state(self, network, rng):
+        return RTRLState(network)
+
+
+class RTRLState(LearnerState):
+    """The influence matrix and the buffer the next one is written into (they swap each step)."""
+
+    def __init__(self, network):
+        shape = (network.n_hidden, network.n_recurrent)
+        self.influence = np.zeros(shape)
+        self.influence_next = np.zeros(shape)
+
+    def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
+              pending, buffers, losses):
+        swapped = rtrl_learn(
+            network.arrays(), self.influence, self.influence_next, optimizer.arrays(), head,
+            inputs, targets, learning_rates, max_norm, pending, buffers, losses,
+        )
+        if swapped:
+            self.influence, self.influence_next = self.influence_next, self.influence
+
+    def reset(self):
+        self.influence[:] = 0.0
+
+    def insert_inputs(self, network, position, count):
+        n, d = network.n_hidden, network.n_inputs
+        self.influence = insert_input_columns(self.influence, n, d, position, count)
+        self.influence_next = np.zeros_like(self.influence)

@@ -1,0 +1,90 @@
+"""Optimizers by name or as river.optim objects, run by the kernels with River's update rules."""
+
+import numpy as np
+from river import optim
+
+from .kernels import arrays
+from .network import append_output_rows, insert_input_columns
+
+KINDS = {"sgd": arrays.SGD, "adam": arrays.ADAM, "rmsprop": arrays.RMSPROP, "adagrad": arrays.ADAGRAD}
+RIVER_CLASSES = {
+    optim.SGD: arrays.SGD,
+    optim.Adam: arrays.ADAM,
+    optim.RMSProp: arrays.RMSPROP,
+    optim.AdaGrad: arrays.ADAGRAD,
+}
+# river.optim's defaults for the hyperparameters a name leaves unsaid.
+DEFAULTS = {"beta_1": 0.9, "beta_2": 0.999, "eps": 1e-8, "rho": 0.9}
+
+
+def check_optimizer(optimizer):
+    """Raise a clear error unless `optimizer` is a known name or a supported river.optim object."""
+    if isinstance(optimizer, str):
+        if optimizer not in KINDS:
+            raise ValueError(
+                f"optimizer={optimizer!r} is not one of {sorted(KINDS)} "
+                "nor a river.optim SGD, Adam, RMSProp or AdaGrad object"
+            )
+    elif type(optimizer) not in RIVER_CLASSES:
+        raise TypeError(
+            f"optimizer must be one of {sorted(KINDS)} or a river.optim SGD, Adam, RMSProp or "
+            f"AdaGrad object, not {type(optimizer).__name__}"
+        )
+
+
+class OptimizerState:
+    """The optimizer's hyperparameters, moments and step count, as plain numpy arrays.
+
+    A river.optim object given as `optimizer` is read, never written: its hyperparameters and
+    learning rate (a number or a river.optim.schedulers scheduler) are copied here, and the
+    step count and moments live here.
+    """
+
+    def __init__(self, optimizer, lr, n_parameters):
+        settings = dict(DEFAULTS)
+        if isinstance(optimizer, str):
+            self.kind = KINDS[optimizer]
+            self.schedule = optim.schedulers.Constant(float(lr))
+        else:
+            self.kind = RIVER_CLASSES[type(optimizer)]
+            settings.update({k: getattr(optimizer, k) for k in DEFAULTS if hasattr(optimizer, k)})
+            self.schedule = optimizer.lr
+        self.settings = settings
+        self.constant_rate = (
+            float(self.schedule.learning_rate)
+            if isinstance(self.schedule, optim.schedulers.Constant)
+            else None
+        )
+        self.first_moment = np.zeros(n_parameters)
+        self.second_moment = np.zeros(n_parameters)
+        self.step = np.zeros(1, dtype=np.int64)
+        self.one_rate = np.empty(1)
+
+    def arrays(self):
+        s = self.settings
+        return arrays.OptimizerArrays(
+            self.kind, float(s["beta_1"]), float(s["beta_2"]), float(s["eps"]), float(s["rho"]),
+            self.first_moment, self.second_moment, self.step,
+        )
+
+    def learning_rates(self, n_steps):
+        """The learning rate of each of the next n_steps updates."""
+        if n_steps == 1:
+            rates = self.one_rate
+            if self.constant_rate is not None:
+                rates[0] = self.constant_rate
+            else:
+                rates[0] = self.schedule.get(int(self.step[0]))
+            return rates
+        if self.constant_rate is not None:
+            return np.full(n_steps, self.constant_rate)
+        start = int(self.step[0])
+        return np.array([self.schedule.get(start + i) for i in range(n_steps)], dtype=float)
+
+    def insert_inputs(self, n_hidden, n_inputs, position, count):
+        self.first_moment = insert_input_columns(self.first_moment, n_hidden, n_inputs, position, count)
+        self.second_moment = insert_input_columns(self.second_moment, n_hidden, n_inputs, position, count)
+
+    def append_outputs(self, n_hidden, n_inputs, n_outputs, count):
+        self.first_moment = append_output_rows(self.first_moment, n_hidden, n_inputs, n_outputs, count)
+        self.second_moment = append_output_rows(self.second_moment, n_hidden, n_inputs, n_outputs, count)

@@ -1,0 +1,210 @@
+"""RTRLRegressor: an online recurrent regressor for River and scikit-learn."""
+
+import math
+
+import numpy as np
+from river import base as river_base
+from sklearn.base import BaseEstimator, RegressorMixin
+
+from .base import RTRLEstimator, _frame_columns_and_values, _series_like
+from .kernels.arrays import SQUARED_LOSS
+
+
+class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchRegressor):
+    """Online recurrent regressor trained one time step at a time by Real-Time Recurrent Learning.
+
+    An Elman network, h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h) and yhat_t = W_hy h_t + b_y,
+    trained on the squared loss 0.5 (yhat_t - y_t)^2. The hidden state is carried from one call
+    to the next, so a stream of `x` dicts is one sequence: `predict_one(x)` is the prediction for
+    this step given everything seen so far, and `learn_one(x, y)` advances the state and takes
+    one gradient step. With the default learner the gradient is exact RTRL: the gradient of this
+    step's loss through the whole past, no truncation window.
+
+    The output bias b_y starts at the first target of the stream (or of `fit`), so raw targets
+    far from zero need no scaling. Features are matched by name. A feature seen for the first time gets a zero-initialised
+    input column; a feature absent from x reads as 0.
+
+    Parameters
+    ----------
+    hidden_size
+        Number of hidden units n.
+    learner
+        The gradient estimator: "rtrl", or a `rtrl_river.learners` object such as `RTRL()`.
+    optimizer
+        "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
+        object (whose learning rate may be a `river.optim.schedulers` scheduler). The object is
+        read, never modified: the estimator keeps its own moments and step count.
+    lr
+        Learning rate of an optimizer given by name.
+    clip_gradient
+        Maximum L2 norm of each step's whole gradient; None disables clipping.
+    target_feedback
+        Feed the previous step's target in as an extra input, as y_{t-1} - y_1 (centred on the
+        stream's first target y_1; 0 before the first step). Without it, a model sees only x and
+        cannot use the target's own history.
+    max_iter
+        Number of passes `fit` makes over its data, each from a reset hidden state. `learn_one`,
+        `learn_many` and `partial_fit` are unaffected.
+    seed
+        Seed of the weight initialisation; an int makes every run identical.
+
+    Attributes
+    ----------
+    params_ : dict
+        Views of the live weights `W_hh` (n x n), `W_xh` (n x d), `b_h` (n), `W_hy` (1 x n) and
+        `b_y` (1). They are views into the parameter vector: writing to them changes the model,
+        and they are replaced when a new feature appears.
+    hidden_ : numpy.ndarray
+        The current hidden state h_t (a copy).
+    t_ : int
+        Number of time steps learned.
+    n_features_in_ : int
+        Number of features seen.
+    feature_names_in_ : numpy.ndarray
+        Names of the features seen, when they are all strings.
+
+    Examples
+    --------
+
+    >>> from river import datasets, evaluate, metrics, preprocessing
+    >>> from rtrl_river import RTRLRegressor
+
+    >>> model = preprocessing.StandardScaler() | RTRLRegressor(
+    ...     hidden_size=8, target_feedback=True, seed=42
+    ... )
+    >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
+    MAE: ...
+
+    References
+    ----------
+    [^1]: Williams, R.J. and Zipser, D., 1989. A learning algorithm for continually running fully
+    recurrent neural networks. Neural Computation, 1(2), pp.270-280.
+
+    """
+
+    _head = SQUARED_LOSS
+    _y_numeric = True
+
+    def __init__(
+        self,
+        hidden_size: int = 16,
+        learner="rtrl",
+        optimizer="adam",
+        lr: float = 0.01,
+        clip_gradient: float | None = 1.0,
+        target_feedback: bool = False,
+        max_iter: int = 10,
+        seed: int | None = None,
+    ):
+        self.hidden_size = hidden_size
+        self.learner = learner
+        self.optimizer = optimizer
+        self.lr = lr
+        self.clip_gradient = clip_gradient
+        self.target_feedback = target_feedback
+        self.max_iter = max_iter
+        self.seed = seed
+
+    @classmethod
+    def _unit_test_params(cls):
+        from river import optim
+
+        from .learners import RTRL
+
+        yield {"hidden_size": 4, "seed": 1}
+        yield {"hidden_size": 3, "target_feedback": True, "optimizer": "sgd", "lr": 0.001}
+        yield {"hidden_size": 2, "learner": RTRL(), "optimizer": "rmsprop", "clip_gradient": None}
+        yield {"hidden_size": 3, "optimizer": "adagrad", "lr": 0.05}
+        yield {"hidden_size": 3, "optimizer": optim.Adam(optim.schedulers.InverseScaling(0.01))}
+
+    # ------------------------------------------------------------ head hooks
+
+    def _initial_outputs(self):
+        return 1
+
+    def _initialize_head(self):
+        self.last_target_ = 0.0
+        self.target_offset_ = None
+
+    def _feedback_width(self):
+        return 1
+
+    def _check_target(self, y):
+        if y is None:
+            raise ValueError("y is None; a regressor needs a numeric target")
+        try:
+            finite = math.isfinite(y)
+        except TypeError:
+            raise TypeError(f"y={y!r} of type {type(y).__name__} is not a number") from None
+        if not finite:
+            raise ValueError(f"y is {y}; targets must be finite")
+
+    def _encode_targets(self, raw):
+        targets = np.asarray(raw, dtype=np.float64).reshape(-1)
+        if self.target_offset_ is None:
+            # The stream's first target: the output bias starts there and the fed-back target
+            # is centred on it, so a series far from zero does not spend thousands of clipped
+            # steps walking the bias there.
+            self.target_offset_ = float(targets[0])
+            self.network_.params()["b_y"][0] = self.target_offset_
+            self.last_target_ = self.target_offset_
+        return targets
+
+    def _write_feedback(self, block):
+        block[0] = self.last_target_ - (self.target_offset_ or 0.0)
+
+    def _feed_back_targets(self, block, targets):
+        block[1:, 0] = targets[:-1] - self.target_offset_
+
+    def _remember_target(self, target):
+        self.last_target_ = float(target)
+
+    def _reset_feedback(self):
+        self.last_target_ = self.target_offset_ or 0.0
+
+    # ------------------------------------------------------------ attributes
+
+    @property
+    def params_(self):
+        if not self._is_initialized():
+            raise AttributeError("params_ exists once the model has learned")
+        return self.network_.params()
+
+    @property
+    def hidden_(self):
+        if not self._is_initialized():
+            raise AttributeError("hidden_ exists once the model has learned")
+        return self.network_.hidden.copy()
+
+    # ------------------------------------------------------------ River
+
+    def predict_one(self, x):
+        """The prediction for this step, given the current state and x; changes nothing."""
+        if not self._is_initialized():
+            self._unseen_features(x)
+            return 0.0
+        return float(self._raw_output_one(x)[0])
+
+    def predict_many(self, X):
+        """Each row of X predicted from the current state independently (not chained)."""
+        columns, values = _frame_columns_and_values(X)
+        if not self._is_initialized():
+            return _series_like(np.zeros(len(values)), X)
+        return _series_like(self._raw_outputs(columns, values, chain=False)[:, 0], X)
+
+    # ------------------------------------------------------------ scikit-learn
+
+    def partial_fit(self, X, y):
+        """Continue the stream with the rows of X, in order."""
+        return self._partial_fit(X, y)
+
+    def fit(self, X, y):
+        """Fresh weights and state, then `max_iter` passes over the rows in order, each from a
+        reset state."""
+        return self._fit(X, y)
+
+    def predict(self, X):
+        """Run the rows of X as a continuation of the stream, without learning, and restore the
+        state. With `target_feedback`, each row after the first is fed the previous row's
+        prediction, since its target is unknown."""
+        return self._predict_outputs(X)[:, 0]
