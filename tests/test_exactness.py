@@ -1,0 +1,106 @@
+"""The kernels against the numpy reference: RTRL == BPTT == finite differences."""
+
+import numpy as np
+import pytest
+
+from rtrl_river import RTRLRegressor
+
+from . import naive
+from .conftest import random_stream
+
+# Relative error bound for two float64 computations of the same gradient by different
+# association orders (RTRL forward, BPTT backward) over tens of steps: roundoff is ~1e-14,
+# so 1e-9 leaves five orders of margin while any algebra mistake shows up at 1e-2 or worse.
+EXACT = 1e-9
+# Central differences with eps=1e-6: truncation ~eps^2 and cancellation ~1e-16/eps ~1e-10 per
+# entry, so agreement is checked at 1e-6 relative to the gradient's norm.
+FINITE = 1e-6
+
+
+def relative_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
+
+
+def frozen_model(**kwargs):
+    """A model that computes gradients but never moves: SGD at learning rate 0, no clipping."""
+    return RTRLRegressor(optimizer="sgd", lr=0.0, clip_gradient=None, seed=3, **kwargs)
+
+
+def as_arrays(stream, names):
+    return [np.array([x.get(name, 0.0) for name in names]) for x, _ in stream]
+
+
+@pytest.mark.parametrize("hidden_size", [1, 4, 7])
+def test_rtrl_gradient_equals_bptt_at_every_step(hidden_size):
+    stream = random_stream(40, 3, seed=hidden_size)
+    model = frozen_model(hidden_size=hidden_size)
+    xs = as_arrays(stream, ["f0", "f1", "f2"])
+    gradients = []
+    for x, y in stream:
+        model.learn_one(x, y)
+        gradients.append(model.buffers_.gradient.copy())
+    params = naive.copy_params(model.params_)
+    for t in (0, 1, 9, 39):
+        bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], stream[t][1]))
+        assert relative_error(gradients[t], bptt) < EXACT
+
+
+def test_bptt_reference_matches_finite_differences():
+    stream = random_stream(12, 2, seed=5)
+    model = frozen_model(hidden_size=3)
+    for x, y in stream:
+        model.learn_one(x, y)
+    params = naive.copy_params(model.params_)
+    xs = as_arrays(stream, ["f0", "f1"])
+    bptt = naive.flatten(naive.bptt_gradient(params, xs, stream[-1][1]))
+    fd = naive.finite_difference_gradient(params, xs, stream[-1][1])
+    assert relative_error(bptt, fd) < FINITE
+    # and the kernel's last gradient, through the same 12 steps
+    assert relative_error(model.buffers_.gradient, fd) < FINITE
+
+
+@pytest.mark.parametrize("clip", [None, 0.5])
+def test_online_sgd_trajectory_matches_reference(clip):
+    stream = random_stream(50, 3, seed=11)
+    model = RTRLRegressor(hidden_size=5, optimizer="sgd", lr=0.05, clip_gradient=clip, seed=2)
+    x0, y0 = stream[0]
+    model.learn_one(x0, y0)
+    # Rebuild the weights before the first step (SGD: theta_0 = theta_1 + lr * clipped g_1).
+    g1 = model.buffers_.gradient.copy()
+    start = naive.unflatten(naive.flatten(model.params_) + 0.05 * g1, naive.copy_params(model.params_))
+    for x, y in stream[1:]:
+        model.learn_one(x, y)
+    xs = as_arrays(stream, ["f0", "f1", "f2"])
+    _, trajectory = naive.online_rtrl(start, xs, [y for _, y in stream], lr=0.05, clip=clip)
+    assert relative_error(naive.flatten(model.params_), trajectory[-1]) < EXACT
+
+
+def test_emerging_feature_gets_exact_zero_influence():
+    """A feature first seen at step 10 behaves as if it had been there, at 0, all along."""
+    stream = random_stream(30, 2, seed=7)
+    late = [({"f0": x["f0"]} if t < 10 else x, y) for t, (x, y) in enumerate(stream)]
+    model = frozen_model(hidden_size=4)
+    gradients = []
+    for x, y in late:
+        model.learn_one(x, y)
+        gradients.append(model.buffers_.gradient.copy())
+    params = naive.copy_params(model.params_)
+    xs = as_arrays(late, ["f0", "f1"])
+    for t in (12, 29):
+        bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], late[t][1]))
+        assert relative_error(gradients[t], bptt) < EXACT
+
+
+def test_target_feedback_is_the_previous_target_as_an_input():
+    stream = random_stream(20, 2, seed=4)
+    model = frozen_model(hidden_size=3, target_feedback=True)
+    gradients = []
+    for x, y in stream:
+        model.learn_one(x, y)
+        gradients.append(model.buffers_.gradient.copy())
+    params = naive.copy_params(model.params_)
+    offset = stream[0][1]
+    ys = [y for _, y in stream]
+    xs = [np.array([x["f0"], x["f1"], (ys[t - 1] - offset) if t else 0.0]) for t, (x, _) in enumerate(stream)]
+    bptt = naive.flatten(naive.bptt_gradient(params, xs, ys[-1]))
+    assert relative_error(gradients[-1], bptt) < EXACT

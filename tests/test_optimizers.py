@@ -1,0 +1,49 @@
+"""The kernel optimizers against River's own optimizers fed the same gradients."""
+
+import numpy as np
+import pytest
+from river import optim
+
+from rtrl_river.kernels.network import optimizer_step
+from rtrl_river.optimizers import OptimizerState
+
+CASES = [
+    ("sgd", optim.SGD(0.05)),
+    ("adam", optim.Adam(0.05, beta_1=0.8, beta_2=0.99, eps=1e-6)),
+    ("rmsprop", optim.RMSProp(0.05, rho=0.8, eps=1e-6)),
+    ("adagrad", optim.AdaGrad(0.05, eps=1e-6)),
+    ("adam-scheduled", optim.Adam(optim.schedulers.InverseScaling(0.1, power=0.5))),
+    ("sgd-optimal", optim.SGD(optim.schedulers.Optimal(optim.losses.Squared(), alpha=0.1))),
+]
+
+
+@pytest.mark.parametrize("name, river_optimizer", CASES, ids=[c[0] for c in CASES])
+def test_kernel_optimizer_follows_river(name, river_optimizer):
+    rng = np.random.default_rng(0)
+    n_params = 7
+    theta = rng.normal(size=n_params)
+    state = OptimizerState(river_optimizer.clone(), None, n_params)
+    reference = river_optimizer.clone()
+    weights = dict(enumerate(theta))  # River's dict path exists for every optimizer
+    for _ in range(25):
+        gradient = rng.normal(size=n_params)
+        rate = state.learning_rates(1)[0]
+        optimizer_step(state.arrays(), theta, gradient, rate)
+        weights = reference.step(weights, dict(enumerate(gradient)))
+    # Same formulas, same order of operations: only last-bit rounding may differ.
+    np.testing.assert_allclose(theta, [weights[i] for i in range(n_params)], rtol=1e-12, atol=1e-14)
+    assert state.step[0] == reference.n_iterations
+
+
+def test_learning_rates_for_a_chunk_follow_the_schedule():
+    schedule = optim.schedulers.InverseScaling(0.1, power=0.5)
+    state = OptimizerState(optim.SGD(schedule), None, 3)
+    state.step[0] = 4
+    np.testing.assert_allclose(state.learning_rates(3), [schedule.get(t) for t in (4, 5, 6)])
+
+
+def test_named_optimizer_uses_lr_and_river_defaults():
+    state = OptimizerState("adam", 0.02, 3)
+    assert state.learning_rates(1)[0] == 0.02
+    assert state.settings["beta_1"] == optim.Adam().beta_1
+    assert state.settings["beta_2"] == optim.Adam().beta_2
