@@ -1,0 +1,114 @@
+"""Bad input gets a clear error naming the problem, and the model is left exactly as it was."""
+
+import copy
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rtrl_river import RTRLRegressor
+
+from .conftest import random_stream
+
+
+def state_arrays(model):
+    """Every array the model holds, by name, copied."""
+    arrays = {"theta": model.network_.theta, "hidden": model.network_.hidden}
+    arrays.update({f"learner.{k}": v for k, v in vars(model.learner_state_).items()})
+    opt = model.optimizer_state_
+    arrays.update(first=opt.first_moment, second=opt.second_moment, step=opt.step)
+    arrays.update({f"pending.{k}": v for k, v in model.pending_._asdict().items()})
+    return {k: np.array(v, copy=True) for k, v in arrays.items()}
+
+
+@pytest.fixture
+def trained():
+    model = RTRLRegressor(hidden_size=4, target_feedback=True, seed=0)
+    for x, y in random_stream(25, 3):
+        model.learn_one(x, y)
+    model.predict_one({"f0": 0.1, "f1": 0.2, "f2": 0.3})  # a pending forward step, too
+    return model
+
+
+BAD_LEARN_ONE = [
+    ({"f0": 1.0, "f1": "high", "f2": 0.0}, 1.0, TypeError, "'f1'"),
+    ({"f0": 1.0, "f1": None}, 1.0, TypeError, "'f1'"),
+    ({"f0": 1.0, "f9": [1.0]}, 1.0, TypeError, "'f9'"),
+    ({"f0": math.nan, "f1": 0.0}, 1.0, ValueError, "'f0'"),
+    ({"f0": 1.0, "new": math.inf}, 1.0, ValueError, "'new'"),
+    ({"f0": 1.0}, None, ValueError, "y is None"),
+    ({"f0": 1.0}, math.nan, ValueError, "finite"),
+    ({"f0": 1.0}, "up", TypeError, "not a number"),
+]
+
+
+@pytest.mark.parametrize("x, y, error, message", BAD_LEARN_ONE)
+def test_rejected_learn_one_changes_nothing(trained, x, y, error, message):
+    before, snapshot, t = state_arrays(trained), pickle.dumps(trained), trained.t_
+    features = dict(trained.feature_index_)
+    with pytest.raises(error, match=message):
+        trained.learn_one(x, y)
+    after = state_arrays(trained)
+    assert before.keys() == after.keys()
+    for name in before:
+        np.testing.assert_array_equal(before[name], after[name], err_msg=name)
+    assert trained.t_ == t and trained.feature_index_ == features
+    assert pickle.dumps(trained) == snapshot
+
+
+@pytest.mark.parametrize("x, y, error, message", BAD_LEARN_ONE[:5])
+def test_rejected_first_learn_one_leaves_the_model_unfitted(x, y, error, message):
+    model = RTRLRegressor(seed=0)
+    fresh = pickle.dumps(model)
+    with pytest.raises(error, match=message):
+        model.learn_one(x, y)
+    assert pickle.dumps(model) == fresh
+    assert not model.__sklearn_is_fitted__()
+
+
+@pytest.mark.parametrize("x, error", [({"f0": "a"}, TypeError), ({"f0": math.nan}, ValueError)])
+def test_predict_one_rejects_bad_values(trained, x, error):
+    with pytest.raises(error, match="'f0'"):
+        trained.predict_one(x)
+
+
+def test_rejected_learn_many_changes_nothing(trained):
+    before = state_arrays(trained)
+    X = pd.DataFrame({"f0": [1.0, np.nan], "f1": [0.0, 1.0]})
+    with pytest.raises(ValueError, match="'f0'"):
+        trained.learn_many(X, pd.Series([1.0, 2.0]))
+    with pytest.raises(TypeError, match="'f1'"):
+        trained.learn_many(pd.DataFrame({"f1": ["a", "b"]}), pd.Series([1.0, 2.0]))
+    with pytest.raises(ValueError, match="finite"):
+        trained.learn_many(pd.DataFrame({"f1": [1.0, 2.0]}), pd.Series([1.0, np.inf]))
+    for name, value in state_arrays(trained).items():
+        np.testing.assert_array_equal(before[name], value, err_msg=name)
+
+
+def test_sklearn_path_rejects_a_changed_feature_count():
+    rng = np.random.default_rng(0)
+    model = RTRLRegressor(hidden_size=3, seed=0).partial_fit(rng.normal(size=(10, 4)), rng.normal(size=10))
+    before = copy.deepcopy(model.network_.theta)
+    with pytest.raises(ValueError, match="features"):
+        model.partial_fit(rng.normal(size=(10, 3)), rng.normal(size=10))
+    with pytest.raises(ValueError, match="features"):
+        model.predict(rng.normal(size=(5, 5)))
+    np.testing.assert_array_equal(model.network_.theta, before)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"learner": "lstm"}, "learner"),
+        ({"optimizer": "adadelta"}, "optimizer"),
+        ({"hidden_size": 0}, "hidden_size"),
+        ({"clip_gradient": -1.0}, "clip_gradient"),
+    ],
+)
+def test_invalid_parameters_are_named_on_first_learn(params, message):
+    model = RTRLRegressor(**params)  # constructing never validates
+    with pytest.raises(ValueError, match=message):
+        model.learn_one({"a": 1.0}, 1.0)
+    assert not model.__sklearn_is_fitted__()

@@ -1,0 +1,153 @@
+"""Stream semantics: one stream, whichever way it is fed; pure predictions; reset; pickling."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from rtrl_river import RTRLRegressor
+
+from .conftest import random_stream
+
+PARAMS = dict(hidden_size=5, target_feedback=True, seed=0)
+
+
+def frame(stream):
+    return pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream])
+
+
+def test_learn_one_learn_many_and_partial_fit_end_identical():
+    stream = random_stream(80, 3)
+    one, many, sk = RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS)
+    for x, y in stream:
+        one.learn_one(x, y)
+    for chunk in (stream[:30], stream[30:31], stream[31:]):
+        many.learn_many(*frame(chunk))
+    X, y = frame(stream)
+    sk.partial_fit(X.iloc[:50], y.iloc[:50]).partial_fit(X.iloc[50:], y.iloc[50:])
+    # The same kernel runs the same operations in the same order: bit-for-bit equal.
+    for other in (many, sk):
+        for name, value in one.params_.items():
+            np.testing.assert_array_equal(value, other.params_[name])
+        np.testing.assert_array_equal(one.hidden_, other.hidden_)
+        assert other.t_ == one.t_ == 80
+
+
+def test_pickling_mid_stream_changes_nothing():
+    stream = random_stream(60, 3)
+    model = RTRLRegressor(**PARAMS)
+    for x, y in stream[:30]:
+        model.learn_one(x, y)
+    restored = pickle.loads(pickle.dumps(model))
+    for x, y in stream[30:]:
+        model.learn_one(x, y)
+        restored.learn_one(x, y)
+    for name, value in model.params_.items():
+        np.testing.assert_array_equal(value, restored.params_[name])
+    assert restored.predict_one(stream[0][0]) == model.predict_one(stream[0][0])
+
+
+def test_predict_one_is_pure_and_its_forward_step_is_reused():
+    stream = random_stream(40, 3)
+    with_predict, without = RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS)
+    with_predict.learn_one(*stream[0])
+    without.learn_one(*stream[0])
+    for x, y in stream[1:]:
+        theta, hidden = with_predict.network_.theta.copy(), with_predict.hidden_
+        influence = with_predict.learner_state_.influence.copy()
+        with_predict.predict_one(x)
+        np.testing.assert_array_equal(with_predict.network_.theta, theta)
+        np.testing.assert_array_equal(with_predict.hidden_, hidden)
+        np.testing.assert_array_equal(with_predict.learner_state_.influence, influence)
+        assert with_predict.pending_.valid[0] == 1
+        with_predict.learn_one(x, y)
+        assert with_predict.pending_.valid[0] == 0  # consumed by learn_one
+        without.learn_one(x, y)
+    np.testing.assert_array_equal(with_predict.network_.theta, without.network_.theta)
+
+
+def test_pending_forward_step_is_not_reused_for_another_x():
+    stream = random_stream(20, 2)
+    a, b = RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS)
+    for x, y in stream:
+        a.predict_one({k: v + 1.0 for k, v in x.items()})
+        a.learn_one(x, y)
+        b.learn_one(x, y)
+    np.testing.assert_array_equal(a.params_["W_xh"], b.params_["W_xh"])
+
+
+def test_state_carries_across_calls_and_reset_forgets_it():
+    stream = random_stream(30, 2)
+    model = RTRLRegressor(**PARAMS)
+    for x, y in stream:
+        model.learn_one(x, y)
+    x = stream[0][0]
+    assert np.abs(model.hidden_).sum() > 0
+    weights = model.params_["W_hh"].copy()
+    remembered = model.predict_one(x)
+    model.reset_state()
+    assert not model.hidden_.any()
+    assert not model.learner_state_.influence.any()
+    np.testing.assert_array_equal(model.params_["W_hh"], weights)
+    assert model.predict_one(x) != remembered
+
+
+def test_sklearn_predict_continues_the_stream_and_restores_it():
+    stream = random_stream(50, 3)
+    X, y = frame(stream)
+    model = RTRLRegressor(hidden_size=5, seed=0).partial_fit(X.iloc[:40], y.iloc[:40])
+    hidden = model.hidden_
+    chained = model.predict(X.iloc[40:])
+    np.testing.assert_array_equal(model.hidden_, hidden)
+    # row 0 of the continuation equals predict_one from the current state
+    assert chained[0] == pytest.approx(model.predict_one(stream[40][0]), rel=1e-12)
+    # later rows differ from row-independent predictions because the state is chained
+    independent = model.predict_many(X.iloc[40:]).to_numpy()
+    assert chained[0] == pytest.approx(independent[0], rel=1e-12)
+    assert not np.allclose(chained[1:], independent[1:])
+
+
+def test_fit_runs_max_iter_passes_from_fresh_weights():
+    stream = random_stream(50, 3)
+    X, y = frame(stream)
+    model = RTRLRegressor(hidden_size=4, max_iter=3, seed=0).fit(X, y)
+    assert model.t_ == 150 and model.n_iter_ == 3
+    again = RTRLRegressor(hidden_size=4, max_iter=3, seed=0).fit(X, y)
+    np.testing.assert_array_equal(model.params_["W_hh"], again.params_["W_hh"])
+    model.fit(X, y)  # refitting starts afresh
+    np.testing.assert_array_equal(model.params_["W_hh"], again.params_["W_hh"])
+
+
+def test_features_disappearing_read_as_zero():
+    stream = random_stream(20, 3)
+    dropped, zeroed = RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS)
+    for t, (x, y) in enumerate(stream):
+        if t > 10:
+            dropped.learn_one({k: v for k, v in x.items() if k != "f1"}, y)
+            zeroed.learn_one({**x, "f1": 0.0}, y)
+        else:
+            dropped.learn_one(x, y)
+            zeroed.learn_one(x, y)
+    np.testing.assert_array_equal(dropped.network_.theta, zeroed.network_.theta)
+    partial = {k: v for k, v in stream[0][0].items() if k != "f2"}
+    assert dropped.predict_one(partial) == dropped.predict_one({**partial, "f2": 0.0})
+
+
+def test_grid_search_over_a_pipeline_with_time_series_split():
+    stream = random_stream(240, 3)
+    X, y = frame(stream)
+    pipeline = Pipeline([("scale", StandardScaler()), ("rnn", RTRLRegressor(seed=0, max_iter=2))])
+    search = GridSearchCV(
+        pipeline,
+        {"rnn__hidden_size": [2, 6], "rnn__lr": [0.001, 0.02]},
+        cv=TimeSeriesSplit(n_splits=3),
+    ).fit(X, y)
+    assert set(search.best_params_) == {"rnn__hidden_size", "rnn__lr"}
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    # the target depends on the last three inputs: the tuned model must explain most of it
+    assert search.best_score_ > 0.5
+    assert search.predict(X.iloc[:5]).shape == (5,)
