@@ -191,6 +191,13 @@ class RTRLEstimator:
 
     # ----------------------------------------------------------- learning
 
+    def _check_targets(self, y):
+        """Check a sequence of targets; returns them as a list or array for `_encode_targets`."""
+        raw = list(y)
+        for value in raw:
+            self._check_target(value)
+        return raw
+
     def _learn_rows(self, columns, values, raw_targets):
         """Learn rows already checked: grow for unseen columns, then one kernel call."""
         if not self._is_initialized():
@@ -235,11 +242,9 @@ class RTRLEstimator:
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
         kernel call. Columns absent from X read as 0 for these rows."""
         columns, values = _frame_columns_and_values(X)
-        raw = list(y)
+        raw = self._check_targets(y)
         if len(raw) != values.shape[0]:
             raise ValueError(f"X has {values.shape[0]} rows but y has {len(raw)} values")
-        for value in raw:
-            self._check_target(value)
         if len(raw):
             self._learn_rows(columns, values, raw)
 
@@ -273,9 +278,7 @@ class RTRLEstimator:
     def _partial_fit(self, X, y):
         first = not self._is_initialized()
         X, y = validate_data(self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric)
-        raw = list(y)
-        for value in raw:
-            self._check_target(value)
+        raw = self._check_targets(y)
         self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
 

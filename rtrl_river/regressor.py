@@ -139,6 +139,15 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         if not finite:
             raise ValueError(f"y is {y}; targets must be finite")
 
+    def _check_targets(self, y):
+        values = np.asarray(y)
+        if values.dtype.kind not in "biuf":  # objects or strings: find and name the bad one
+            return super()._check_targets(values)
+        values = values.astype(np.float64).reshape(-1)
+        if not np.isfinite(values).all():
+            raise ValueError("y has a NaN or infinite value; targets must be finite")
+        return values
+
     def _encode_targets(self, raw):
         targets = np.asarray(raw, dtype=np.float64).reshape(-1)
         if self.target_offset_ is None:

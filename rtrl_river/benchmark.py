@@ -1,0 +1,149 @@
+"""Speed tables: `python -m rtrl_river.benchmark` prints medians (µs per step) and ratios.
+
+Everything runs single-threaded in one process, so each ratio compares numbers taken under
+the same conditions. Medians over repeats, because shared machines are noisy.
+"""
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from numba import njit
+from threadpoolctl import threadpool_limits
+
+
+def _median_us(function, n_steps, repeats):
+    """Median over `repeats` runs of function(), in µs per step."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) / n_steps * 1e6)
+    return statistics.median(times)
+
+
+def _table(title, header, rows):
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+    line = "  ".join(f"{{:>{w}}}" for w in widths)
+    print(f"\n{title}")
+    print(line.format(*header))
+    print(line.format(*("-" * w for w in widths)))
+    for row in rows:
+        print(line.format(*row))
+
+
+def learn_one_table(hidden_sizes, repeats):
+    """µs per learn_one on TrumpApproval through StandardScaler, next to River's
+    StandardScaler | LinearRegression."""
+    from river import datasets, linear_model, preprocessing
+
+    from . import RTRLRegressor
+
+    data = list(datasets.TrumpApproval())
+
+    def run(make):
+        def go():
+            model = make()
+            for x, y in data:
+                model.predict_one(x)
+                model.learn_one(x, y)
+
+        return go
+
+    baseline = _median_us(
+        run(lambda: preprocessing.StandardScaler() | linear_model.LinearRegression()),
+        len(data), repeats,
+    )
+    rows = [("LinearRegression", f"{baseline:.1f}", "1.00")]
+    for n in hidden_sizes:
+        make = lambda n=n: preprocessing.StandardScaler() | RTRLRegressor(  # noqa: E731
+            hidden_size=n, target_feedback=True, seed=0
+        )
+        run(make)()  # compile and warm up
+        cost = _median_us(run(make), len(data), repeats)
+        rows.append((f"RTRL n={n}", f"{cost:.1f}", f"{cost / baseline:.2f}"))
+    _table(
+        f"predict_one + learn_one on TrumpApproval ({len(data)} steps), StandardScaler | model",
+        ("model", "µs/step", "x LinearRegression"), rows,
+    )
+
+
+@njit(cache=True)
+def _blas_product(W_hh, influence, out):
+    np.dot(W_hh, influence, out)
+
+
+def _synthetic(n_steps, n_features, seed=0):
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_steps, n_features))
+    y = np.tanh(X[:, 0] + np.roll(X[:, 1], 3))
+    return pd.DataFrame(X, columns=[f"x{j}" for j in range(n_features)]), pd.Series(y)
+
+
+def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
+    """µs per step of learn_many, of the bare kernel on the same steps, and of the W_hh @ J
+    product the exact RTRL step is built on."""
+    from . import RTRLRegressor
+
+    rows = []
+    for n in hidden_sizes:
+        X, y = _synthetic(n_steps, n_features)
+        model = RTRLRegressor(hidden_size=n, seed=0)
+        model.learn_many(X.iloc[:2], y.iloc[:2])  # compile, allocate
+        inputs = np.ascontiguousarray(X.to_numpy())
+        targets = y.to_numpy().astype(float)
+        state, optimizer = model.learner_state_, model.optimizer_state_
+        rates = optimizer.learning_rates(n_steps)
+        losses = np.empty(n_steps)
+
+        def bare():
+            state.learn(model.network_, optimizer, model._head, inputs, targets, rates, 1.0,
+                        model.pending_, model.buffers_, losses)
+
+        # Interleaved, so both see the same machine; the overhead is the median difference.
+        pairs = [
+            (_median_us(lambda: model.learn_many(X, y), n_steps, 1), _median_us(bare, n_steps, 1))
+            for _ in range(repeats)
+        ]
+        many = statistics.median(p[0] for p in pairs)
+        kernel = statistics.median(p[1] for p in pairs)
+        overhead = statistics.median(p[0] - p[1] for p in pairs)
+        W_hh = np.ascontiguousarray(model.params_["W_hh"])
+        influence = state.influence
+        out = np.empty_like(influence)
+        _blas_product(W_hh, influence, out)
+        inner = 50
+        blas = _median_us(lambda: [_blas_product(W_hh, influence, out) for _ in range(inner)],
+                          inner, repeats)
+        rows.append((
+            n, influence.shape[1], f"{many:.2f}", f"{kernel:.2f}", f"{overhead:+.2f}",
+            f"{blas:.2f}", f"{kernel / blas:.2f}",
+        ))
+    _table(
+        f"learn_many of {n_steps} steps, exact RTRL, {n_features} features, single thread",
+        ("n", "P", "learn_many µs/step", "kernel µs/step", "overhead µs/step",
+         "W_hh@J µs", "kernel / W_hh@J"),
+        rows,
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m rtrl_river.benchmark",
+        description="Print speed tables (medians, µs per step) for rtrl_river.",
+    )
+    parser.add_argument("--hidden-sizes", type=int, nargs="+", default=[8, 16, 32, 64])
+    parser.add_argument("--features", type=int, default=4, help="inputs of the synthetic stream")
+    parser.add_argument("--steps", type=int, default=1000, help="rows per learn_many call")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    with threadpool_limits(1):
+        learn_one_table(args.hidden_sizes, args.repeats)
+        learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
