@@ -15,6 +15,10 @@ class Learner(base.Base, abc.ABC):
     def init_state(self, network, rng):
         """The estimator's traces for `network`, as a `LearnerState`."""
 
+    def __repr__(self):
+        params = ", ".join(f"{k}={v!r}" for k, v in self._get_params().items())
+        return f"{type(self).__name__}({params})"
+
     def __eq__(self, other):
         return type(self) is type(other) and self._get_params() == other._get_params()
 

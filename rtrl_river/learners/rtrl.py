@@ -22,10 +22,17 @@ class RTRL(Learner):
     Examples
     --------
 
+    >>> from river import datasets, evaluate, metrics, preprocessing
     >>> from rtrl_river import RTRLRegressor
     >>> from rtrl_river.learners import RTRL
-    >>> RTRLRegressor(learner=RTRL()).learner
+
+    >>> model = preprocessing.StandardScaler() | RTRLRegressor(
+    ...     hidden_size=4, learner=RTRL(), optimizer="sgd", lr=0.05, target_feedback=True, seed=1
+    ... )
+    >>> model["RTRLRegressor"].learner
     RTRL()
+    >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
+    MAE: 0.307
 
     References
     ----------
