@@ -1,6 +1,7 @@
 """Online recurrent networks trained by Real-Time Recurrent Learning, for River and scikit-learn."""
 
+from .classifier import RTRLClassifier
 from .regressor import RTRLRegressor
 
-__all__ = ["RTRLRegressor"]
+__all__ = ["RTRLClassifier", "RTRLRegressor"]
 __version__ = "0.1.0"

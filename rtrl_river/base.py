@@ -98,7 +98,7 @@ class RTRLEstimator:
         self.t_ = 0
         self._allocate_buffers()
         self._initialize_head()
-        if self.target_feedback:
+        if self.target_feedback and self._feedback_width():
             self._insert_inputs(0, self._feedback_width())
 
     def _allocate_buffers(self):

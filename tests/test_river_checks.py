@@ -3,14 +3,15 @@
 import pytest
 from river import checks, preprocessing
 
-from rtrl_river import RTRLRegressor
+from rtrl_river import RTRLClassifier, RTRLRegressor
 
 
 def _cases():
-    for params in RTRLRegressor._unit_test_params():
-        model = RTRLRegressor(**params)
-        for check in checks.yield_checks(model):
-            yield pytest.param(model, check, id=f"{model!r}-{check.__name__}")
+    for estimator in (RTRLRegressor, RTRLClassifier):
+        for params in estimator._unit_test_params():
+            model = estimator(**params)
+            for check in checks.yield_checks(model):
+                yield pytest.param(model, check, id=f"{model!r}-{check.__name__}")
     # Through a scaler too, so tanh is not saturated by raw inputs and state bugs show. Not
     # learn_many == learn_one: StandardScaler.learn_many scales a whole batch with the batch's
     # statistics, a loop of learn_one scales each row with the statistics so far, so the two

@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rtrl_river import RTRLRegressor
+from rtrl_river import RTRLClassifier, RTRLRegressor
 
 EXPECTED_FAILURES = {
     "check_estimator_tags_renamed": (
@@ -24,6 +24,6 @@ def expected_failures(estimator):
     return EXPECTED_FAILURES
 
 
-@parametrize_with_checks([RTRLRegressor(seed=0)], expected_failed_checks=expected_failures)
+@parametrize_with_checks([RTRLRegressor(seed=0), RTRLClassifier(seed=0)], expected_failed_checks=expected_failures)
 def test_sklearn_check(estimator, check):
     check(estimator)

@@ -1,0 +1,257 @@
+"""RTRLClassifier: an online recurrent classifier with a class-incremental softmax head."""
+
+import numpy as np
+from river import base as river_base
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
+
+from .base import RTRLEstimator, _frame_columns_and_values
+from .kernels.arrays import SOFTMAX_CROSS_ENTROPY
+
+
+class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchClassifier):
+    """Online recurrent classifier trained one time step at a time by Real-Time Recurrent Learning.
+
+    The Elman network of `RTRLRegressor` with a softmax cross-entropy head over the classes
+    seen so far. A label seen for the first time adds one output row, zero-initialised, which
+    leaves every other class's scores, and so what was learnt, untouched; the recurrent
+    gradient stays exact because the head sits outside the influence matrix. Binary and
+    multiclass streams alike; labels of any hashable type.
+
+    Parameters
+    ----------
+    hidden_size
+        Number of hidden units n.
+    learner
+        The gradient estimator: "rtrl", or a `rtrl_river.learners` object such as `RTRL()`.
+    optimizer
+        "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
+        object (read, never modified).
+    lr
+        Learning rate of an optimizer given by name.
+    clip_gradient
+        Maximum L2 norm of each step's whole gradient; None disables clipping.
+    target_feedback
+        Feed the previous step's label in as a one-hot input over the classes seen so far
+        (all zeros before the first step); the block grows with the classes.
+    max_iter
+        Number of passes `fit` makes over its data, each from a reset hidden state.
+    seed
+        Seed of the weight initialisation; an int makes every run identical.
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        The classes, in the order of the head's rows (sorted when given to `fit` or
+        `partial_fit`, else in order of appearance).
+    params_ : dict
+        Views of the live weights `W_hh`, `W_xh`, `b_h`, `W_hy` (k x n) and `b_y` (k).
+    hidden_ : numpy.ndarray
+        The current hidden state (a copy).
+    t_ : int
+        Number of time steps learned.
+
+    Examples
+    --------
+
+    >>> from river import datasets, evaluate, metrics, preprocessing
+    >>> from rtrl_river import RTRLClassifier
+
+    >>> model = preprocessing.StandardScaler() | RTRLClassifier(hidden_size=8, seed=42)
+    >>> evaluate.progressive_val_score(datasets.Phishing(), model, metrics.Accuracy())
+    Accuracy: 89.03%
+
+    References
+    ----------
+    [^1]: Williams, R.J. and Zipser, D., 1989. A learning algorithm for continually running fully
+    recurrent neural networks. Neural Computation, 1(2), pp.270-280.
+
+    """
+
+    _head = SOFTMAX_CROSS_ENTROPY
+    _y_numeric = False
+    _multiclass = True
+
+    def __init__(
+        self,
+        hidden_size: int = 16,
+        learner="rtrl",
+        optimizer="adam",
+        lr: float = 0.01,
+        clip_gradient: float | None = 1.0,
+        target_feedback: bool = False,
+        max_iter: int = 10,
+        seed: int | None = None,
+    ):
+        self.hidden_size = hidden_size
+        self.learner = learner
+        self.optimizer = optimizer
+        self.lr = lr
+        self.clip_gradient = clip_gradient
+        self.target_feedback = target_feedback
+        self.max_iter = max_iter
+        self.seed = seed
+
+    @classmethod
+    def _unit_test_params(cls):
+        from river import optim
+
+        yield {"hidden_size": 4, "seed": 1}
+        yield {"hidden_size": 3, "target_feedback": True, "optimizer": "sgd", "lr": 0.05}
+        yield {"hidden_size": 3, "optimizer": optim.RMSProp(0.01), "clip_gradient": None}
+
+    # ------------------------------------------------------------ head hooks
+
+    def _initial_outputs(self):
+        return 0
+
+    def _initialize_head(self):
+        # Output rows are born zero, so the hidden units must not all start at 0: a random
+        # b_h gives the first class rows a non-zero gradient, and through them every weight.
+        params = self.network_.params()
+        params["b_h"][:] = self.rng_.normal(0.0, 0.5, size=self.network_.n_hidden)
+        self.classes_ = np.array([], dtype=object)
+        self.class_index_ = {}
+        self.last_target_ = -1
+
+    def _feedback_width(self):
+        return len(self.class_index_)
+
+    def _check_target(self, y):
+        if y is None:
+            raise ValueError("y is None; a classifier needs a label")
+        try:
+            hash(y)
+        except TypeError:
+            raise TypeError(f"label {y!r} of type {type(y).__name__} is not hashable") from None
+
+    def _add_class(self, label):
+        row = len(self.class_index_)
+        self.class_index_[label] = row
+        self.classes_ = np.append(self.classes_, np.array([label], dtype=self.classes_.dtype))
+        self._append_outputs(1)
+        if self.target_feedback:
+            self._insert_inputs(self.network_.n_inputs, 1)
+
+    def _encode_targets(self, raw):
+        index = self.class_index_
+        encoded = np.empty(len(raw))
+        for t, label in enumerate(raw):
+            if label not in index:
+                self._add_class(label)
+            encoded[t] = index[label]
+        return encoded
+
+    def _learn_rows(self, columns, values, raw):
+        # A learn_one loop gives a new class its row when its label first arrives; split the
+        # rows there so learn_many and partial_fit do exactly the same.
+        seen = set(getattr(self, "class_index_", {}))
+        cuts = [0]
+        for t, label in enumerate(raw):
+            if label not in seen:
+                seen.add(label)
+                if t > 0:
+                    cuts.append(t)
+        cuts.append(len(raw))
+        for start, stop in zip(cuts[:-1], cuts[1:]):
+            super()._learn_rows(columns, values[start:stop], raw[start:stop])
+
+    def _write_feedback(self, block):
+        block[:] = 0.0
+        if self.last_target_ >= 0:
+            block[self.last_target_] = 1.0
+
+    def _feed_back_targets(self, block, targets):
+        block[1:] = 0.0
+        block[np.arange(1, len(targets)), targets[:-1].astype(np.int64)] = 1.0
+
+    def _remember_target(self, target):
+        self.last_target_ = int(target)
+
+    def _reset_feedback(self):
+        self.last_target_ = -1
+
+    # ------------------------------------------------------------ attributes
+
+    @property
+    def params_(self):
+        if not self._is_initialized():
+            raise AttributeError("params_ exists once the model has learned")
+        return self.network_.params()
+
+    @property
+    def hidden_(self):
+        if not self._is_initialized():
+            raise AttributeError("hidden_ exists once the model has learned")
+        return self.network_.hidden.copy()
+
+    # ------------------------------------------------------------ River
+
+    def predict_proba_one(self, x):
+        """Probabilities of every class seen, for this step given the state and x; {} before
+        any learning. Changes nothing."""
+        if not self._is_initialized() or not self.class_index_:
+            self._unseen_features(x)
+            return {}
+        probabilities = self._raw_output_one(x)
+        return {label: float(probabilities[row]) for label, row in self.class_index_.items()}
+
+    def predict_proba_many(self, X):
+        """Each row of X from the current state independently (not chained)."""
+        import pandas as pd
+
+        columns, values = _frame_columns_and_values(X)
+        if not self._is_initialized() or not self.class_index_:
+            return pd.DataFrame(index=getattr(X, "index", None))
+        probabilities = self._raw_outputs(columns, values, chain=False)
+        return pd.DataFrame(probabilities, columns=list(self.class_index_), index=X.index)
+
+    # ------------------------------------------------------------ scikit-learn
+
+    def partial_fit(self, X, y, classes=None):
+        """Continue the stream with the rows of X, in order. `classes` is required on the first
+        call, as in scikit-learn; labels beyond them are still accepted, each adding a class."""
+        first = not self._is_initialized()
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit")
+        if classes is not None:
+            classes = np.unique(classes)
+            if not first and not np.array_equal(classes, self.classes_[: len(classes)]):
+                raise ValueError(
+                    f"classes={classes!r} is not the same as on the first call: {self.classes_!r}"
+                )
+        X, y = validate_data(self, X, y, reset=first, dtype=np.float64)
+        check_classification_targets(y)
+        if first:
+            self._initialize()
+            for label in classes:
+                self._add_class(label)
+            self.classes_ = classes
+        raw = self._check_targets(y)
+        self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
+        return self
+
+    def fit(self, X, y):
+        """Fresh weights and state, then `max_iter` passes over the rows in order, each from a
+        reset state. The classes are the sorted unique labels of y."""
+        self._validate_params()
+        self._clear_state()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        classes = np.unique(y)
+        for _ in range(self.max_iter):
+            self.reset_state()
+            self.partial_fit(X, y, classes=classes)
+        self.n_iter_ = self.max_iter
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in `classes_` order, for the rows of X run as a
+        continuation of the stream; the state is restored afterwards."""
+        return self._predict_outputs(X)
+
+    def predict(self, X):
+        """The most probable class of each row of X, run as a continuation of the stream."""
+        probabilities = self.predict_proba(X)
+        return self.classes_[np.argmax(probabilities, axis=1)]

@@ -1,0 +1,138 @@
+"""RTRLClassifier: softmax exactness, class-incremental head, memory on the add task."""
+
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rtrl_river import RTRLClassifier
+from rtrl_river.datasets import AddTask
+
+from . import naive
+from .test_exactness import EXACT, FINITE, relative_error
+
+
+def labelled_stream(n_steps, seed=0, labels=("a", "b", "c")):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_steps, 2))
+    codes = (np.roll(X[:, 0], 2) > 0).astype(int) + (X[:, 1] > 1).astype(int)
+    return [({"u": float(a), "v": float(b)}, labels[c]) for (a, b), c in zip(X, codes)]
+
+
+def test_softmax_rtrl_gradient_equals_bptt_and_finite_differences():
+    stream = labelled_stream(30, seed=1)
+    model = RTRLClassifier(hidden_size=4, optimizer="sgd", lr=0.0, clip_gradient=None, seed=0)
+    gradients = []
+    for x, y in stream:
+        model.learn_one(x, y)
+        gradients.append(model.buffers_.gradient.copy())
+    params = naive.copy_params(model.params_)
+    xs = [np.array([x["u"], x["v"]]) for x, _ in stream]
+    rows = [model.class_index_[y] for _, y in stream]
+    assert len(model.classes_) == 3
+    for t in (20, 29):  # after every class has its row
+        bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], rows[t], head="softmax"))
+        assert relative_error(gradients[t], bptt) < EXACT
+    fd = naive.finite_difference_gradient(params, xs, rows[-1], head="softmax")
+    assert relative_error(gradients[-1], fd) < FINITE
+
+
+def test_probabilities_cover_every_class_and_sum_to_one():
+    model = RTRLClassifier(hidden_size=4, seed=0)
+    assert model.predict_proba_one({"u": 1.0}) == {}
+    for x, y in labelled_stream(50):
+        model.learn_one(x, y)
+    proba = model.predict_proba_one({"u": 0.3, "v": -1.0})
+    assert set(proba) == {"a", "b", "c"}
+    assert math.isclose(sum(proba.values()), 1.0, rel_tol=1e-12)
+    assert all(0.0 <= p <= 1.0 for p in proba.values())
+
+
+def test_a_new_class_leaves_the_others_scores_untouched():
+    model = RTRLClassifier(hidden_size=4, seed=0)
+    for x, y in labelled_stream(200, labels=("a", "b", "b")):
+        model.learn_one(x, y)
+    head = model.params_["W_hy"].copy(), model.params_["b_y"].copy()
+    x = {"u": 0.5, "v": 0.1}
+    before = model.predict_proba_one(x)
+    model._encode_targets(["z"])  # add the class without learning from it
+    after = model.predict_proba_one(x)
+    np.testing.assert_array_equal(model.params_["W_hy"][:2], head[0])
+    assert not model.params_["W_hy"][2].any() and model.params_["b_y"][2] == 0.0
+    # the old classes keep their odds; the new one enters with score 0
+    assert after["a"] / after["b"] == pytest.approx(before["a"] / before["b"], rel=1e-12)
+
+
+def test_class_incremental_stream_keeps_accuracy_on_the_first_classes():
+    rng = np.random.default_rng(0)
+
+    def sample(labels):
+        label = labels[rng.integers(len(labels))]
+        centre = {"a": (-2.0, 0.0), "b": (2.0, 0.0), "c": (0.0, 3.0)}[label]
+        return {"u": centre[0] + rng.normal(), "v": centre[1] + rng.normal()}, label
+
+    model = RTRLClassifier(hidden_size=8, seed=0)
+    for _ in range(1000):
+        model.learn_one(*sample("ab"))
+    test = [sample("ab") for _ in range(300)]
+
+    def accuracy(points):
+        return np.mean([model.predict_one(x) == y for x, y in points])
+
+    before = accuracy(test)
+    for _ in range(1000):
+        model.learn_one(*sample("abc"))
+    assert before > 0.9
+    assert accuracy(test) > before - 0.05
+    assert accuracy([sample("c") for _ in range(100)]) > 0.8
+
+
+def test_learn_many_splits_at_new_classes_like_a_learn_one_loop():
+    stream = labelled_stream(60, seed=3)
+    one = RTRLClassifier(hidden_size=3, target_feedback=True, seed=0)
+    many = RTRLClassifier(hidden_size=3, target_feedback=True, seed=0)
+    for x, y in stream:
+        one.learn_one(x, y)
+    many.learn_many(pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream]))
+    np.testing.assert_array_equal(one.network_.theta, many.network_.theta)
+    assert list(one.classes_) == list(many.classes_)
+
+
+def test_unhashable_label_is_rejected_and_changes_nothing():
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    for x, y in labelled_stream(10):
+        model.learn_one(x, y)
+    snapshot = pickle.dumps(model)
+    with pytest.raises(TypeError, match="not hashable"):
+        model.learn_one({"u": 1.0}, ["a"])
+    with pytest.raises(ValueError, match="None"):
+        model.learn_one({"u": 1.0}, None)
+    assert pickle.dumps(model) == snapshot
+
+
+def test_partial_fit_requires_classes_first_then_checks_them():
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    with pytest.raises(ValueError, match="classes"):
+        model.partial_fit(X, y)
+    model.partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(ValueError, match="classes"):
+        model.partial_fit(X, y, classes=[0, 2])
+    assert model.predict_proba(X).shape == (4, 2)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: at the defaults (Adam 0.01, clip_gradient=1.0) RTRL stays above 0.9 nats on the "
+    "add task; with clip_gradient=None and lr=0.003 it reaches 0.52 (lag 3 only) in 20k steps",
+)
+def test_rtrl_learns_the_add_task():
+    """Below 0.48 nats over the last 5,000 of 50,000 steps; no memory cannot beat 0.66."""
+    model = RTRLClassifier(hidden_size=16, seed=0)
+    losses = []
+    for x, y in AddTask(n_steps=50_000, seed=0):
+        losses.append(-math.log(max(model.predict_proba_one(x).get(y, 0.5), 1e-12)))
+        model.learn_one(x, y)
+    assert np.mean(losses[-5000:]) < 0.48
