@@ -74,7 +74,44 @@ class RTRLEstimator:
         "seed": [Interval(Integral, 0, None, closed="left"), None],
     }
 
+    # Both estimators take the same parameters; __init__ only stores them (River and sklearn
+    # read the signature to clone).
+    def __init__(
+        self,
+        hidden_size: int = 16,
+        learner="rtrl",
+        optimizer="adam",
+        lr: float = 0.01,
+        clip_gradient: float | None = 1.0,
+        target_feedback: bool = False,
+        max_iter: int = 10,
+        seed: int | None = None,
+    ):
+        self.hidden_size = hidden_size
+        self.learner = learner
+        self.optimizer = optimizer
+        self.lr = lr
+        self.clip_gradient = clip_gradient
+        self.target_feedback = target_feedback
+        self.max_iter = max_iter
+        self.seed = seed
+
     # ---------------------------------------------------------------- state
+
+    @property
+    def params_(self):
+        """Views of W_hh, W_xh, b_h, W_hy and b_y into the parameter vector (live weights)."""
+        if not self._is_initialized():
+            raise AttributeError("params_ exists once the model has learned")
+        return self.network_.params()
+
+    @property
+    def hidden_(self):
+        """The current hidden state h_t (a copy)."""
+        if not self._is_initialized():
+            raise AttributeError("hidden_ exists once the model has learned")
+        return self.network_.hidden.copy()
+
 
     def _is_initialized(self):
         return getattr(self, "network_", None) is not None

@@ -73,26 +73,6 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
     _y_numeric = False
     _multiclass = True
 
-    def __init__(
-        self,
-        hidden_size: int = 16,
-        learner="rtrl",
-        optimizer="adam",
-        lr: float = 0.01,
-        clip_gradient: float | None = 1.0,
-        target_feedback: bool = False,
-        max_iter: int = 10,
-        seed: int | None = None,
-    ):
-        self.hidden_size = hidden_size
-        self.learner = learner
-        self.optimizer = optimizer
-        self.lr = lr
-        self.clip_gradient = clip_gradient
-        self.target_feedback = target_feedback
-        self.max_iter = max_iter
-        self.seed = seed
-
     @classmethod
     def _unit_test_params(cls):
         from river import optim
@@ -171,20 +151,6 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
 
     def _reset_feedback(self):
         self.last_target_ = -1
-
-    # ------------------------------------------------------------ attributes
-
-    @property
-    def params_(self):
-        if not self._is_initialized():
-            raise AttributeError("params_ exists once the model has learned")
-        return self.network_.params()
-
-    @property
-    def hidden_(self):
-        if not self._is_initialized():
-            raise AttributeError("hidden_ exists once the model has learned")
-        return self.network_.hidden.copy()
 
     # ------------------------------------------------------------ River
 
