@@ -71,6 +71,7 @@ class RTRLEstimator:
         "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "recurrent_density": [Interval(Real, 0, 1, closed="right")],
         "seed": [Interval(Integral, 0, None, closed="left"), None],
     }
 
@@ -85,6 +86,7 @@ class RTRLEstimator:
         clip_gradient: float | None = 1.0,
         target_feedback: bool = False,
         max_iter: int = 10,
+        recurrent_density: float = 1.0,
         seed: int | None = None,
     ):
         self.hidden_size = hidden_size
@@ -94,6 +96,7 @@ class RTRLEstimator:
         self.clip_gradient = clip_gradient
         self.target_feedback = target_feedback
         self.max_iter = max_iter
+        self.recurrent_density = recurrent_density
         self.seed = seed
 
     # ---------------------------------------------------------------- state
@@ -127,7 +130,9 @@ class RTRLEstimator:
         """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn."""
         self._validate_params()
         self.rng_ = np.random.default_rng(self.seed)
-        self.network_ = Network(self.hidden_size, 0, self._initial_outputs(), self.rng_)
+        self.network_ = Network(
+            self.hidden_size, 0, self._initial_outputs(), self.rng_, self.recurrent_density
+        )
         self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
         self.optimizer_state_ = OptimizerState(self.optimizer, self.lr, self.network_.n_parameters)
         self.feature_index_ = {}

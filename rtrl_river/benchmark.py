@@ -112,7 +112,7 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
         kernel = statistics.median(p[1] for p in pairs)
         overhead = statistics.median(p[0] - p[1] for p in pairs)
         W_hh = np.ascontiguousarray(model.params_["W_hh"])
-        influence = state.influence
+        influence = state.matrix
         out = np.empty_like(influence)
         _blas_product(W_hh, influence, out)
         inner = 50

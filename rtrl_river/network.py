@@ -59,9 +59,13 @@ class Network:
     Input columns and output rows are born zero. W_hh and W_hy start random (W_hh with
     spectral radius about 1/2, W_hy with entries of size 1/sqrt(n)) so gradients reach every
     input weight from the first step.
+
+    With recurrent_density < 1, W_hh has a fixed random sparsity pattern `recurrent_mask`
+    (each entry kept with that probability); the masked weights start at zero and their
+    gradient is zeroed every step, so they stay exactly zero.
     """
 
-    def __init__(self, n_hidden, n_inputs, n_outputs, rng):
+    def __init__(self, n_hidden, n_inputs, n_outputs, rng, recurrent_density=1.0):
         self.n_hidden, self.n_inputs, self.n_outputs = n_hidden, n_inputs, n_outputs
         self.theta = np.zeros(self.n_parameters)
         self.hidden = np.zeros(n_hidden)
@@ -69,6 +73,18 @@ class Network:
         scale = 1.0 / np.sqrt(n_hidden)
         blocks["W_hh"][:] = rng.normal(0.0, 0.5 * scale, size=(n_hidden, n_hidden))
         blocks["W_hy"][:] = rng.normal(0.0, scale, size=(n_outputs, n_hidden))
+        self.recurrent_mask = np.zeros((0, 0))
+        if recurrent_density < 1.0:
+            self.recurrent_mask = (rng.random((n_hidden, n_hidden)) < recurrent_density) * 1.0
+            # keep the spectral radius near 1/2 whatever the density
+            blocks["W_hh"] *= self.recurrent_mask / np.sqrt(recurrent_density)
+
+    @property
+    def recurrent_support(self):
+        """The n x n boolean pattern of W_hh entries that may be non-zero."""
+        if self.recurrent_mask.size == 0:
+            return np.ones((self.n_hidden, self.n_hidden), dtype=bool)
+        return self.recurrent_mask > 0
 
     @property
     def n_recurrent(self):
@@ -84,7 +100,9 @@ class Network:
         return split(self.theta, self.n_hidden, self.n_inputs, self.n_outputs)
 
     def arrays(self):
-        return NetworkArrays(self.theta, self.hidden, self.n_inputs, self.n_outputs)
+        return NetworkArrays(
+            self.theta, self.hidden, self.n_inputs, self.n_outputs, self.recurrent_mask
+        )
 
     def insert_inputs(self, position, count):
         self.theta = insert_input_columns(self.theta, self.n_hidden, self.n_inputs, position, count)

@@ -16,6 +16,7 @@ class NetworkArrays(NamedTuple):
     hidden: np.ndarray
     n_inputs: int
     n_outputs: int
+    recurrent_mask: np.ndarray  # n x n of 0/1 for a sparse W_hh; 0 x 0 when W_hh is dense
 
 
 class OptimizerArrays(NamedTuple):

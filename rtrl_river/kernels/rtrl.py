@@ -1,17 +1,18 @@
-"""Exact RTRL: the influence matrix J_t = dh_t/dtheta carried forward, and its T-step driver."""
+"""Exact RTRL: the influence matrix J_t = dh_t/dtheta carried forward."""
+
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .driver import trace_update
 from .jit import JIT
-from .network import (
-    clip_norm,
-    first_forward,
-    cell_forward,
-    head_step,
-    optimizer_step,
-    recurrent_views,
-)
+from .network import recurrent_views
+
+
+class RTRLTraces(NamedTuple):
+    influence: np.ndarray  # 2 x n x P: J_{t-1} in influence[current]; J_t goes in the other
+    current: np.ndarray  # int64[1]
 
 
 @njit(**JIT)
@@ -42,31 +43,13 @@ def influence_step(W_hh, influence, influence_next, hidden_prev, inputs, hidden,
             gradient[p] += weight * value
 
 
+@trace_update(RTRLTraces)
 @njit(**JIT)
-def rtrl_learn(network, influence, influence_next, optimizer, head, inputs, targets,
-               learning_rates, max_norm, pending, buffers, losses):
-    """Learn T = len(targets) steps; returns 1 if the influence ended in `influence_next`.
-
-    Each step: forward h_t, loss and head gradient, influence update and recurrent gradient,
-    all at theta_{t-1}; then clipping and one optimizer step. The two influence buffers swap
-    every step instead of copying.
-    """
-    n = network.hidden.shape[0]
+def rtrl_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """One step of exact RTRL on the influence buffer pair; the buffers swap roles each step."""
+    n = hidden.shape[0]
     W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
-    hidden, hidden_next = network.hidden, buffers.hidden_next
-    swapped = 0
-    for t in range(targets.shape[0]):
-        x = inputs[t]
-        if t == 0:
-            first_forward(network, pending, x, hidden_next)
-        else:
-            cell_forward(network, hidden, x, hidden_next)
-        losses[t] = head_step(network, head, hidden_next, targets[t], buffers)
-        influence_step(W_hh, influence, influence_next, hidden, x, hidden_next,
-                       buffers.hidden_error, buffers.gradient)
-        influence, influence_next = influence_next, influence
-        swapped ^= 1
-        clip_norm(buffers.gradient, max_norm)
-        optimizer_step(optimizer, network.theta, buffers.gradient, learning_rates[t])
-        hidden[:] = hidden_next
-    return swapped
+    current = traces.current[0]
+    influence_step(W_hh, traces.influence[current], traces.influence[1 - current],
+                   hidden_prev, inputs, hidden, hidden_error, gradient)
+    traces.current[0] = 1 - current

@@ -4,6 +4,8 @@ import abc
 
 from river import base
 
+from ..kernels.driver import learn_steps
+
 
 class Learner(base.Base, abc.ABC):
     """A gradient estimator's hyperparameters. `__init__` stores numbers only, so River's and
@@ -27,12 +29,23 @@ class Learner(base.Base, abc.ABC):
 
 
 class LearnerState(abc.ABC):
-    """A gradient estimator's traces (influence matrix, buffers) as plain numpy arrays."""
+    """A gradient estimator's traces (influence matrix, buffers) as plain numpy arrays.
+
+    A subclass groups its arrays into the NamedTuple its kernel module registered a trace
+    update for (`traces`); the shared loop in `kernels/driver.py` does the rest.
+    """
 
     @abc.abstractmethod
+    def traces(self, n_steps):
+        """The arrays the trace update works on, as a NamedTuple, for a call of n_steps."""
+
     def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
               pending, buffers, losses):
         """Learn the rows of `inputs` in order with one kernel call."""
+        learn_steps(
+            network.arrays(), self.traces(len(targets)), optimizer.arrays(), head,
+            inputs, targets, learning_rates, max_norm, pending, buffers, losses,
+        )
 
     @abc.abstractmethod
     def reset(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..kernels.rtrl import rtrl_learn
+from ..kernels.rtrl import RTRLTraces
 from ..network import insert_input_columns
 from .base import Learner, LearnerState
 
@@ -48,21 +48,19 @@ class RTRL(Learner):
 
 
 class RTRLState(LearnerState):
-    """The influence matrix and the buffer the next one is written into (they swap each step)."""
+    """The influence matrix, double-buffered: each step writes J_t beside J_{t-1}."""
 
     def __init__(self, network):
-        shape = (network.n_hidden, network.n_recurrent)
-        self.influence = np.zeros(shape)
-        self.influence_next = np.zeros(shape)
+        self.influence = np.zeros((2, network.n_hidden, network.n_recurrent))
+        self.current = np.zeros(1, dtype=np.int64)
 
-    def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
-              pending, buffers, losses):
-        swapped = rtrl_learn(
-            network.arrays(), self.influence, self.influence_next, optimizer.arrays(), head,
-            inputs, targets, learning_rates, max_norm, pending, buffers, losses,
-        )
-        if swapped:
-            self.influence, self.influence_next = self.influence_next, self.influence
+    @property
+    def matrix(self):
+        """The current influence matrix J_t (a view)."""
+        return self.influence[self.current[0]]
+
+    def traces(self, n_steps):
+        return RTRLTraces(self.influence, self.current)
 
     def reset(self):
         self.influence[:] = 0.0
@@ -70,4 +68,3 @@ class RTRLState(LearnerState):
     def insert_inputs(self, network, position, count):
         n, d = network.n_hidden, network.n_inputs
         self.influence = insert_input_columns(self.influence, n, d, position, count)
-        self.influence_next = np.zeros_like(self.influence)

@@ -1,0 +1,78 @@
+"""The T-step learning loop every gradient estimator shares; each brings its trace update.
+
+A learner's kernel module defines a NamedTuple of its trace arrays and registers the numba
+function that advances them with `@trace_update(ItsTraces)`. The loop calls
+`update_traces(...)`, which numba resolves at compile time from the traces' type, so each
+learner gets its own compiled (and cached) loop with no per-step dispatch.
+"""
+
+from numba import njit
+from numba.extending import overload
+
+from .jit import JIT
+from .network import cell_forward, clip_norm, first_forward, head_step, optimizer_step
+
+
+TRACE_UPDATES = {}
+
+
+def trace_update(traces_class):
+    """Register the decorated kernel as the trace update for `traces_class`."""
+
+    def register(update):
+        TRACE_UPDATES[traces_class] = update
+        return update
+
+    return register
+
+
+def update_traces(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """Advance the learner's traces by step t and write the recurrent gradient into
+    gradient[:P]. Resolved at compile time by the overload below."""
+    raise NotImplementedError("update_traces only runs inside numba kernels")
+
+
+@overload(update_traces, jit_options=JIT)
+def _update_traces(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+    update = TRACE_UPDATES[traces.instance_class]
+
+    def implementation(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+        update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient)
+
+    return implementation
+
+
+@njit(**JIT)
+def mask_recurrent_gradient(gradient, recurrent_mask):
+    """Zero the gradient of W_hh entries outside a sparse recurrent mask (empty mask: dense)."""
+    if recurrent_mask.size == 0:
+        return
+    n = recurrent_mask.shape[0]
+    for i in range(n):
+        for j in range(n):
+            gradient[i * n + j] *= recurrent_mask[i, j]
+
+
+@njit(**JIT)
+def learn_steps(network, traces, optimizer, head, inputs, targets,
+                learning_rates, max_norm, pending, buffers, losses):
+    """Learn T = len(targets) steps in order.
+
+    Each step, with parameters theta_{t-1}: forward h_t; the loss, the head's gradient and
+    dL/dh_t; the learner's trace update advances the learner's traces and writes the recurrent gradient
+    into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes one step.
+    """
+    hidden, hidden_next = network.hidden, buffers.hidden_next
+    for t in range(targets.shape[0]):
+        x = inputs[t]
+        if t == 0:
+            first_forward(network, pending, x, hidden_next)
+        else:
+            cell_forward(network, hidden, x, hidden_next)
+        losses[t] = head_step(network, head, hidden_next, targets[t], buffers)
+        update_traces(network, traces, t, hidden, x, hidden_next, buffers.hidden_error,
+                      buffers.gradient)
+        mask_recurrent_gradient(buffers.gradient, network.recurrent_mask)
+        clip_norm(buffers.gradient, max_norm)
+        optimizer_step(optimizer, network.theta, buffers.gradient, learning_rates[t])
+        hidden[:] = hidden_next
