@@ -19,7 +19,7 @@ from .optimizers import KINDS, OptimizerState
 FITTED_ATTRIBUTES = (
     "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
     "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
-    "classes_", "class_index_", "target_offset_",
+    "classes_", "class_index_", "target_offset_", "_one_loss",
 )
 
 
@@ -127,21 +127,26 @@ class RTRLEstimator:
             self.__dict__.pop(name, None)
 
     def _initialize(self):
-        """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn."""
+        """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn.
+        If anything is rejected (a parameter, a learner's hyperparameter), nothing is kept."""
         self._validate_params()
-        self.rng_ = np.random.default_rng(self.seed)
-        self.network_ = Network(
-            self.hidden_size, 0, self._initial_outputs(), self.rng_, self.recurrent_density
-        )
-        self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
-        self.optimizer_state_ = OptimizerState(self.optimizer, self.lr, self.network_.n_parameters)
-        self.feature_index_ = {}
-        self.n_features_in_ = 0
-        self.t_ = 0
-        self._allocate_buffers()
-        self._initialize_head()
-        if self.target_feedback and self._feedback_width():
-            self._insert_inputs(0, self._feedback_width())
+        try:
+            self.rng_ = np.random.default_rng(self.seed)
+            self.network_ = Network(
+                self.hidden_size, 0, self._initial_outputs(), self.rng_, self.recurrent_density
+            )
+            self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
+            self.optimizer_state_ = OptimizerState(self.optimizer, self.lr, self.network_.n_parameters)
+            self.feature_index_ = {}
+            self.n_features_in_ = 0
+            self.t_ = 0
+            self._allocate_buffers()
+            self._initialize_head()
+            if self.target_feedback and self._feedback_width():
+                self._insert_inputs(0, self._feedback_width())
+        except Exception:
+            self._clear_state()
+            raise
 
     def _allocate_buffers(self):
         net = self.network_

@@ -80,6 +80,10 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         yield {"hidden_size": 4, "seed": 1}
         yield {"hidden_size": 3, "target_feedback": True, "optimizer": "sgd", "lr": 0.05}
         yield {"hidden_size": 3, "optimizer": optim.RMSProp(0.01), "clip_gradient": None}
+        yield {"hidden_size": 4, "learner": "snap-1"}
+        yield {"hidden_size": 5, "learner": "snap-2", "recurrent_density": 0.4}
+        yield {"hidden_size": 3, "learner": "tbptt", "target_feedback": True}
+        yield {"hidden_size": 3, "learner": "uoro"}
 
     # ------------------------------------------------------------ head hooks
 

@@ -89,13 +89,17 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     def _unit_test_params(cls):
         from river import optim
 
-        from .learners import RTRL
+        from .learners import RTRL, SnAp, TBPTT
 
         yield {"hidden_size": 4, "seed": 1}
         yield {"hidden_size": 3, "target_feedback": True, "optimizer": "sgd", "lr": 0.001}
         yield {"hidden_size": 2, "learner": RTRL(), "optimizer": "rmsprop", "clip_gradient": None}
         yield {"hidden_size": 3, "optimizer": "adagrad", "lr": 0.05}
         yield {"hidden_size": 3, "optimizer": optim.Adam(optim.schedulers.InverseScaling(0.01))}
+        yield {"hidden_size": 4, "learner": "snap-1", "target_feedback": True}
+        yield {"hidden_size": 5, "learner": SnAp(level=2), "recurrent_density": 0.4}
+        yield {"hidden_size": 3, "learner": TBPTT(truncation=4), "target_feedback": True}
+        yield {"hidden_size": 3, "learner": "uoro", "optimizer": "sgd", "lr": 0.001}
 
     # ------------------------------------------------------------ head hooks
 

@@ -113,9 +113,29 @@ def immediate_jacobian(h_prev, x, n):
     return np.hstack(blocks)
 
 
-def online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared"):
+def snap_mask(support, level, n_inputs):
+    """The SnAp-level pattern as a dense n x P 0/1 matrix: J[k, theta] is kept when theta is a
+    weight into unit i and k is reachable from i in fewer than `level` steps of `support`
+    (support[k, l]: l feeds k)."""
+    n = support.shape[0]
+    reach = np.eye(n, dtype=bool)
+    for _ in range(level - 1):
+        reach = reach | ((support.astype(int) @ reach.astype(int)) > 0)
+    d = n_inputs
+    blocks = [np.zeros((n, n * n)), np.zeros((n, n * d)), np.zeros((n, n))]
+    for i in range(n):
+        blocks[0][:, i * n : (i + 1) * n] = reach[:, [i]]
+        blocks[1][:, i * d : (i + 1) * d] = reach[:, [i]]
+        blocks[2][:, i] = reach[:, i]
+    return np.hstack(blocks)
+
+
+def online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared", influence_mask=None,
+                recurrent_mask=None):
     """Online RTRL with plain SGD, dense J, gradients at theta_{t-1}, J kept across updates.
 
+    influence_mask (n x P, 0/1) keeps only those entries of J after each update (SnAp);
+    recurrent_mask (n x n) zeroes the gradient of the W_hh entries it masks.
     Returns the per-step gradients (before clipping) and the parameters after each step.
     """
     params = copy_params(params)
@@ -126,9 +146,13 @@ def online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared"):
     for x, target in zip(xs, targets):
         h_new = step(params, h, x)
         J = np.diag(1.0 - h_new**2) @ (params["W_hh"] @ J + immediate_jacobian(h, x, n))
+        if influence_mask is not None:
+            J = J * influence_mask
         _, error = loss_and_error(output(params, h_new), target, head)
         head_grad = np.concatenate([np.outer(error, h_new).ravel(), error])
         grad = np.concatenate([(params["W_hy"].T @ error) @ J, head_grad])
+        if recurrent_mask is not None:
+            grad[: n * n] *= recurrent_mask.ravel()
         gradients.append(grad.copy())
         if clip is not None and np.linalg.norm(grad) > clip:
             grad *= clip / np.linalg.norm(grad)

@@ -24,6 +24,18 @@ def expected_failures(estimator):
     return EXPECTED_FAILURES
 
 
-@parametrize_with_checks([RTRLRegressor(seed=0), RTRLClassifier(seed=0)], expected_failed_checks=expected_failures)
+# UORO's gradient is unbiased but noisy, so it runs at a smaller learning rate, as in its
+# paper; at the default 0.01 its fit reaches R^2 0.34 on the regression-quality check.
+LEARNER_SETTINGS = {
+    "rtrl": {}, "snap-1": {}, "snap-2": {}, "tbptt": {}, "uoro": {"lr": 0.003},
+}
+ESTIMATORS = [
+    estimator(seed=0, learner=learner, **settings)
+    for estimator in (RTRLRegressor, RTRLClassifier)
+    for learner, settings in LEARNER_SETTINGS.items()
+]
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_check(estimator, check):
     check(estimator)

@@ -2,10 +2,20 @@
 
 from .base import Learner, LearnerState
 from .rtrl import RTRL
+from .snap import SnAp
+from .tbptt import TBPTT
+from .uoro import UORO
 
-LEARNERS = {"rtrl": RTRL}
+# The names the estimators accept for `learner`, each with its default hyperparameters.
+LEARNERS = {
+    "rtrl": RTRL,
+    "snap-1": lambda: SnAp(level=1),
+    "snap-2": lambda: SnAp(level=2),
+    "tbptt": TBPTT,
+    "uoro": UORO,
+}
 
-__all__ = ["Learner", "LearnerState", "RTRL", "LEARNERS", "make_learner"]
+__all__ = ["Learner", "LearnerState", "RTRL", "SnAp", "TBPTT", "UORO", "LEARNERS", "make_learner"]
 
 
 def make_learner(learner):

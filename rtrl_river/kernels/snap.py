@@ -1,0 +1,76 @@
+"""SnAp-n: the influence matrix restricted to the entries reachable within n steps."""
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from .driver import trace_update
+from .jit import JIT
+from .network import recurrent_views
+
+
+class SnApTraces(NamedTuple):
+    """The kept part of J, stored unit by unit.
+
+    The parameters of unit i are row i of [W_hh | W_xh | b_h] (m = n+d+1 of them). Only the
+    units in kept_units[kept_offsets[i]:kept_offsets[i+1]] keep an influence row for them:
+    values[r] is the row J[kept_units[r], params of unit i].
+    """
+
+    kept_units: np.ndarray  # int64, total kept
+    kept_offsets: np.ndarray  # int64, n + 1
+    values: np.ndarray  # total kept x m
+    scratch: np.ndarray  # (most units kept for one i) x m
+
+
+@njit(**JIT)
+def unit_parameter(i, j, n, d):
+    """Index in theta of the j-th parameter of unit i (row i of [W_hh | W_xh | b_h])."""
+    if j < n:
+        return i * n + j
+    if j < n + d:
+        return n * n + i * d + (j - n)
+    return n * n + n * d + i
+
+
+@trace_update(SnApTraces)
+@njit(**JIT)
+def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """J_t = (diag(1 - h_t^2) (W_hh J_{t-1} + I_t)) restricted to the kept pattern.
+
+    For unit i's parameters only kept rows are read and written, so the cost is the sum over
+    units of (kept rows)^2 x m, not n^4; with one kept row per unit (SnAp-1) it is O(P).
+    """
+    n, d = hidden.shape[0], inputs.shape[0]
+    m = n + d + 1
+    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    kept, offsets, values, scratch = traces.kept_units, traces.kept_offsets, traces.values, traces.scratch
+    for i in range(n):
+        start, stop = offsets[i], offsets[i + 1]
+        for a in range(stop - start):
+            k = kept[start + a]
+            row = scratch[a]
+            row[:] = 0.0
+            for b in range(stop - start):
+                weight = W_hh[k, kept[start + b]]
+                if weight != 0.0:
+                    source = values[start + b]
+                    for j in range(m):
+                        row[j] += weight * source[j]
+            if k == i:
+                for j in range(n):
+                    row[j] += hidden_prev[j]
+                for j in range(d):
+                    row[n + j] += inputs[j]
+                row[n + d] += 1.0
+            slope = 1.0 - hidden[k] * hidden[k]
+            for j in range(m):
+                row[j] *= slope
+        for j in range(m):
+            gradient[unit_parameter(i, j, n, d)] = 0.0
+        for a in range(stop - start):
+            values[start + a] = scratch[a]
+            weight = hidden_error[kept[start + a]]
+            for j in range(m):
+                gradient[unit_parameter(i, j, n, d)] += weight * scratch[a, j]

@@ -1,0 +1,77 @@
+"""UORO: an unbiased rank-one estimate s~ theta~^T of the influence matrix."""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from .driver import trace_update
+from .jit import JIT
+from .network import recurrent_views
+
+EPSILON = 1e-7
+
+
+class UOROTraces(NamedTuple):
+    state_tangent: np.ndarray  # n: s~
+    parameter_tangent: np.ndarray  # P: theta~, with E[s~ theta~^T] = J_t
+    signs: np.ndarray  # T x n: the random signs nu of each step of this call
+    propagated: np.ndarray  # n: D_t s~
+
+
+@trace_update(UOROTraces)
+@njit(**JIT)
+def uoro_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """Tallec & Ollivier's update, then gradient[:P] = (dL/dh_t . s~) theta~.
+
+    s~ <- rho0 D_t s~ + rho1 nu,  theta~ <- theta~ / rho0 + (nu^T dh_t/dtheta) / rho1, with
+    rho0 = sqrt((|theta~| + eps) / (|D_t s~| + eps)) and
+    rho1 = sqrt((|nu^T dh_t/dtheta| + eps) / (|nu| + eps)) balancing the two factors.
+    """
+    n, d = hidden.shape[0], inputs.shape[0]
+    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    s_tilde, theta_tilde, signs, propagated = (
+        traces.state_tangent, traces.parameter_tangent, traces.signs[t], traces.propagated
+    )
+    propagated_norm = 0.0
+    for i in range(n):
+        total = 0.0
+        for j in range(n):
+            total += W_hh[i, j] * s_tilde[j]
+        propagated[i] = (1.0 - hidden[i] * hidden[i]) * total
+        propagated_norm += propagated[i] * propagated[i]
+    propagated_norm = math.sqrt(propagated_norm)
+    theta_norm = 0.0
+    for p in range(theta_tilde.shape[0]):
+        theta_norm += theta_tilde[p] * theta_tilde[p]
+    theta_norm = math.sqrt(theta_norm)
+    # nu^T dh_t/dtheta: unit i's parameters get (nu_i (1 - h_i^2)) [h_{t-1}, x_t, 1]
+    row_norm = 1.0
+    for j in range(n):
+        row_norm += hidden_prev[j] * hidden_prev[j]
+    for j in range(d):
+        row_norm += inputs[j] * inputs[j]
+    immediate_norm = 0.0
+    for i in range(n):
+        c = signs[i] * (1.0 - hidden[i] * hidden[i])
+        immediate_norm += c * c * row_norm
+    immediate_norm = math.sqrt(immediate_norm)
+    rho0 = math.sqrt((theta_norm + EPSILON) / (propagated_norm + EPSILON))
+    rho1 = math.sqrt((immediate_norm + EPSILON) / (math.sqrt(n) + EPSILON))
+
+    projection = 0.0
+    for i in range(n):
+        s_tilde[i] = rho0 * propagated[i] + rho1 * signs[i]
+        projection += hidden_error[i] * s_tilde[i]
+    for p in range(theta_tilde.shape[0]):
+        theta_tilde[p] /= rho0
+    for i in range(n):
+        c = signs[i] * (1.0 - hidden[i] * hidden[i]) / rho1
+        for j in range(n):
+            theta_tilde[i * n + j] += c * hidden_prev[j]
+        for j in range(d):
+            theta_tilde[n * n + i * d + j] += c * inputs[j]
+        theta_tilde[n * n + n * d + i] += c
+    for p in range(theta_tilde.shape[0]):
+        gradient[p] = projection * theta_tilde[p]

@@ -1,0 +1,93 @@
+"""SnAp-n (Menick et al., 2021): RTRL restricted to the influence reachable within n steps."""
+
+from numbers import Integral
+
+import numpy as np
+
+from ..kernels.snap import SnApTraces
+from .base import Learner, LearnerState
+
+
+class SnAp(Learner):
+    """Sparse n-step approximation of RTRL.
+
+    Keeps J[k, theta] only where parameter theta (a weight into unit i) can reach unit k
+    within `level` steps of the recurrent connectivity, and drops the rest at every step:
+
+        J_t = (diag(1 - h_t^2) (W_hh J_{t-1} + I_t)) * M_level
+
+    SnAp-1 keeps only unit i's own row: one number per parameter, O(P) time and memory, no
+    more than backpropagation. SnAp-2 also keeps the units i feeds: on a dense W_hh that is
+    every unit, so it equals exact RTRL; it pays off with a sparse W_hh
+    (`recurrent_density` < 1), where its cost scales with the kept entries.
+
+    Parameters
+    ----------
+    level
+        n, the number of steps of reach kept (1 or more).
+
+    Examples
+    --------
+
+    >>> from river import datasets, evaluate, metrics, preprocessing
+    >>> from rtrl_river import RTRLRegressor
+    >>> from rtrl_river.learners import SnAp
+
+    >>> model = preprocessing.StandardScaler() | RTRLRegressor(
+    ...     hidden_size=8, learner=SnAp(level=1), optimizer="sgd", lr=0.05,
+    ...     target_feedback=True, seed=1
+    ... )
+    >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
+    MAE: 0.258
+
+    References
+    ----------
+    [^1]: Menick, J., Elsen, E., Evci, U., Osindero, S., Simonyan, K. and Graves, A., 2021. A
+    Practical Sparse Approximation for Real Time Recurrent Learning. ICLR.
+
+    """
+
+    def __init__(self, level: int = 1):
+        self.level = level
+
+    @property
+    def name(self):
+        return f"snap-{self.level}"
+
+    def init_state(self, network, rng):
+        if not isinstance(self.level, Integral) or self.level < 1:
+            raise ValueError(f"SnAp level must be an integer >= 1, got {self.level!r}")
+        return SnApState(network, self.level)
+
+
+def kept_units(support, level):
+    """For each unit i, the sorted units reachable from i in fewer than `level` steps
+    (i itself included): support[k, l] says whether l feeds k."""
+    n = support.shape[0]
+    reach = np.eye(n, dtype=bool)  # reach[k, i]: k reachable from i
+    for _ in range(level - 1):
+        reach = reach | (support.astype(int) @ reach.astype(int) > 0)
+    return [np.flatnonzero(reach[:, i]) for i in range(n)]
+
+
+class SnApState(LearnerState):
+    """The kept influence entries, unit by unit (see `kernels.snap.SnApTraces`)."""
+
+    def __init__(self, network, level):
+        units = kept_units(network.recurrent_support, level)
+        self.kept_units = np.concatenate(units).astype(np.int64)
+        self.kept_offsets = np.concatenate([[0], np.cumsum([len(u) for u in units])]).astype(np.int64)
+        m = network.n_hidden + network.n_inputs + 1
+        self.values = np.zeros((len(self.kept_units), m))
+        self.scratch = np.zeros((max(len(u) for u in units), m))
+
+    def traces(self, n_steps):
+        return SnApTraces(self.kept_units, self.kept_offsets, self.values, self.scratch)
+
+    def reset(self):
+        self.values[:] = 0.0
+
+    def insert_inputs(self, network, position, count):
+        column = network.n_hidden + position
+        self.values = np.ascontiguousarray(np.insert(self.values, [column] * count, 0.0, axis=1))
+        self.scratch = np.zeros((self.scratch.shape[0], self.values.shape[1]))

@@ -1,0 +1,67 @@
+"""Unbiased Online Recurrent Optimization: a rank-one, unbiased estimate of the influence."""
+
+import numpy as np
+
+from ..kernels.uoro import UOROTraces
+from ..network import insert_input_columns
+from .base import Learner, LearnerState
+
+
+class UORO(Learner):
+    """UORO (Tallec & Ollivier, 2018): J_t estimated by s~ theta~^T with random signs.
+
+    Each step draws nu in {-1, +1}^n and updates
+
+        s~ <- rho0 D_t s~ + rho1 nu,   theta~ <- theta~ / rho0 + (nu^T dh_t/dtheta) / rho1
+
+    so that E[s~ theta~^T] = J_t (unbiased), with rho0, rho1 chosen to balance the two factors'
+    norms. O(P) time and memory per step like SnAp-1, but noisy: its variance grows with n and
+    calls for smaller learning rates. The signs come from the estimator's `seed`.
+
+    Examples
+    --------
+
+    >>> from river import datasets, evaluate, metrics, preprocessing
+    >>> from rtrl_river import RTRLRegressor
+    >>> from rtrl_river.learners import UORO
+
+    >>> model = preprocessing.StandardScaler() | RTRLRegressor(
+    ...     hidden_size=8, learner=UORO(), optimizer="sgd", lr=0.05, target_feedback=True, seed=1
+    ... )
+    >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
+    MAE: 0.395
+
+    References
+    ----------
+    [^1]: Tallec, C. and Ollivier, Y., 2018. Unbiased Online Recurrent Optimization. ICLR.
+
+    """
+
+    name = "uoro"
+
+    def init_state(self, network, rng):
+        return UOROState(network, rng)
+
+
+class UOROState(LearnerState):
+    """The two tangents, and the generator of the signs (the estimator's own)."""
+
+    def __init__(self, network, rng):
+        self.rng = rng
+        self.state_tangent = np.zeros(network.n_hidden)
+        self.parameter_tangent = np.zeros(network.n_recurrent)
+        self.propagated = np.zeros(network.n_hidden)
+
+    def traces(self, n_steps):
+        # One uniform draw per sign, so a chunk of T steps consumes the generator exactly as
+        # T single steps do: learn_many stays a loop of learn_one.
+        signs = np.where(self.rng.random((n_steps, len(self.state_tangent))) < 0.5, -1.0, 1.0)
+        return UOROTraces(self.state_tangent, self.parameter_tangent, signs, self.propagated)
+
+    def reset(self):
+        self.state_tangent[:] = 0.0
+        self.parameter_tangent[:] = 0.0
+
+    def insert_inputs(self, network, position, count):
+        n, d = network.n_hidden, network.n_inputs
+        self.parameter_tangent = insert_input_columns(self.parameter_tangent, n, d, position, count)
