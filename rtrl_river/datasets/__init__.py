@@ -1,5 +1,6 @@
 """Synthetic streams whose targets depend on the past, as River datasets."""
 
 from .add_task import AddTask
+from .delayed_recall import DelayedRecall
 
-__all__ = ["AddTask"]
+__all__ = ["AddTask", "DelayedRecall"]
