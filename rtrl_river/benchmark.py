@@ -130,6 +130,58 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
     )
 
 
+def _state_bytes(state):
+    return sum(v.nbytes for v in vars(state).values() if isinstance(v, np.ndarray))
+
+
+LEARNER_ROWS = [
+    ("rtrl", {}),
+    ("snap-1", {}),
+    ("snap-2", {}),
+    ("snap-2", {"recurrent_density": 0.1}),
+    ("tbptt", {}),
+    ("uoro", {}),
+]
+
+
+def learners_table(hidden_sizes, n_features, repeats, budget=0.2):
+    """µs per step of each learner against hidden size, its fitted growth exponent in n,
+    and the memory its traces hold."""
+    from . import RTRLRegressor
+
+    times, memory = {}, {}
+    for name, extra in LEARNER_ROWS:
+        label = name + (f" (density {extra['recurrent_density']})" if extra else "")
+        for n in hidden_sizes:
+            model = RTRLRegressor(hidden_size=n, learner=name, seed=0, **extra)
+            X, y = _synthetic(1, n_features)
+            model.learn_many(X, y)  # compile, allocate
+            start = time.perf_counter()
+            model.learn_many(X, y)
+            one = time.perf_counter() - start
+            n_steps = int(min(2000, max(3, budget / max(one, 1e-6))))
+            X, y = _synthetic(n_steps, n_features)
+            times[label, n] = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
+            memory[label, n] = _state_bytes(model.learner_state_)
+    labels = list(dict.fromkeys(label for label, _ in times))
+    rows = []
+    for label in labels:
+        costs = [times[label, n] for n in hidden_sizes]
+        # fitted on the three largest sizes, where the per-call overhead no longer dominates
+        top = slice(-3, None)
+        slope = np.polyfit(np.log(hidden_sizes[top]), np.log(costs[top]), 1)[0] if len(hidden_sizes) > 1 else float("nan")
+        rows.append((label, *(f"{c:.1f}" for c in costs), f"{slope:.2f}",
+                     f"{memory[label, hidden_sizes[-1]] / 1024:.0f}"))
+    _table(
+        f"µs per learn_many step by learner and hidden size n ({n_features} features, single "
+        "thread); exponent = slope of log time on log n over the three largest n; memory of the "
+        "traces at the largest n",
+        ("learner", *(f"n={n}" for n in hidden_sizes), "exponent", "KiB"),
+        rows,
+    )
+    return times
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m rtrl_river.benchmark",
@@ -139,10 +191,19 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=4, help="inputs of the synthetic stream")
     parser.add_argument("--steps", type=int, default=1000, help="rows per learn_many call")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--tables", nargs="+", default=["learn_one", "learn_many"],
+        choices=["learn_one", "learn_many", "learners"],
+        help="which tables to print (learners: every gradient estimator against n)",
+    )
     args = parser.parse_args(argv)
     with threadpool_limits(1):
-        learn_one_table(args.hidden_sizes, args.repeats)
-        learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
+        if "learn_one" in args.tables:
+            learn_one_table(args.hidden_sizes, args.repeats)
+        if "learn_many" in args.tables:
+            learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
+        if "learners" in args.tables:
+            learners_table(args.hidden_sizes, args.features, args.repeats)
 
 
 if __name__ == "__main__":
