@@ -1,4 +1,4 @@
-"""scikit-learn: a Pipeline tuned by GridSearchCV with TimeSeriesSplit, on a series with memory.
+"""scikit-learn: GridSearchCV with TimeSeriesSplit over hidden size and learner, on a series with memory.
 
 Run: python examples/sklearn_quickstart.py
 """
@@ -17,7 +17,7 @@ y = 0.8 * np.roll(X[:, 0], 1) - 0.6 * np.roll(X[:, 1], 4) + 0.05 * rng.normal(si
 
 search = GridSearchCV(
     make_pipeline(StandardScaler(), RTRLRegressor(seed=0, max_iter=3)),
-    {"rtrlregressor__hidden_size": [4, 12], "rtrlregressor__lr": [0.003, 0.02]},
+    {"rtrlregressor__hidden_size": [4, 12], "rtrlregressor__learner": ["rtrl", "snap-1", "tbptt"]},
     cv=TimeSeriesSplit(n_splits=3),
 )
 search.fit(X, y)

@@ -134,23 +134,24 @@ def _state_bytes(state):
     return sum(v.nbytes for v in vars(state).values() if isinstance(v, np.ndarray))
 
 
-LEARNER_ROWS = [
-    ("rtrl", {}),
-    ("snap-1", {}),
-    ("snap-2", {}),
-    ("snap-2", {"recurrent_density": 0.1}),
-    ("tbptt", {}),
-    ("uoro", {}),
-]
+def _learner_rows(learners):
+    """(name, extra estimator settings) per row; SnAp-2 also on a 10%-dense W_hh."""
+    rows = []
+    for name in learners:
+        rows.append((name, {}))
+        if name == "snap-2":
+            rows.append((name, {"recurrent_density": 0.1}))
+    return rows
 
 
-def learners_table(hidden_sizes, n_features, repeats, budget=0.2):
+def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2):
     """µs per step of each learner against hidden size, its fitted growth exponent in n,
     and the memory its traces hold."""
     from . import RTRLRegressor
+    from .learners import LEARNERS
 
     times, memory = {}, {}
-    for name, extra in LEARNER_ROWS:
+    for name, extra in _learner_rows(learners or list(LEARNERS)):
         label = name + (f" (density {extra['recurrent_density']})" if extra else "")
         for n in hidden_sizes:
             model = RTRLRegressor(hidden_size=n, learner=name, seed=0, **extra)

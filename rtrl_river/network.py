@@ -56,9 +56,9 @@ class Network:
     """An Elman network: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h), yhat_t = W_hy h_t + b_y.
 
     Every parameter lives in the flat vector `theta`; `params()` returns named views into it.
-    Input columns and output rows are born zero. W_hh and W_hy start random (W_hh with
-    spectral radius about 1/2, W_hy with entries of size 1/sqrt(n)) so gradients reach every
-    input weight from the first step.
+    Input columns and output rows are born zero. W_hh and W_hy start random, so gradients reach
+    every input weight from the first step: W_hh with spectral radius about 0.9, so an input's
+    trace lasts long enough for a gradient to find it, and W_hy with entries of size 1/sqrt(n).
 
     With recurrent_density < 1, W_hh has a fixed random sparsity pattern `recurrent_mask`
     (each entry kept with that probability); the masked weights start at zero and their
@@ -71,12 +71,12 @@ class Network:
         self.hidden = np.zeros(n_hidden)
         blocks = self.params()
         scale = 1.0 / np.sqrt(n_hidden)
-        blocks["W_hh"][:] = rng.normal(0.0, 0.5 * scale, size=(n_hidden, n_hidden))
+        blocks["W_hh"][:] = rng.normal(0.0, 0.9 * scale, size=(n_hidden, n_hidden))
         blocks["W_hy"][:] = rng.normal(0.0, scale, size=(n_outputs, n_hidden))
         self.recurrent_mask = np.zeros((0, 0))
         if recurrent_density < 1.0:
             self.recurrent_mask = (rng.random((n_hidden, n_hidden)) < recurrent_density) * 1.0
-            # keep the spectral radius near 1/2 whatever the density
+            # keep the spectral radius near 0.9 whatever the density
             blocks["W_hh"] *= self.recurrent_mask / np.sqrt(recurrent_density)
 
     @property

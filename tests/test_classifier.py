@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from river import linear_model, optim, preprocessing
 
 from rtrl_river import RTRLClassifier
 from rtrl_river.datasets import AddTask
@@ -123,16 +124,49 @@ def test_partial_fit_requires_classes_first_then_checks_them():
     assert model.predict_proba(X).shape == (4, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: at the defaults (Adam 0.01, clip_gradient=1.0) RTRL stays above 0.9 nats on the "
-    "add task; with clip_gradient=None and lr=0.003 it reaches 0.52 (lag 3 only) in 20k steps",
-)
-def test_rtrl_learns_the_add_task():
-    """Below 0.48 nats over the last 5,000 of 50,000 steps; no memory cannot beat 0.66."""
-    model = RTRLClassifier(hidden_size=16, seed=0)
+def add_task_losses(model, seed):
+    """Progressive cross-entropy (predict, then learn) at each of 50,000 add-task steps."""
     losses = []
-    for x, y in AddTask(n_steps=50_000, seed=0):
-        losses.append(-math.log(max(model.predict_proba_one(x).get(y, 0.5), 1e-12)))
+    for x, y in AddTask(n_steps=50_000, seed=seed):
+        losses.append(-math.log(max(model.predict_proba_one(x).get(y, 0.0), 1e-12)))
         model.learn_one(x, y)
-    assert np.mean(losses[-5000:]) < 0.48
+    return np.array(losses)
+
+
+def bayes_losses(seed):
+    """The loss of the true probabilities on the same stream: its floor, window by window."""
+    x = np.array([x["x"] for x, _ in AddTask(n_steps=50_000, seed=seed)])
+    y = np.array([label for _, label in AddTask(n_steps=50_000, seed=seed)])
+    t = np.arange(len(x))
+    near = np.where(t >= 3, np.roll(x, 3), 0.0)
+    far = np.where(t >= 8, np.roll(x, 8), 0.0)
+    p = 0.5 + 0.5 * near - 0.25 * far
+    return -np.log(np.where(y, p, 1.0 - p))
+
+
+def test_rtrl_learns_both_lags_of_the_add_task():
+    """Cross-entropy over the last 5,000 of 50,000 steps, three seeds.
+
+    Floors: 0.662 nats with no memory, 0.519 knowing only lag 3, 0.454 knowing both (the last
+    window's own floor varies by about +-0.01 with the seed). RTRL's progressive loss ends at
+    0.467-0.478 on seeds 0-2, within 0.021 of each window's floor: it has learned most of lag
+    8, which is worth 0.065 nats. The bounds below leave about 0.01 of margin.
+    """
+    finals, excess = [], []
+    for seed in (0, 1, 2):
+        model = preprocessing.StandardScaler() | RTRLClassifier(
+            hidden_size=32, optimizer=optim.Adam(optim.schedulers.InverseScaling(0.003, power=0.2)),
+            clip_gradient=None, seed=seed,
+        )
+        losses = add_task_losses(model, seed)
+        finals.append(losses[-5000:].mean())
+        excess.append(finals[-1] - bayes_losses(seed)[-5000:].mean())
+    assert np.mean(finals) < 0.48
+    assert max(finals) < 0.49
+    assert max(excess) < 0.03  # knowing lag 3 only would be ~0.065 above the floor
+
+
+def test_a_memoryless_model_cannot_go_below_the_no_memory_floor():
+    model = preprocessing.StandardScaler() | linear_model.LogisticRegression()
+    losses = add_task_losses(model, seed=0)
+    assert losses[-5000:].mean() > 0.65

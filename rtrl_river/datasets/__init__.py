@@ -2,5 +2,6 @@
 
 from .add_task import AddTask
 from .delayed_recall import DelayedRecall
+from .order_book import OrderBook
 
-__all__ = ["AddTask", "DelayedRecall"]
+__all__ = ["AddTask", "DelayedRecall", "OrderBook"]

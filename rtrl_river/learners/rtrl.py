@@ -32,7 +32,7 @@ class RTRL(Learner):
     >>> model["RTRLRegressor"].learner
     RTRL()
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.307
+    MAE: 0.299
 
     References
     ----------

@@ -38,7 +38,7 @@ class SnAp(Learner):
     ...     target_feedback=True, seed=1
     ... )
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.258
+    MAE: 0.266
 
     References
     ----------

@@ -34,7 +34,7 @@ class TBPTT(Learner):
     ...     target_feedback=True, seed=1
     ... )
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.263
+    MAE: 0.265
 
     References
     ----------
