@@ -1,6 +1,7 @@
 """The machinery both estimators share: feature index, validation, River and sklearn glue."""
 
 import math
+from collections.abc import Iterable
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,19 +26,31 @@ FITTED_ATTRIBUTES = (
 
 def _frame_columns_and_values(X):
     """Column names and a float64 matrix from any eager dataframe River accepts."""
-    import narwhals as nw
+    dtypes = getattr(X, "dtypes", None)
+    if isinstance(dtypes, Iterable) and all(isinstance(d, np.dtype) for d in dtypes):
+        # pandas with numpy dtypes: checked and converted without a dataframe layer
+        columns = list(X.columns)
+        for name, dtype in zip(columns, dtypes):
+            if dtype.kind not in "biuf":
+                raise TypeError(
+                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
+                )
+        values = np.ascontiguousarray(X.to_numpy(dtype=np.float64))
+    else:
+        import narwhals as nw
 
-    frame = nw.from_native(X, eager_only=True)
-    for name, dtype in frame.schema.items():
-        if not (dtype.is_numeric() or dtype == nw.Boolean):
-            raise TypeError(
-                f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
-            )
-    values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)
+        frame = nw.from_native(X, eager_only=True)
+        for name, dtype in frame.schema.items():
+            if not (dtype.is_numeric() or dtype == nw.Boolean):
+                raise TypeError(
+                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
+                )
+        columns = list(frame.columns)
+        values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)
     if values.size and not np.isfinite(values).all():
-        bad = frame.columns[int(np.nonzero(~np.isfinite(values).all(axis=0))[0][0])]
+        bad = columns[int(np.nonzero(~np.isfinite(values).all(axis=0))[0][0])]
         raise ValueError(f"feature {bad!r} has a NaN or infinite value; inputs must be finite")
-    return list(frame.columns), values
+    return columns, values
 
 
 def _series_like(values, X):

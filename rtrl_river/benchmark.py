@@ -69,6 +69,40 @@ def learn_one_table(hidden_sizes, repeats):
     )
 
 
+def classifier_table(hidden_sizes, repeats):
+    """µs per predict_proba_one + learn_one on Phishing through StandardScaler, next to
+    River's StandardScaler | LogisticRegression."""
+    from river import datasets, linear_model, preprocessing
+
+    from . import RTRLClassifier
+
+    data = list(datasets.Phishing())
+
+    def run(make):
+        def go():
+            model = make()
+            for x, y in data:
+                model.predict_proba_one(x)
+                model.learn_one(x, y)
+
+        return go
+
+    baseline = _median_us(
+        run(lambda: preprocessing.StandardScaler() | linear_model.LogisticRegression()),
+        len(data), repeats,
+    )
+    rows = [("LogisticRegression", f"{baseline:.1f}", "1.00")]
+    for n in hidden_sizes:
+        make = lambda n=n: preprocessing.StandardScaler() | RTRLClassifier(hidden_size=n, seed=0)  # noqa: E731
+        run(make)()  # compile and warm up
+        cost = _median_us(run(make), len(data), repeats)
+        rows.append((f"RTRL n={n}", f"{cost:.1f}", f"{cost / baseline:.2f}"))
+    _table(
+        f"predict_proba_one + learn_one on Phishing ({len(data)} steps), StandardScaler | model",
+        ("model", "µs/step", "x LogisticRegression"), rows,
+    )
+
+
 @njit(cache=True)
 def _blas_product(W_hh, influence, out):
     np.dot(W_hh, influence, out)
@@ -193,14 +227,16 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=1000, help="rows per learn_many call")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
-        "--tables", nargs="+", default=["learn_one", "learn_many"],
-        choices=["learn_one", "learn_many", "learners"],
+        "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
+        choices=["learn_one", "classifier", "learn_many", "learners"],
         help="which tables to print (learners: every gradient estimator against n)",
     )
     args = parser.parse_args(argv)
     with threadpool_limits(1):
         if "learn_one" in args.tables:
             learn_one_table(args.hidden_sizes, args.repeats)
+        if "classifier" in args.tables:
+            classifier_table(args.hidden_sizes, args.repeats)
         if "learn_many" in args.tables:
             learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
         if "learners" in args.tables:

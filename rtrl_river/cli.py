@@ -94,8 +94,9 @@ def _rnn(task, learner, args, seed):
     from . import RTRLClassifier, RTRLRegressor
 
     estimator = RTRLClassifier if task == CLASSIFICATION else RTRLRegressor
+    feedback = args.feedback if args.feedback is not None else task != CLASSIFICATION
     settings = dict(hidden_size=args.hidden_size, learner=learner, optimizer=args.optimizer,
-                    target_feedback=args.feedback, seed=seed)
+                    target_feedback=feedback, seed=seed)
     settings.update(dict(STREAMS[args.dataset].settings))
     if args.lr is not None:
         settings["lr"] = args.lr
@@ -315,6 +316,9 @@ def build_parser():
                                 "on add-task)")
     compare_parser.add_argument("--optimizer", default="adam",
                                 choices=["sgd", "adam", "rmsprop", "adagrad"])
+    compare_parser.add_argument("--feedback", dest="feedback", action="store_true", default=None,
+                                help="feed the previous target back as an input (the default "
+                                "for regression streams)")
     compare_parser.add_argument("--no-feedback", dest="feedback", action="store_false",
                                 help="do not feed the previous target back as an input")
     compare_parser.add_argument("--steps", type=int, default=None,
