@@ -33,6 +33,29 @@ def _table(title, header, rows):
         print(line.format(*row))
 
 
+def _per_call_table(title, data, predict, baseline_name, make_baseline, make_rnn, hidden_sizes,
+                    repeats):
+    """µs per `predict` + learn_one pair over `data`, for the baseline and the RNN at each n."""
+
+    def run(make):
+        def go():
+            model = make()
+            for x, y in data:
+                getattr(model, predict)(x)
+                model.learn_one(x, y)
+
+        return go
+
+    baseline = _median_us(run(make_baseline), len(data), repeats)
+    rows = [(baseline_name, f"{baseline:.1f}", "1.00")]
+    for n in hidden_sizes:
+        run(lambda: make_rnn(n))()  # compile and warm up
+        cost = _median_us(run(lambda: make_rnn(n)), len(data), repeats)
+        rows.append((f"RTRL n={n}", f"{cost:.1f}", f"{cost / baseline:.2f}"))
+    _table(f"{predict} + learn_one on {title} ({len(data)} steps), StandardScaler | model",
+           ("model", "µs/step", f"x {baseline_name}"), rows)
+
+
 def learn_one_table(hidden_sizes, repeats):
     """µs per learn_one on TrumpApproval through StandardScaler, next to River's
     StandardScaler | LinearRegression."""
@@ -40,32 +63,12 @@ def learn_one_table(hidden_sizes, repeats):
 
     from . import RTRLRegressor
 
-    data = list(datasets.TrumpApproval())
-
-    def run(make):
-        def go():
-            model = make()
-            for x, y in data:
-                model.predict_one(x)
-                model.learn_one(x, y)
-
-        return go
-
-    baseline = _median_us(
-        run(lambda: preprocessing.StandardScaler() | linear_model.LinearRegression()),
-        len(data), repeats,
-    )
-    rows = [("LinearRegression", f"{baseline:.1f}", "1.00")]
-    for n in hidden_sizes:
-        make = lambda n=n: preprocessing.StandardScaler() | RTRLRegressor(  # noqa: E731
-            hidden_size=n, target_feedback=True, seed=0
-        )
-        run(make)()  # compile and warm up
-        cost = _median_us(run(make), len(data), repeats)
-        rows.append((f"RTRL n={n}", f"{cost:.1f}", f"{cost / baseline:.2f}"))
-    _table(
-        f"predict_one + learn_one on TrumpApproval ({len(data)} steps), StandardScaler | model",
-        ("model", "µs/step", "x LinearRegression"), rows,
+    _per_call_table(
+        "TrumpApproval", list(datasets.TrumpApproval()), "predict_one", "LinearRegression",
+        lambda: preprocessing.StandardScaler() | linear_model.LinearRegression(),
+        lambda n: preprocessing.StandardScaler()
+        | RTRLRegressor(hidden_size=n, target_feedback=True, seed=0),
+        hidden_sizes, repeats,
     )
 
 
@@ -76,30 +79,11 @@ def classifier_table(hidden_sizes, repeats):
 
     from . import RTRLClassifier
 
-    data = list(datasets.Phishing())
-
-    def run(make):
-        def go():
-            model = make()
-            for x, y in data:
-                model.predict_proba_one(x)
-                model.learn_one(x, y)
-
-        return go
-
-    baseline = _median_us(
-        run(lambda: preprocessing.StandardScaler() | linear_model.LogisticRegression()),
-        len(data), repeats,
-    )
-    rows = [("LogisticRegression", f"{baseline:.1f}", "1.00")]
-    for n in hidden_sizes:
-        make = lambda n=n: preprocessing.StandardScaler() | RTRLClassifier(hidden_size=n, seed=0)  # noqa: E731
-        run(make)()  # compile and warm up
-        cost = _median_us(run(make), len(data), repeats)
-        rows.append((f"RTRL n={n}", f"{cost:.1f}", f"{cost / baseline:.2f}"))
-    _table(
-        f"predict_proba_one + learn_one on Phishing ({len(data)} steps), StandardScaler | model",
-        ("model", "µs/step", "x LogisticRegression"), rows,
+    _per_call_table(
+        "Phishing", list(datasets.Phishing()), "predict_proba_one", "LogisticRegression",
+        lambda: preprocessing.StandardScaler() | linear_model.LogisticRegression(),
+        lambda n: preprocessing.StandardScaler() | RTRLClassifier(hidden_size=n, seed=0),
+        hidden_sizes, repeats,
     )
 
 
