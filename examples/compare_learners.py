@@ -18,6 +18,7 @@ LEARNERS = {
     "SnAp-2": SnAp(level=2),
     "TBPTT(8)": TBPTT(truncation=8),
     "TBPTT(3)": TBPTT(truncation=3),
+    "TBPTT(2)": TBPTT(truncation=2),
     "UORO": UORO(),
 }
 

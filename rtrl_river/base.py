@@ -128,7 +128,6 @@ class RTRLEstimator:
             raise AttributeError("hidden_ exists once the model has learned")
         return self.network_.hidden.copy()
 
-
     def _is_initialized(self):
         return getattr(self, "network_", None) is not None
 

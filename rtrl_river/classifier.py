@@ -24,7 +24,8 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
     hidden_size
         Number of hidden units n.
     learner
-        The gradient estimator: "rtrl", or a `rtrl_river.learners` object such as `RTRL()`.
+        The gradient estimator: "rtrl" (exact), "snap-1", "snap-2", "tbptt" or "uoro", or a
+        `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
     optimizer
         "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
         object (read, never modified).
@@ -37,6 +38,9 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         (all zeros before the first step); the block grows with the classes.
     max_iter
         Number of passes `fit` makes over its data, each from a reset hidden state.
+    recurrent_density
+        Fraction of W_hh entries that may be non-zero: below 1, a fixed random pattern (seeded
+        by `seed`) keeps the rest exactly zero. SnAp-2's cost follows this sparsity.
     seed
         Seed of the weight initialisation; an int makes every run identical.
 

@@ -29,7 +29,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     hidden_size
         Number of hidden units n.
     learner
-        The gradient estimator: "rtrl", or a `rtrl_river.learners` object such as `RTRL()`.
+        The gradient estimator: "rtrl" (exact), "snap-1", "snap-2", "tbptt" or "uoro", or a
+        `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
     optimizer
         "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
         object (whose learning rate may be a `river.optim.schedulers` scheduler). The object is
@@ -45,6 +46,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     max_iter
         Number of passes `fit` makes over its data, each from a reset hidden state. `learn_one`,
         `learn_many` and `partial_fit` are unaffected.
+    recurrent_density
+        Fraction of W_hh entries that may be non-zero: below 1, a fixed random pattern (seeded
+        by `seed`) keeps the rest exactly zero. SnAp-2's cost follows this sparsity.
     seed
         Seed of the weight initialisation; an int makes every run identical.
 

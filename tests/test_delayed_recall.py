@@ -29,9 +29,16 @@ def test_stream_has_no_information_in_the_present():
     assert np.mean(y[DELAY:] ** 2) == 1.0  # the memoryless floor: predicting 0 costs 1
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_rtrl_learns_a_delay_longer_than_the_truncation_and_tbptt_does_not(seed):
-    # The memoryless floor is 1. RTRL ends near 0 (0.000-0.008 on these seeds); TBPTT with a
-    # window of 3 has no gradient path to x_{t-6} and stays above the floor (1.1-1.2).
-    assert progressive_mse(RTRL(), seed) < 0.1
-    assert progressive_mse(TBPTT(truncation=3), seed) > 0.9
+def test_rtrl_learns_a_delay_longer_than_the_truncation_and_tbptt_does_not():
+    """The memoryless floor is 1. On seeds 0-3, RTRL ends at 0.000-0.007 and TBPTT with a
+    window of 2 at 0.81-1.24: it has no gradient path to x_{t-6}.
+
+    A window is not a hard wall, though. At spectral radius 0.9 the recurrent weights carry
+    some of x_{t-6} even untrained, like a reservoir, and a window of 3 learnt to read that on
+    one seed in six (0.24). Hence the window of 2, and bounds that leave room on both sides.
+    """
+    rtrl = [progressive_mse(RTRL(), seed) for seed in range(4)]
+    tbptt = [progressive_mse(TBPTT(truncation=2), seed) for seed in range(4)]
+    assert max(rtrl) < 0.1
+    assert min(tbptt) > 0.5
+    assert np.mean(tbptt) > 0.8
