@@ -1,6 +1,7 @@
 """The machinery both estimators share: feature index, validation, River and sklearn glue."""
 
 import math
+import warnings
 from collections.abc import Iterable
 from numbers import Integral, Real
 
@@ -10,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .kernels.arrays import PendingForward, StepBuffers
-from .kernels.network import predict_rows, predict_step
+from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
 from .optimizers import KINDS, OptimizerState
@@ -20,7 +21,8 @@ from .optimizers import KINDS, OptimizerState
 FITTED_ATTRIBUTES = (
     "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
     "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
-    "classes_", "class_index_", "target_offset_", "_one_loss",
+    "classes_", "class_index_", "target_offset_", "_one_loss", "feedback_", "target_scaler_",
+    "level_scaler_", "skipped_", "readout_",
 )
 
 
@@ -71,9 +73,9 @@ def _series_like(values, X):
 class RTRLEstimator:
     """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
 
-    Subclasses define the head (`_head`), how targets become kernel targets
-    (`_encode_targets`), how many feedback columns a target takes (`_feedback_width`) and how
-    outputs become predictions.
+    Subclasses define `__init__` (their parameters and defaults), the head (`_head`), how
+    targets become kernel targets and fed-back rows (`_encode_targets`), how many feedback
+    columns a target takes (`_feedback_width`) and how outputs become predictions.
     """
 
     _parameter_constraints = {
@@ -87,30 +89,6 @@ class RTRLEstimator:
         "recurrent_density": [Interval(Real, 0, 1, closed="right")],
         "seed": [Interval(Integral, 0, None, closed="left"), None],
     }
-
-    # Both estimators take the same parameters; __init__ only stores them (River and sklearn
-    # read the signature to clone).
-    def __init__(
-        self,
-        hidden_size: int = 16,
-        learner="rtrl",
-        optimizer="adam",
-        lr: float = 0.01,
-        clip_gradient: float | None = 1.0,
-        target_feedback: bool = False,
-        max_iter: int = 10,
-        recurrent_density: float = 1.0,
-        seed: int | None = None,
-    ):
-        self.hidden_size = hidden_size
-        self.learner = learner
-        self.optimizer = optimizer
-        self.lr = lr
-        self.clip_gradient = clip_gradient
-        self.target_feedback = target_feedback
-        self.max_iter = max_iter
-        self.recurrent_density = recurrent_density
-        self.seed = seed
 
     # ---------------------------------------------------------------- state
 
@@ -152,6 +130,9 @@ class RTRLEstimator:
             self.feature_index_ = {}
             self.n_features_in_ = 0
             self.t_ = 0
+            self.skipped_ = np.zeros(1, dtype=np.int64)
+            # how the kernels turn the regressor's output into a prediction (`predict_rows`)
+            self.readout_ = np.zeros(READOUT_SIZE)
             self._allocate_buffers()
             self._initialize_head()
             if self.target_feedback and self._feedback_width():
@@ -264,24 +245,38 @@ class RTRLEstimator:
         unseen = [name for name in columns if name not in self.feature_index_]
         if unseen:
             self._add_features(unseen)
-        targets = self._encode_targets(raw_targets)
+        targets, feedback = self._encode_targets(raw_targets)
         inputs = self._input_matrix(columns, values)
-        if self.target_feedback and len(targets) > 1:
-            self._feed_back_targets(inputs[:, len(self.feature_index_):], targets)
+        if self.target_feedback:
+            inputs[:, len(self.feature_index_):] = feedback
         self._run_learner(inputs, targets)
-        self._remember_target(targets[-1])
 
     def _run_learner(self, inputs, targets):
         n_steps = len(targets)
         losses = self._one_loss if n_steps == 1 else np.empty(n_steps)
         clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
+        skipped_before = int(self.skipped_[0])
         self.learner_state_.learn(
             self.network_, self.optimizer_state_, self._head, inputs, targets,
             self.optimizer_state_.learning_rates(n_steps), clip, self.pending_, self.buffers_,
-            losses,
+            losses, self.skipped_,
         )
         self.t_ += n_steps
+        if skipped_before == 0 and self.skipped_[0] > 0:
+            warnings.warn(
+                f"{type(self).__name__}: a gradient with a NaN or an infinity was dropped at step "
+                f"{self.t_} (weights untouched, gradient traces reset); n_skipped_updates_ counts "
+                "such steps. Standardise the inputs, or lower lr.",
+                RuntimeWarning, stacklevel=3,
+            )
         return losses
+
+    @property
+    def n_skipped_updates_(self):
+        """How many updates were dropped because their gradient was not finite."""
+        if not self._is_initialized():
+            raise AttributeError("n_skipped_updates_ exists once the model has learned")
+        return int(self.skipped_[0])
 
     def learn_one(self, x, y):
         """Learn one time step: advance the hidden state with x, then one gradient step on the
@@ -292,10 +287,11 @@ class RTRLEstimator:
             self._initialize()
         if unseen:
             self._add_features(unseen)
-        targets = self._encode_targets([y])
+        targets, feedback = self._encode_targets([y])
         row = self._input_row(x)
+        if self.target_feedback:
+            row[len(self.feature_index_):] = feedback[0]
         self._run_learner(row[None, :], targets)
-        self._remember_target(targets[0])
 
     def learn_many(self, X, y):
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
@@ -313,15 +309,18 @@ class RTRLEstimator:
         """The head's output for x from the current state, without learning."""
         self._unseen_features(x)
         output = np.zeros(self.network_.n_outputs)
-        predict_step(self.network_.arrays(), self._head, self._input_row(x), self.pending_, output)
+        predict_step(self.network_.arrays(), self._head, self._input_row(x), self.pending_,
+                     self.readout_, output)
         return output
 
     def _raw_outputs(self, columns, values, chain):
-        """Outputs for the rows of `values`; chain=True runs them as a continuation."""
+        """Predictions for the rows of `values` (the regressor's in the target's units, the
+        classifier's as probabilities); chain=True runs them as a continuation."""
         inputs = self._input_matrix(columns, values)
         outputs = np.zeros((len(inputs), self.network_.n_outputs))
         feedback_column = len(self.feature_index_) if self.target_feedback else -1
-        predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column, outputs)
+        predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column,
+                     self.readout_, outputs)
         return outputs
 
     # ----------------------------------------------------------- scikit-learn

@@ -27,12 +27,12 @@ class RTRL(Learner):
     >>> from rtrl_river.learners import RTRL
 
     >>> model = preprocessing.StandardScaler() | RTRLRegressor(
-    ...     hidden_size=4, learner=RTRL(), optimizer="sgd", lr=0.05, target_feedback=True, seed=1
+    ...     learner=RTRL(), seed=1
     ... )
     >>> model["RTRLRegressor"].learner
     RTRL()
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.299
+    MAE: 0.149
 
     References
     ----------
