@@ -6,14 +6,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from river import optim
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._validation import Interval, StrOptions, validate_parameters
 from .kernels.arrays import PendingForward, StepBuffers
 from .kernels.network import predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
-from .optimizers import KINDS, OptimizerState
+from .optimizers import KINDS, OptimizerState, check_learning_rate
 
 # Everything `fit` clears to start afresh. Other `_`-prefixed attributes (set by sklearn's
 # machinery, e.g. inside a Pipeline) are never touched.
@@ -80,7 +80,7 @@ class RTRLEstimator:
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
-        "lr": [Interval(Real, 0, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
         "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -127,6 +127,14 @@ class RTRLEstimator:
         if not self._is_initialized():
             raise AttributeError("hidden_ exists once the model has learned")
         return self.network_.hidden.copy()
+
+    def _validate_params(self):
+        """Check every parameter against `_parameter_constraints`, and an optimizer object's
+        learning rate; raise InvalidParameterError naming the first that is wrong."""
+        owner = type(self).__name__
+        validate_parameters(self._parameter_constraints, self.get_params(deep=False), owner)
+        if not isinstance(self.optimizer, str):
+            check_learning_rate(self.optimizer, owner)
 
     def _is_initialized(self):
         return getattr(self, "network_", None) is not None
