@@ -6,7 +6,7 @@ import numpy as np
 from river import base as river_base
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .base import RTRLEstimator, _frame_columns_and_values, _series_like
+from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
 from .kernels.arrays import SQUARED_LOSS
 
 
@@ -120,12 +120,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     def _check_target(self, y):
         if y is None:
             raise ValueError("y is None; a regressor needs a numeric target")
-        try:
-            finite = math.isfinite(y)
-        except TypeError:
-            raise TypeError(f"y={y!r} of type {type(y).__name__} is not a number") from None
-        if not finite:
-            raise ValueError(f"y is {y}; targets must be finite")
+        if type(y) is not float or not math.isfinite(y):  # plain floats go fast
+            check_real(y, "y")
 
     def _check_targets(self, y):
         values = np.asarray(y)

@@ -5,8 +5,11 @@ import pathlib
 import pickle
 import sys
 import tomllib
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pytest
 from river import optim
 
@@ -85,3 +88,198 @@ def test_every_third_party_import_is_a_declared_dependency():
     third_party = {name for name in imported if name not in sys.stdlib_module_names}
     third_party -= {"rtrl_river"} | optional
     assert third_party <= declared, f"undeclared: {sorted(third_party - declared)}"
+
+
+# ---------------------------------------------------------------- classes
+
+
+def test_a_rejected_label_is_not_registered_and_nothing_is_written_out_of_bounds():
+    model = RTRLClassifier(seed=0, max_iter=1).fit(np.ones((4, 1)), [0, 1, 0, 1])
+    for _ in range(2):  # the second call used to run the kernel with class row 2 of 2
+        model.learn_one({0: 1.0}, "s")
+    assert list(model.classes_) == [0, 1, "s"] and model.classes_.dtype == object
+    assert model.class_index_ == {0: 0, 1: 1, "s": 2}
+    assert model.network_.n_outputs == 3
+    assert set(model.predict_proba_one({0: 1.0})) == {0, 1, "s"}
+
+
+def test_partial_fit_with_a_new_string_label_after_int_classes():
+    X = np.ones((20, 2))
+    model = RTRLClassifier(seed=0, max_iter=1).fit(X, [0, 1] * 10)
+    model.partial_fit(X[:1], ["cat"])
+    model.partial_fit(X[:1], ["cat"])
+    assert list(model.classes_) == [0, 1, "cat"]
+    assert model.predict(X[:3]).shape == (3,)
+
+
+def test_string_labels_keep_their_length():
+    model = RTRLClassifier(seed=0, max_iter=1).fit(np.ones((4, 1)), ["a", "b", "a", "b"])
+    model.learn_one({0: 1.0}, "longer")
+    assert list(model.classes_) == ["a", "b", "longer"]
+
+
+def test_tuple_labels_stay_whole():
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    for label in [(1, 2), (3, 4), (1, 2), ("a", 5)]:
+        model.learn_one({"u": 1.0}, label)
+    assert model.classes_.shape == (3,)
+    assert list(model.classes_) == [(1, 2), (3, 4), ("a", 5)]
+    assert model.predict_one({"u": 1.0}) in {(1, 2), (3, 4), ("a", 5)}
+
+
+def test_sorted_int_classes_keep_an_int_dtype_for_sklearn():
+    model = RTRLClassifier(seed=0, max_iter=1).fit(np.ones((4, 1)), [3, 1, 3, 1])
+    assert model.classes_.dtype.kind == "i" and list(model.classes_) == [1, 3]
+
+
+@pytest.mark.parametrize("nan", [float("nan"), np.float64("nan")])
+def test_nan_labels_are_rejected(nan):
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    model.learn_one({"u": 1.0}, "a")
+    snapshot = pickle.dumps(model)
+    for _ in range(3):
+        with pytest.raises(ValueError, match="NaN"):
+            model.learn_one({"u": 1.0}, nan)
+    assert_unchanged(model, snapshot)
+    assert len(model.classes_) == 1
+
+
+# ---------------------------------------------------------------- feature names
+
+
+def test_duplicate_column_names_are_rejected():
+    model = RTRLRegressor(hidden_size=3, target_feedback=True, seed=0)
+    model.learn_one({"z": 1.0}, 0.0)
+    snapshot = pickle.dumps(model)
+    frame = pd.DataFrame(np.ones((3, 2)), columns=["a", "a"])
+    with pytest.raises(ValueError, match="\\['a'\\] appear more than once"):
+        model.learn_many(frame, pd.Series([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match="more than once"):
+        model.predict_many(frame)
+    assert_unchanged(model, snapshot)
+    model.learn_one({"b": 1.0}, 0.0)
+    assert model.feature_index_ == {"z": 0, "b": 1}
+
+
+def test_duplicate_column_names_are_rejected_by_sklearn_methods():
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    frame = pd.DataFrame(np.ones((3, 2)), columns=["a", "a"])
+    with pytest.raises(ValueError):  # scikit-learn's own check ("Expected unique column names")
+        model.partial_fit(frame, [0.0, 1.0, 2.0])
+    assert not model.__sklearn_is_fitted__() and not hasattr(model, "n_features_in_")
+
+
+def test_nan_feature_names_are_rejected():
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    model.learn_one({"a": 1.0}, 0.0)
+    snapshot = pickle.dumps(model)
+    for _ in range(3):
+        with pytest.raises(ValueError, match="NaN"):
+            model.learn_one({float("nan"): 1.0}, 0.0)
+    with pytest.raises(ValueError, match="NaN"):
+        model.learn_many(pd.DataFrame({float("nan"): [1.0]}), pd.Series([0.0]))
+    assert_unchanged(model, snapshot)
+    assert model.n_features_in_ == 1
+
+
+@pytest.mark.parametrize("Estimator", [RTRLRegressor, RTRLClassifier])
+def test_shuffled_keys_give_the_same_model(Estimator):
+    rng = np.random.default_rng(0)
+    names = [f"f{j}" for j in range(6)]
+    models = []
+    for order_seed in range(3):
+        order = np.random.default_rng(order_seed).permutation(names)
+        model = Estimator(hidden_size=3, seed=0)
+        for step in range(5):
+            x = {name: float(value) for name, value in zip(names, rng.normal(size=6))}
+            model.learn_one({name: x[name] for name in order}, step % 2)
+        rng = np.random.default_rng(0)
+        models.append(model)
+    first = pickle.dumps(models[0])
+    assert all(pickle.dumps(model) == first for model in models[1:])
+
+
+def test_sklearn_frames_keep_their_column_order():
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(8, 3)), columns=["c", "a", "b"])
+    model = RTRLRegressor(hidden_size=3, seed=0, max_iter=1).fit(frame, np.arange(8.0))
+    assert list(model.feature_names_in_) == ["c", "a", "b"]
+    assert np.isfinite(model.predict(frame)).all()
+
+
+# ---------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(
+    "value, error, message",
+    [
+        pytest.param(10**400, ValueError, "float64 cannot hold", id="10**400"),
+        pytest.param(-(10**400), ValueError, "float64 cannot hold", id="-10**400"),
+        pytest.param(Fraction(10**400, 7), ValueError, "float64 cannot hold", id="Fraction"),
+        pytest.param(Decimal("sNaN"), ValueError, "float64 cannot hold", id="sNaN"),
+        pytest.param(Decimal("1e400"), ValueError, "finite", id="Decimal-1e400"),
+        pytest.param(np.complex128(1 + 0j), TypeError, "not a number", id="complex128"),
+        pytest.param(np.complex64(2), TypeError, "not a number", id="complex64"),
+        pytest.param(1 + 0j, TypeError, "not a number", id="complex"),
+        pytest.param("1.0", TypeError, "not a number", id="str"),
+    ],
+)
+def test_one_rule_for_values_and_targets(value, error, message):
+    model = RTRLRegressor(hidden_size=3, target_feedback=True, seed=0)
+    model.learn_one({"a": 1.0, "b": 2.0}, 1.0)
+    snapshot = pickle.dumps(model)
+    with pytest.raises(error, match=f"feature 'b'.*{message}"):
+        model.learn_one({"a": 1.0, "b": value}, 1.0)
+    with pytest.raises(error, match=f"feature 'b'.*{message}"):
+        model.predict_one({"a": 1.0, "b": value})
+    with pytest.raises(error, match=f"^y .*{message}"):
+        model.learn_one({"a": 1.0}, value)
+    with pytest.raises(error, match=f"^y .*{message}"):
+        model.learn_many(pd.DataFrame({"a": [1.0]}), pd.Series([value], dtype=object))
+    assert_unchanged(model, snapshot)
+
+
+def test_real_numbers_of_every_kind_are_accepted():
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    x = {"a": True, "b": np.bool_(False), "c": np.float32(0.5), "d": np.int8(3),
+         "e": Fraction(1, 3), "f": Decimal("0.25"), "g": 7}
+    model.learn_one(x, np.float32(1.0))
+    model.learn_one(x, Fraction(1, 2))
+    assert model.t_ == 2 and np.isfinite(model.predict_one(x))
+
+
+def test_complex_frame_columns_are_rejected():
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    with pytest.raises(TypeError, match="'a'"):
+        model.learn_many(pd.DataFrame({"a": np.array([1 + 0j, 2])}), pd.Series([0.0, 1.0]))
+    assert not model.__sklearn_is_fitted__()
+
+
+# ---------------------------------------------------------------- fit
+
+
+@pytest.mark.parametrize("Estimator", [RTRLRegressor, RTRLClassifier])
+def test_a_failed_fit_keeps_the_previous_fit(Estimator):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 3)), np.arange(12) % 2
+    model = Estimator(hidden_size=3, seed=0, max_iter=2).fit(X, y)
+    snapshot = pickle.dumps(model)
+    bad = X.copy()
+    bad[5, 1] = np.nan
+    with pytest.raises(ValueError):
+        model.fit(bad, y)
+    with pytest.raises(ValueError):
+        model.fit(X[:, :2], y[:5])
+    assert_unchanged(model, snapshot)
+    np.testing.assert_array_equal(model.predict(X), Estimator(**model.get_params()).fit(X, y).predict(X))
+
+
+def test_classifier_fit_on_continuous_targets_leaves_nothing_behind():
+    model = RTRLClassifier(seed=0)
+    with pytest.raises(ValueError, match="continuous"):
+        model.fit(np.ones((4, 2)), [0.5, 1.5, 2.5, 3.5])
+    assert not hasattr(model, "n_features_in_") and not model.__sklearn_is_fitted__()
+    fresh = RTRLClassifier(seed=0)
+    with pytest.raises(ValueError, match="continuous"):
+        fresh.partial_fit(np.ones((4, 2)), [0.5, 1.5, 2.5, 3.5], classes=[0, 1])
+    assert pickle.dumps(fresh) == pickle.dumps(RTRLClassifier(seed=0))
+
