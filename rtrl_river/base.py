@@ -1,6 +1,7 @@
 """The machinery both estimators share: feature index, validation, River and sklearn glue."""
 
 import math
+import warnings
 from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
@@ -24,6 +25,15 @@ FITTED_ATTRIBUTES = (
     "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
     "classes_", "class_index_", "target_offset_", "_one_loss",
 )
+
+
+# Past this many input columns a model warns, once: every name ever seen stays a dense
+# column, and exact RTRL's time and memory per step grow with their number.
+MANY_FEATURES = 1_000
+
+
+class ManyFeaturesWarning(UserWarning):
+    """A model's input width has passed MANY_FEATURES."""
 
 
 # What counts as a real number: Python and numpy reals and booleans, Fractions, Decimals.
@@ -271,6 +281,16 @@ class RTRLEstimator:
             self.feature_index_[name] = position + offset
         self._insert_inputs(position, len(names))
         self.n_features_in_ = len(self.feature_index_)
+        if position < MANY_FEATURES <= self.n_features_in_:
+            warnings.warn(
+                f"{type(self).__name__} now has {self.n_features_in_} input features. Every "
+                "feature name ever seen stays an input column, and each step's time and "
+                "memory grow with their number (docs: Stream semantics, Features). If the "
+                "names keep changing, hash them into a fixed width first, e.g. with "
+                "river.preprocessing.FeatureHasher.",
+                ManyFeaturesWarning,
+                stacklevel=3,
+            )
         if all(isinstance(name, str) for name in self.feature_index_):
             previous = getattr(self, "feature_names_in_", None)
             known = [] if previous is None else list(previous)

@@ -73,7 +73,9 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
     ----------
     classes_ : numpy.ndarray
         The classes, in the order of the head's rows (sorted when given to `fit` or
-        `partial_fit`, else in order of appearance).
+        `partial_fit`, else in order of appearance). Of numpy's dtype when the labels are all
+        bools, all integers, all reals or all strings; else an object array, which keeps
+        tuples and mixed types as they are.
     params_ : dict
         Views of the live weights `W_hh`, `W_xh`, `b_h`, `W_hy` (k x n) and `b_y` (k).
     hidden_ : numpy.ndarray

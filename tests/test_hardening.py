@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -18,6 +19,7 @@ from river import optim
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river._validation import InvalidParameterError
+from rtrl_river.base import MANY_FEATURES, ManyFeaturesWarning
 
 from .conftest import random_stream
 
@@ -288,6 +290,22 @@ def test_classifier_fit_on_continuous_targets_leaves_nothing_behind():
         fresh.partial_fit(np.ones((4, 2)), [0.5, 1.5, 2.5, 3.5], classes=[0, 1])
     assert pickle.dumps(fresh) == pickle.dumps(RTRLClassifier(seed=0))
 
+
+
+# ---------------------------------------------------------------- width
+
+
+def test_a_model_warns_once_when_its_width_passes_the_threshold():
+    model = RTRLRegressor(hidden_size=1, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.learn_one({f"x{j}": 1.0 for j in range(MANY_FEATURES - 1)}, 0.0)
+    with pytest.warns(ManyFeaturesWarning, match="FeatureHasher") as caught:
+        model.learn_one({"a": 1.0, "b": 1.0}, 0.0)
+        model.learn_one({"c": 1.0}, 0.0)
+        model.learn_many(pd.DataFrame({"d": [1.0], "e": [2.0]}), pd.Series([0.0]))
+    assert len(caught) == 1
+    assert model.n_features_in_ == MANY_FEATURES + 4  # warned, never truncated
 
 # ---------------------------------------------------------------- pickles
 
