@@ -110,6 +110,16 @@ def test_a_rejected_label_is_not_registered_and_nothing_is_written_out_of_bounds
     assert set(model.predict_proba_one({0: 1.0})) == {0, 1, "s"}
 
 
+def test_no_learning_kernel_runs_with_a_class_row_the_head_lacks():
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    model.learn_one({"u": 1.0}, "a")
+    model.class_index_["ghost"] = 1  # an inconsistent model: the head has one row
+    snapshot = pickle.dumps(model)
+    with pytest.raises(RuntimeError, match="out of range"):
+        model.learn_one({"u": 1.0}, "ghost")
+    assert_unchanged(model, snapshot)
+
+
 def test_partial_fit_with_a_new_string_label_after_int_classes():
     X = np.ones((20, 2))
     model = RTRLClassifier(seed=0, max_iter=1).fit(X, [0, 1] * 10)
