@@ -164,9 +164,10 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         return encoded
 
     def _targets_fit_head(self, targets):
-        return targets.size == 0 or (
-            targets.min() >= 0 and targets.max() < self.network_.n_outputs
-        )
+        n_outputs = self.network_.n_outputs
+        if len(targets) == 1:  # learn_one: scalar comparisons, no array reductions
+            return 0 <= targets[0] < n_outputs
+        return targets.size == 0 or (targets.min() >= 0 and targets.max() < n_outputs)
 
     def _learn_rows(self, columns, values, raw):
         # A learn_one loop gives a new class its row when its label first arrives; split the
