@@ -12,13 +12,14 @@ from .base import RTRLEstimator, _frame_columns_and_values
 from .kernels.arrays import SOFTMAX_CROSS_ENTROPY
 
 
+LABEL_KINDS = ((bool, np.bool_), Integral, Real, str)  # bool before Integral, Integral before Real
+
+
 def _label_kind(label):
-    if isinstance(label, (bool, np.bool_)):
-        return "bool"
-    if isinstance(label, (Integral, str)):
-        return Integral if isinstance(label, Integral) else str
-    if isinstance(label, Real):
-        return Real
+    """The kind of label numpy stores as itself (bool, integer, real, str), or None."""
+    for kind in LABEL_KINDS:
+        if isinstance(label, kind):
+            return kind
     return None
 
 

@@ -33,8 +33,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
     optimizer
         "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
-        object (whose learning rate may be a `river.optim.schedulers` Constant or InverseScaling). The object is
-        read, never modified: the estimator keeps its own moments and step count.
+        object (whose learning rate may be a `river.optim.schedulers` Constant or
+        InverseScaling). The object is read, never modified: the estimator keeps its own
+        moments and step count.
     lr
         Learning rate of an optimizer given by name.
     clip_gradient
