@@ -387,3 +387,17 @@ def test_kernels_are_cached_where_numba_can_write():
     from rtrl_river.kernels import jit
 
     assert jit.kernel_cache_available() and jit.JIT["cache"] is True
+
+
+def test_rivers_shuffle_check_passes_every_time_with_adagrad():
+    import random
+
+    from river import datasets
+    from river.checks.common import check_shuffle_features_no_impact
+
+    dataset = list(datasets.Phishing().take(200))
+    random.seed(0)
+    for _ in range(10):  # key orders are drawn anew each run
+        check_shuffle_features_no_impact(
+            RTRLClassifier(hidden_size=4, optimizer=optim.AdaGrad(0.1)), dataset
+        )
