@@ -33,7 +33,7 @@ MANY_FEATURES = 1_000
 
 
 class ManyFeaturesWarning(UserWarning):
-    """A model's input width has passed MANY_FEATURES."""
+    """A model's input width has reached MANY_FEATURES."""
 
 
 # What counts as a real number: Python and numpy reals and booleans, Fractions, Decimals.
