@@ -28,8 +28,9 @@ class Interval:
             return False
         left_closed = self.closed in ("left", "both")
         right_closed = self.closed in ("right", "both")
-        if self.left is not None and (value < self.left or (value == self.left and not left_closed)):
-            return False
+        if self.left is not None:
+            if value < self.left or (value == self.left and not left_closed):
+                return False
         right = math.inf if self.right is None else self.right
         return value < right or (value == right and right_closed)
 

@@ -84,7 +84,9 @@ def _check_column_names(columns):
             if name in seen and name not in repeated:
                 repeated.append(name)
             seen.add(name)
-        raise ValueError(f"columns {repeated!r} appear more than once; feature names must be distinct")
+        raise ValueError(
+            f"columns {repeated!r} appear more than once; feature names must be distinct"
+        )
     nan_names = [name for name in columns if _is_nan(name)]
     if nan_names:
         raise ValueError(f"column name {nan_names[0]!r} is NaN, which cannot name a feature")

@@ -38,7 +38,8 @@ def assert_unchanged(model, snapshot):
 @pytest.mark.parametrize("lr", [0, 0.0, -0.01, float("nan"), float("inf")])
 def test_a_learning_rate_that_cannot_learn_is_rejected(Estimator, lr):
     model = Estimator(lr=lr)
-    with pytest.raises(InvalidParameterError, match="'lr' parameter of .* must be a float in the range \\(0, inf\\)"):
+    message = "'lr' parameter of .* must be a float in the range \\(0, inf\\)"
+    with pytest.raises(InvalidParameterError, match=message):
         model.learn_one({"a": 1.0}, 1)
     assert not model.__sklearn_is_fitted__()
 
@@ -287,7 +288,8 @@ def test_a_failed_fit_keeps_the_previous_fit(Estimator):
     with pytest.raises(ValueError):
         model.fit(X[:, :2], y[:5])
     assert_unchanged(model, snapshot)
-    np.testing.assert_array_equal(model.predict(X), Estimator(**model.get_params()).fit(X, y).predict(X))
+    refitted = Estimator(**model.get_params()).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), refitted.predict(X))
 
 
 def test_classifier_fit_on_continuous_targets_leaves_nothing_behind():

@@ -47,7 +47,8 @@ BAD_VALUES = st.one_of(
 )
 VALUES = st.one_of(GOOD_VALUES, GOOD_VALUES, BAD_VALUES)
 NAMES = st.one_of(
-    st.sampled_from(["f0", "f1", "f2", "g"]), st.integers(0, 3), st.just(math.nan), st.text(max_size=2)
+    st.sampled_from(["f0", "f1", "f2", "g"]), st.integers(0, 3), st.just(math.nan),
+    st.text(max_size=2),
 )
 DICTS = st.dictionaries(NAMES, VALUES, max_size=5)
 LABELS = st.one_of(
@@ -144,7 +145,10 @@ ARRAY_VALUES = st.one_of(st.floats(-1e6, 1e6), st.just(math.nan), st.just(math.i
 @given(
     n_columns=st.sampled_from([2, 3]),
     values=st.lists(ARRAY_VALUES, min_size=6, max_size=6),
-    targets=st.lists(st.one_of(st.floats(-10, 10), st.just(math.nan), st.sampled_from([0, 1, 2])), min_size=2, max_size=2),
+    targets=st.lists(
+        st.one_of(st.floats(-10, 10), st.just(math.nan), st.sampled_from([0, 1, 2])),
+        min_size=2, max_size=2,
+    ),
 )
 def test_sklearn_arrays(Estimator, n_columns, values, targets):
     rng = np.random.default_rng(0)
@@ -153,5 +157,6 @@ def test_sklearn_arrays(Estimator, n_columns, values, targets):
     X = np.array(values[: 2 * n_columns], dtype=float).reshape(2, n_columns)
     y = np.array(targets)
     if run_or_refuse(fitted, lambda: fitted.partial_fit(X, y)):
-        assert np.isfinite(fitted.predict(X) if isinstance(fitted, RTRLRegressor) else fitted.predict_proba(X)).all()
+        regressor = isinstance(fitted, RTRLRegressor)
+        assert np.isfinite(fitted.predict(X) if regressor else fitted.predict_proba(X)).all()
     run_or_refuse(fitted, lambda: fitted.fit(X, y))
