@@ -3,18 +3,20 @@
 import math
 import warnings
 from collections.abc import Iterable
+from contextlib import contextmanager
+from decimal import Decimal
 from numbers import Integral, Real
 
 import numpy as np
 from river import optim
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._validation import Interval, StrOptions, validate_parameters
 from .kernels.arrays import PendingForward, StepBuffers
 from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
-from .optimizers import KINDS, OptimizerState
+from .optimizers import KINDS, OptimizerState, check_learning_rate
 
 # Everything `fit` clears to start afresh. Other `_`-prefixed attributes (set by sklearn's
 # machinery, e.g. inside a Pipeline) are never touched.
@@ -24,6 +26,71 @@ FITTED_ATTRIBUTES = (
     "classes_", "class_index_", "target_offset_", "_one_loss", "feedback_", "target_scaler_",
     "level_scaler_", "skipped_", "readout_",
 )
+
+
+# Past this many input columns a model warns, once: every name ever seen stays a dense
+# column, and exact RTRL's time and memory per step grow with their number.
+MANY_FEATURES = 1_000
+
+
+class ManyFeaturesWarning(UserWarning):
+    """A model's input width has reached MANY_FEATURES."""
+
+
+# What counts as a real number: Python and numpy reals and booleans, Fractions, Decimals.
+# Complex numbers (Python or numpy) do not, even with a zero imaginary part.
+REAL_TYPES = (Real, Decimal, np.bool_)
+
+
+def _short_repr(value, limit=40):
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def check_real(value, subject):
+    """Raise a TypeError or ValueError naming `subject` unless `value` is a real number that
+    float64 holds as a finite value."""
+    if not isinstance(value, REAL_TYPES):
+        raise TypeError(
+            f"{subject} has value {_short_repr(value)} of type {type(value).__name__}, "
+            "which is not a number; RTRL estimators take real numbers only"
+        )
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # beyond float64's range, or a signalling NaN
+        raise ValueError(f"{subject} is {_short_repr(value)}, which float64 cannot hold") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{subject} is {_short_repr(value)}; values must be finite")
+
+
+def _is_nan(name):
+    """True for a NaN (of any type), which is unequal to itself and so can name nothing."""
+    differs = name != name
+    return isinstance(differs, (bool, np.bool_)) and bool(differs)
+
+
+def _canonical_order(names):
+    """New feature names in an order that does not depend on the order they arrived in."""
+    kinds = {type(name) for name in names}
+    if len(kinds) == 1 and kinds <= {str, int, float}:
+        return sorted(names)
+    return sorted(names, key=lambda name: (type(name).__qualname__, repr(name)))
+
+
+def _check_column_names(columns):
+    """Column names must be distinct and not NaN: each one is a feature of its own."""
+    if len(set(columns)) != len(columns):
+        seen, repeated = set(), []
+        for name in columns:
+            if name in seen and name not in repeated:
+                repeated.append(name)
+            seen.add(name)
+        raise ValueError(
+            f"columns {repeated!r} appear more than once; feature names must be distinct"
+        )
+    nan_names = [name for name in columns if _is_nan(name)]
+    if nan_names:
+        raise ValueError(f"column name {nan_names[0]!r} is NaN, which cannot name a feature")
 
 
 def _frame_columns_and_values(X):
@@ -49,6 +116,7 @@ def _frame_columns_and_values(X):
                 )
         columns = list(frame.columns)
         values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)
+    _check_column_names(columns)
     if values.size and not np.isfinite(values).all():
         bad = columns[int(np.nonzero(~np.isfinite(values).all(axis=0))[0][0])]
         raise ValueError(f"feature {bad!r} has a NaN or infinite value; inputs must be finite")
@@ -82,7 +150,7 @@ class RTRLEstimator:
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
-        "lr": [Interval(Real, 0, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
         "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -106,6 +174,14 @@ class RTRLEstimator:
             raise AttributeError("hidden_ exists once the model has learned")
         return self.network_.hidden.copy()
 
+    def _validate_params(self):
+        """Check every parameter against `_parameter_constraints`, and an optimizer object's
+        learning rate; raise InvalidParameterError naming the first that is wrong."""
+        owner = type(self).__name__
+        validate_parameters(self._parameter_constraints, self.get_params(deep=False), owner)
+        if not isinstance(self.optimizer, str):
+            check_learning_rate(self.optimizer, owner)
+
     def _is_initialized(self):
         return getattr(self, "network_", None) is not None
 
@@ -115,6 +191,19 @@ class RTRLEstimator:
     def _clear_state(self):
         for name in FITTED_ATTRIBUTES:
             self.__dict__.pop(name, None)
+
+    @contextmanager
+    def _restored_on_error(self):
+        """Put every attribute back as it was if the block raises: a rejected `fit` or
+        `partial_fit` leaves the previous model, not a half-cleared one. The block must not
+        change arrays in place before its last check."""
+        saved = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
 
     def _initialize(self):
         """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn.
@@ -165,13 +254,30 @@ class RTRLEstimator:
         self._allocate_buffers()
 
     def _add_features(self, names):
+        # Columns go in a canonical order, so the same step with its keys shuffled gives the
+        # same model. feature_names_in_ follows it too, except for names sklearn's
+        # validate_data already put there in the order of X's columns.
+        names = _canonical_order(names)
         position = len(self.feature_index_)
         for offset, name in enumerate(names):
             self.feature_index_[name] = position + offset
         self._insert_inputs(position, len(names))
         self.n_features_in_ = len(self.feature_index_)
+        if position < MANY_FEATURES <= self.n_features_in_:
+            warnings.warn(
+                f"{type(self).__name__} now has {self.n_features_in_} input features. Every "
+                "feature name ever seen stays an input column, and each step's time and "
+                "memory grow with their number (docs: Stream semantics, Features). If the "
+                "names keep changing, hash them into a fixed width first, e.g. with "
+                "river.preprocessing.FeatureHasher.",
+                ManyFeaturesWarning,
+                stacklevel=3,
+            )
         if all(isinstance(name, str) for name in self.feature_index_):
-            self.feature_names_in_ = np.asarray(list(self.feature_index_), dtype=object)
+            previous = getattr(self, "feature_names_in_", None)
+            known = [] if previous is None else list(previous)
+            arrived = [name for name in names if name not in set(known)]
+            self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
 
     def reset_state(self):
         """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
@@ -190,16 +296,11 @@ class RTRLEstimator:
         index = getattr(self, "feature_index_", None) or {}
         unseen = []
         for name, value in x.items():
-            try:
-                finite = math.isfinite(value)
-            except TypeError:
-                raise TypeError(
-                    f"feature {name!r} has value {value!r} of type {type(value).__name__}; "
-                    "RTRL estimators take numeric features only"
-                ) from None
-            if not finite:
-                raise ValueError(f"feature {name!r} is {value}; inputs must be finite")
+            if type(value) is not float or not math.isfinite(value):  # plain floats go fast
+                check_real(value, f"feature {name!r}")
             if name not in index:
+                if _is_nan(name):
+                    raise ValueError(f"feature name {name!r} is NaN, which cannot name a feature")
                 unseen.append(name)
         return unseen
 
@@ -251,7 +352,17 @@ class RTRLEstimator:
             inputs[:, len(self.feature_index_):] = feedback
         self._run_learner(inputs, targets)
 
+    def _targets_fit_head(self, targets):
+        return True
+
     def _run_learner(self, inputs, targets):
+        # The kernel trusts its arrays' shapes; a mismatch here would be a bug upstream, and
+        # must not become a write outside an array.
+        if inputs.shape[1] != self.network_.n_inputs or not self._targets_fit_head(targets):
+            raise RuntimeError(
+                f"inputs of width {inputs.shape[1]} or targets out of range for a network with "
+                f"{self.network_.n_inputs} inputs and {self.network_.n_outputs} outputs"
+            )
         n_steps = len(targets)
         losses = self._one_loss if n_steps == 1 else np.empty(n_steps)
         clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
@@ -327,7 +438,10 @@ class RTRLEstimator:
 
     def _sklearn_columns(self, n_columns):
         names = getattr(self, "feature_names_in_", None)
-        return list(names) if names is not None else list(range(n_columns))
+        if names is None:
+            return list(range(n_columns))
+        _check_column_names(list(names))
+        return list(names)
 
     def _check_sklearn_X(self, X, reset):
         X = validate_data(self, X, reset=reset, dtype=np.float64)
@@ -335,18 +449,22 @@ class RTRLEstimator:
 
     def _partial_fit(self, X, y):
         first = not self._is_initialized()
-        X, y = validate_data(self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric)
-        raw = self._check_targets(y)
-        self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
+        with self._restored_on_error():
+            X, y = validate_data(
+                self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric
+            )
+            raw = self._check_targets(y)
+            self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
 
     def _fit(self, X, y):
         self._validate_params()
-        self._clear_state()
-        for epoch in range(self.max_iter):
-            self.reset_state()
-            self._partial_fit(X, y)
-        self.n_iter_ = self.max_iter
+        with self._restored_on_error():
+            self._clear_state()
+            for epoch in range(self.max_iter):
+                self.reset_state()
+                self._partial_fit(X, y)
+            self.n_iter_ = self.max_iter
         return self
 
     def _predict_outputs(self, X):

@@ -1,12 +1,13 @@
 """RTRLRegressor: an online recurrent regressor for River and scikit-learn."""
 
 import math
+import sys
 
 import numpy as np
 from river import base as river_base
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .base import RTRLEstimator, _frame_columns_and_values, _series_like
+from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
 from .kernels.arrays import SQUARED_LOSS
 from .kernels.network import (
     CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LEVEL, OFFSET, SCALE,
@@ -37,8 +38,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
     optimizer
         "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
-        object (whose learning rate may be a `river.optim.schedulers` scheduler). The object is
-        read, never modified: the estimator keeps its own moments and step count.
+        object (whose learning rate may be a `river.optim.schedulers` Constant or
+        InverseScaling). The object is read, never modified: the estimator keeps its own
+        moments and step count.
     lr
         Learning rate of an optimizer given by name.
     clip_gradient
@@ -164,12 +166,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     def _check_target(self, y):
         if y is None:
             raise ValueError("y is None; a regressor needs a numeric target")
-        try:
-            finite = math.isfinite(y)
-        except TypeError:
-            raise TypeError(f"y={y!r} of type {type(y).__name__} is not a number") from None
-        if not finite:
-            raise ValueError(f"y is {y}; targets must be finite")
+        if type(y) is not float or not math.isfinite(y):  # plain floats go fast
+            check_real(y, "y")
 
     def _check_targets(self, y):
         values = np.asarray(y)
@@ -201,8 +199,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         for t, y in enumerate(values.tolist()):
             feedback[t] = self.feedback_
             quantity = y
-            if self.predict_change:
-                quantity = y - (y if self.last_target_ is None else self.last_target_)
+            if self.predict_change:  # saturated: two targets near 1e308 can differ by more
+                change = y - (y if self.last_target_ is None else self.last_target_)
+                quantity = min(max(change, -sys.float_info.max), sys.float_info.max)
             if self.target_scaling:
                 targets[t] = self.target_scaler_.learn(quantity)
                 if self.level_scaler_ is not self.target_scaler_:

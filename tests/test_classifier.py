@@ -12,6 +12,7 @@ from rtrl_river import RTRLClassifier
 from rtrl_river.datasets import AddTask
 
 from . import naive
+from .conftest import frozen
 from .test_exactness import EXACT, FINITE, relative_error
 
 
@@ -24,8 +25,8 @@ def labelled_stream(n_steps, seed=0, labels=("a", "b", "c")):
 
 def test_softmax_rtrl_gradient_equals_bptt_and_finite_differences():
     stream = labelled_stream(30, seed=1)
-    model = RTRLClassifier(hidden_size=4, optimizer="sgd", lr=0.0, clip_gradient=None,
-                           target_feedback=False, seed=0)
+    model = frozen(RTRLClassifier(hidden_size=4, optimizer="sgd", clip_gradient=None,
+                                  target_feedback=False, seed=0))
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)

@@ -215,3 +215,13 @@ def test_delayed_recall_is_learned_at_the_defaults_on_every_seed():
     ]
     assert max(scores) < 0.05, scores
     assert float(np.median(scores)) < 0.02, scores
+
+
+def test_targets_at_the_edge_of_float64_saturate_instead_of_overflowing():
+    """Alternating targets near +-1.7e308: their change is beyond float64's range, and so
+    would a change added to such a level be. Both saturate; nothing becomes inf or NaN."""
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    for y in [1.0, 2.0, -1.7e308, 1.7e308, -1.79e308, 1.0, 5.0]:
+        model.learn_one({"a": 1.0}, y)
+        assert math.isfinite(model.predict_one({"a": 1.0}))
+    assert np.isfinite(model.network_.theta).all()

@@ -6,7 +6,7 @@ import pytest
 from rtrl_river import RTRLRegressor
 
 from . import naive
-from .conftest import random_stream
+from .conftest import frozen, random_stream
 
 # Relative error bound for two float64 computations of the same gradient by different
 # association orders (RTRL forward, BPTT backward) over tens of steps: roundoff is ~1e-14,
@@ -28,7 +28,7 @@ def relative_error(a, b):
 
 def frozen_model(**kwargs):
     """A model that computes gradients but never moves: SGD at learning rate 0, no clipping."""
-    return RTRLRegressor(optimizer="sgd", lr=0.0, clip_gradient=None, seed=3, **{**PLAIN, **kwargs})
+    return frozen(RTRLRegressor(optimizer="sgd", clip_gradient=None, seed=3, **{**PLAIN, **kwargs}))
 
 
 def as_arrays(stream, names):

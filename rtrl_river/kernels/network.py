@@ -249,10 +249,16 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
             hidden[:] = hidden_next
 
 
+LARGEST = np.finfo(np.float64).max
+
+
 @njit(**JIT)
 def read_out(readout, level, output):
-    """The regressor's prediction in the target's units, from the network's output."""
-    return (readout[SCALE] * output + readout[OFFSET]) + readout[CARRY] * level
+    """The regressor's prediction in the target's units, from the network's output; beyond
+    float64's range (a change added to a level near 1e308) it saturates at the largest finite
+    value."""
+    prediction = (readout[SCALE] * output + readout[OFFSET]) + readout[CARRY] * level
+    return min(max(prediction, -LARGEST), LARGEST)
 
 
 @njit(**JIT)

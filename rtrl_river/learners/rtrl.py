@@ -62,6 +62,19 @@ class RTRLState(LearnerState):
     def traces(self, n_steps):
         return RTRLTraces(self.influence, self.current)
 
+    # The half not holding J_t is scratch the next step overwrites whole, so a pickle keeps
+    # only J_t: half the size, and the model resumes bit for bit.
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["influence"] = self.matrix.copy()
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        matrix = self.influence
+        self.influence = np.zeros((2,) + matrix.shape)
+        self.influence[self.current[0]] = matrix
+
     def reset(self):
         self.influence[:] = 0.0
 
