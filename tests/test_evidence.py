@@ -43,3 +43,22 @@ def test_influence_balancing_rtrl_goes_negative_and_tbptt1_goes_positive(influen
     runs = influence.main(["--quick"])
     assert runs["RTRL"][-1] < 0
     assert runs["TBPTT(1)"][-1] > influence.THETA_0
+
+
+@pytest.mark.parametrize("name", ["lag_sweep", "chaotic_series", "gradient_alignment"])
+def test_study_runs_in_quick_mode(name, capsys):
+    results = load(name).main(["--quick"])
+    assert results
+    assert "RTRL" in capsys.readouterr().out
+
+
+def test_chaotic_generators_match_the_published_definitions():
+    chaotic = load("chaotic_series")
+    rng = np.random.default_rng(0)
+    henon = chaotic.henon(4, rng)
+    assert henon[:3] == pytest.approx([0.1, 1 - 1.4 * 0.01, 1 - 1.4 * 0.986**2 + 0.03])
+    for name in chaotic.SERIES:
+        series = chaotic.unit_series(name, seed=0)
+        assert series.mean() == pytest.approx(0.0, abs=1e-9)
+        assert series.std() == pytest.approx(1.0)
+        assert np.all(np.isfinite(series))
