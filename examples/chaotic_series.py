@@ -18,17 +18,23 @@ feedback, scaling or change prediction) with Adam lr 1e-3 and no clipping, to ma
 table runs them at the library defaults (no reset). The immediate-derivative baseline is
 TBPTT(1) with RMSprop (lr 1e-3).
 
-Run: python examples/chaotic_series.py [--quick] [--seeds 2] [--out docs/img]   (about 5 min)
+Run: python examples/chaotic_series.py [--quick] [--seeds 2] [--out docs/img]   (about 12 min)
 """
 
-import argparse
-import statistics
+import os
+
+# one thread: at n = 64 a multi-threaded BLAS on a shared 2-core machine is several times slower
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
 from pathlib import Path
 
-import numpy as np
+import numpy as np  # noqa: E402
 
-from rtrl_river import RTRLRegressor
-from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp
+from rtrl_river import RTRLRegressor  # noqa: E402
+from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp  # noqa: E402
 
 STEPS, HIDDEN, WASHOUT, LOG_EVERY, WINDOW = 15_000, 64, 200, 250, 200
 LENGTH, SKIP = 20_000, 64
