@@ -18,13 +18,14 @@ feedback, scaling or change prediction) with Adam lr 1e-3 and no clipping, to ma
 table runs them at the library defaults (no reset). The immediate-derivative baseline is
 TBPTT(1) with RMSprop (lr 1e-3).
 
-Run: python examples/chaotic_series.py [--quick] [--seeds 2] [--out docs/img]   (about 12 min)
+Run: python examples/chaotic_series.py [--quick] [--seeds 2] [--out docs/img]  (2 min a seed)
 """
 
 import os
 
 # one thread: at n = 64 a multi-threaded BLAS on a shared 2-core machine is several times slower
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                  "NUMBA_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import argparse  # noqa: E402

@@ -95,14 +95,15 @@ def main(argv=None):
         runs[f"TBPTT({k})"] = system.tbptt(k, iterations=iterations)
 
     print(f"theta* = {THETA_STAR:.6f}; SGD lr {LR}, theta_0 = {THETA_0}, {iterations} iterations")
-    print(f"{'gradient':<11} {'final theta':>14} {'|theta - theta*|':>17} {'loss after 500 steps':>21}"
-          f"  {'diverged at':>11}")
+    print(f"{'gradient':<11} {'final theta':>14} {'|theta - theta*|':>17} "
+          f"{'loss after 500 steps':>21}  {'diverged at':>11}")
     for name, thetas in runs.items():
         theta = thetas[-1]
         diverged = len(thetas) < iterations
         loss = system.unrolled_loss(theta) if not diverged else float("inf")
         where = f"{len(thetas)}" if diverged else "-"
-        print(f"{name:<11} {theta:>14.6g} {abs(theta - THETA_STAR):>17.3g} {loss:>21.3g}  {where:>11}")
+        print(f"{name:<11} {theta:>14.6g} {abs(theta - THETA_STAR):>17.3g} {loss:>21.3g}  "
+              f"{where:>11}")
     if args.quick:
         return runs
 
