@@ -56,9 +56,9 @@ def test_params_are_the_elstm_blocks():
                       "b_f": (5,), "W_hy": (1, 5), "b_y": (1,)}
     assert model.network_.n_recurrent == 2 * 5 * 2 + 4 * 5
     assert isinstance(model.learner_state_, DiagonalRTRLState)
-    # forget gates start between 0.5 and 0.975 (time constants 2 to 40)
+    # forget gates start between 1/3 and 0.9 (time constants 1.5 to 10)
     f = 1.0 / (1.0 + np.exp(-model.params_["b_f"]))
-    assert np.all((f > 0.5) & (f < 0.975))
+    assert np.all((f > 1 / 3) & (f < 0.9))
 
 
 @pytest.mark.parametrize("hidden_size", [1, 4, 7])
