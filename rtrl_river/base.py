@@ -328,6 +328,9 @@ class RTRLEstimator:
         outputs = np.zeros((len(inputs), self.network_.n_outputs))
         feedback_column = len(self.feature_index_) if self.target_feedback else -1
         predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column, outputs)
+        # these forward steps overwrote the cell's scratch (the eLSTM's gates), so a forward
+        # step kept by predict_one is recomputed by the next learn_one
+        self.pending_.valid[0] = 0
         return outputs
 
     # ----------------------------------------------------------- scikit-learn

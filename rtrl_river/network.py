@@ -77,6 +77,7 @@ class Network:
         self.n_hidden, self.n_inputs, self.n_outputs = n_hidden, n_inputs, n_outputs
         self.theta = np.zeros(self.n_parameters)
         self.hidden = np.zeros(n_hidden)
+        self.scratch = self.cell.scratch(n_hidden)
         blocks = self.params()
         self.cell.initialize(blocks, rng)
         blocks["W_hy"][:] = rng.normal(0.0, 1.0 / np.sqrt(n_hidden), size=(n_outputs, n_hidden))

@@ -252,3 +252,19 @@ def test_classifier_learns_on_elstm():
         correct.append(model.predict_one(x) == y)
         model.learn_one(x, y)
     assert np.mean(correct[-1000:]) > 0.6
+
+
+def test_predictions_between_predict_one_and_learn_one_change_nothing():
+    """predict_one keeps its forward step (and the eLSTM's gates) for learn_one; a predict_many
+    in between runs other forward steps, so learn_one must not reuse stale gates."""
+    stream = random_stream(40, 3)
+    X = pd.DataFrame([x for x, _ in stream[:5]])
+    busy, quiet = (RTRLRegressor(cell="elstm", hidden_size=4, seed=0) for _ in range(2))
+    for x, y in stream:
+        busy.predict_one(x)
+        busy.predict_many(X)
+        busy.learn_one(x, y)
+        busy.predict_one(x)  # a forward step for x that learn_one of the next x must not use
+        quiet.learn_one(x, y)
+    np.testing.assert_array_equal(busy.network_.theta, quiet.network_.theta)
+    np.testing.assert_array_equal(busy.learner_state_.influence, quiet.learner_state_.influence)

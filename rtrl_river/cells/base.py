@@ -36,6 +36,11 @@ class Cell(abc.ABC):
             )
         return np.zeros((0, 0))
 
+    def scratch(self, n_hidden):
+        """Working space the cell's kernels keep between the forward step and the trace
+        update (the network holds it as `scratch`); none by default."""
+        return np.zeros(0)
+
     @abc.abstractmethod
     def arrays(self, network):
         """The network as the NamedTuple this cell's kernels are registered for."""

@@ -51,5 +51,10 @@ class ELSTM(Cell):
         blocks["w_z"][:] = rng.normal(0.0, RECURRENT_SCALE, size=n)
         blocks["w_f"][:] = rng.normal(0.0, RECURRENT_SCALE, size=n)
 
+    def scratch(self, n_hidden):
+        return np.zeros((2, n_hidden))  # z_t and f_t of the latest forward step
+
     def arrays(self, network):
-        return ELSTMArrays(network.theta, network.hidden, network.n_inputs, network.n_outputs)
+        return ELSTMArrays(
+            network.theta, network.hidden, network.n_inputs, network.n_outputs, network.scratch
+        )

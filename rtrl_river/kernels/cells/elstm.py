@@ -28,6 +28,7 @@ class ELSTMArrays(NamedTuple):
     hidden: np.ndarray
     n_inputs: int
     n_outputs: int
+    gates: np.ndarray  # 2 x n: z_t and f_t of the latest forward step, kept for the trace
 
 
 @njit(**JIT)
@@ -63,11 +64,13 @@ def gates(W_z, W_f, w_z, w_f, b_z, b_f, i, previous, inputs):
 @cell_kernel(ELSTMArrays, "forward")
 @njit(**JIT)
 def elstm_forward(network, hidden, inputs, hidden_next):
-    """hidden_next = f * hidden + (1 - f) * z."""
+    """hidden_next = f * hidden + (1 - f) * z; z and f are kept in network.gates."""
     n = hidden.shape[0]
     W_z, W_f, w_z, w_f, b_z, b_f = elstm_views(network.theta, n, network.n_inputs)
     for i in range(n):
         z, f = gates(W_z, W_f, w_z, w_f, b_z, b_f, i, hidden[i], inputs)
+        network.gates[0, i] = z
+        network.gates[1, i] = f
         hidden_next[i] = f * hidden[i] + (1.0 - f) * z
 
 
@@ -123,13 +126,17 @@ def elstm_diagonal_influence(network, influence, hidden_prev, inputs, hidden_err
         s_wz[i] <- a s_wz[i] + dz c_{t-1}  s_wf[i] <- a s_wf[i] + df c_{t-1}
         s_bz[i] <- a s_bz[i] + dz          s_bf[i] <- a s_bf[i] + df
     and the gradient of each parameter of unit i is dL/dc_{t,i} times its trace.
+
+    z and f are read from network.gates, written by the forward step that produced c_t (the
+    estimators drop a kept forward step whenever another prediction has run since). Computing
+    them again would cost two transcendental functions per unit, most of this step's time.
     """
     n, d = hidden_prev.shape[0], inputs.shape[0]
-    W_z, W_f, w_z, w_f, b_z, b_f = elstm_views(network.theta, n, network.n_inputs)
+    _, _, w_z, w_f, _, _ = elstm_views(network.theta, n, network.n_inputs)
     vectors = 2 * n * d
     for i in range(n):
         previous = hidden_prev[i]
-        z, f = gates(W_z, W_f, w_z, w_f, b_z, b_f, i, previous, inputs)
+        z, f = network.gates[0, i], network.gates[1, i]
         dz = (1.0 - f) * (1.0 - z * z)
         df = (previous - z) * (1.0 - f) * f
         a = f + dz * w_z[i] + df * w_f[i]
