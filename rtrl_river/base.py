@@ -9,9 +9,9 @@ from river import optim
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .cells import CELLS
 from .kernels.arrays import PendingForward, StepBuffers
 from .kernels.network import predict_rows, predict_step
-from .cells import CELLS
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
 from .optimizers import KINDS, OptimizerState

@@ -15,7 +15,8 @@ class UORO(Learner):
 
     so that E[s~ theta~^T] = J_t (unbiased), with rho0, rho1 chosen to balance the two factors'
     norms. O(P) time and memory per step like SnAp-1, but noisy: its variance grows with n and
-    calls for smaller learning rates. The signs come from the estimator's `seed`.
+    calls for smaller learning rates. The signs come from the estimator's `seed`. Elman cell
+    only: on the eLSTM, exact RTRL costs what this estimate would.
 
     Examples
     --------
