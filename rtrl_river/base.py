@@ -329,8 +329,10 @@ class RTRLEstimator:
         feedback_column = len(self.feature_index_) if self.target_feedback else -1
         predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column, outputs)
         # these forward steps overwrote the cell's scratch (the eLSTM's gates), so a forward
-        # step kept by predict_one is recomputed by the next learn_one
-        self.pending_.valid[0] = 0
+        # step kept by predict_one is recomputed by the next learn_one (written only when set:
+        # a model loaded from a read-only memory map must still predict)
+        if self.pending_.valid[0]:
+            self.pending_.valid[0] = 0
         return outputs
 
     # ----------------------------------------------------------- scikit-learn

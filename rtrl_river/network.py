@@ -112,6 +112,12 @@ class Network:
     def arrays(self):
         return self.cell.arrays(self)
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        # The cell's kernels write their working space even when predicting: keep it a private,
+        # writable copy whatever the pickle was loaded into (a read-only memory map, say).
+        self.scratch = np.array(self.scratch)
+
     def insert_input_columns(self, array, position, count):
         """`array`, laid out like theta or its recurrent part, grown by `count` zero input
         columns at `position` (call before `insert_inputs`, with the old layout)."""

@@ -129,7 +129,7 @@ def elstm_diagonal_influence(network, influence, hidden_prev, inputs, hidden_err
 
     z and f are read from network.gates, written by the forward step that produced c_t (the
     estimators drop a kept forward step whenever another prediction has run since). Computing
-    them again would cost two transcendental functions per unit, most of this step's time.
+    them again would cost another tanh and exp per unit, the dearest operations of the step.
     """
     n, d = hidden_prev.shape[0], inputs.shape[0]
     _, _, w_z, w_f, _, _ = elstm_views(network.theta, n, network.n_inputs)
