@@ -268,3 +268,19 @@ def test_predictions_between_predict_one_and_learn_one_change_nothing():
         quiet.learn_one(x, y)
     np.testing.assert_array_equal(busy.network_.theta, quiet.network_.theta)
     np.testing.assert_array_equal(busy.learner_state_.influence, quiet.learner_state_.influence)
+
+
+def test_cells_speed_tables_cover_every_cell_and_learner(capsys):
+    """The benchmark's cell tables run (tiny sizes; a speed claim is never a unit test) and
+    report the memory each holds: the eLSTM's exact traces are one number per parameter."""
+    from rtrl_river.benchmark import CELL_LEARNERS, cell_ratio_table, cells_table
+
+    one, many, memory = cells_table([2, 4], 2, repeats=1, budget=0.001)
+    assert set(many) == {(cell, learner, n) for cell, learner in CELL_LEARNERS for n in (2, 4)}
+    assert all(value > 0 for value in [*one.values(), *many.values()])
+    # n=4, d=2, Adam: theta and two moments, plus the trace vector (P = 2nd + 4n = 32 numbers)
+    P, head = 2 * 4 * 2 + 4 * 4, 4 + 1
+    assert memory["elstm", "rtrl", 4] == 8 * (3 * (P + head) + P)
+    elman, elstm = cell_ratio_table(2, repeats=1, n_steps=20, large=8, small=2)
+    assert elman > 0 and elstm > 0
+    assert "elstm n=8" in capsys.readouterr().out
