@@ -6,9 +6,9 @@ import numpy as np
 from numba import njit
 
 from .cells import cell_diagonal_influence
-from .cells.elman import recurrent_views
 from .driver import trace_update
 from .jit import JIT
+from .network import recurrent_views
 
 
 class RTRLTraces(NamedTuple):

@@ -5,9 +5,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .cells.elman import recurrent_views
 from .driver import trace_update
 from .jit import JIT
+from .network import recurrent_views
 
 
 class SnApTraces(NamedTuple):
