@@ -267,3 +267,76 @@ def test_module_entry_point_has_help_a_newcomer_can_follow():
                             capture_output=True, text=True, check=True)
     assert "progressive validation" in result.stdout
     assert "delayed-recall" in result.stdout and "trump-approval" in result.stdout
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_compare_runs_on_a_csv_file_with_a_date_column(tmp_path, capsys):
+    data = _write_csv(
+        tmp_path / "sales.csv", ["date", "price", "promo", "sales"],
+        [(f"2024-{1 + i // 28:02d}-{1 + i % 28:02d}", 10 + (i % 7), "" if i % 5 else 1,
+          100 + 3 * (i % 7) + (i % 13)) for i in range(120)],
+    )
+    code = main(["compare", "--csv", str(data), "--target", "sales", "--learners", "snap-1",
+                 "--seeds", "1", "--points", "3", "--out", str(tmp_path / "out")])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "sales: 120 samples, regression" in printed and "snap-1" in printed
+    report = json.loads((tmp_path / "out" / "compare-sales.json").read_text())
+    assert report["samples"] == 120 and report["results"][-1]["model"] == "snap-1"
+
+
+def test_csv_rows_become_numeric_features_and_calendar_features(tmp_path):
+    from rtrl_river.datasets.registry import csv_stream, load
+
+    data = _write_csv(tmp_path / "d.csv", ["when", "a", "b", "y"],
+                      [("2024-03-15 13:30:00", "1.5", "", "2"), ("2024-03-16", "-2", "7", "3.5")])
+    rows = load(csv_stream(data, "y"))
+    assert rows == [
+        ({"when_month": 3.0, "when_weekday": 4.0, "when_day": 15.0, "when_hour": 13.0,
+          "a": 1.5}, 2.0),
+        ({"when_month": 3.0, "when_weekday": 5.0, "when_day": 16.0, "when_hour": 0.0,
+          "a": -2.0, "b": 7.0}, 3.5),
+    ]
+    assert load(csv_stream(data, "y", drop=["when"]))[1] == ({"a": -2.0, "b": 7.0}, 3.5)
+
+
+@pytest.mark.parametrize(
+    "rows, argv, message",
+    [
+        ([("1", "2")], ["--target", "sales"], "no column named 'sales'; the columns are 'a', 'y'"),
+        ([("1", "2"), ("x", "3")], ["--target", "y"],
+         "line 3: column 'a' holds 'x', not a finite number like the rows before it"),
+        ([("red", "2")], ["--target", "y"],
+         "line 2: column 'a' holds 'red', neither a number nor a date; leave it out with --drop a"),
+        ([("1", "2"), ("2", "high")], ["--target", "y"],
+         "line 3: the target 'y' is 'high', not a finite number"),
+        ([("1", "")], ["--target", "y"], "line 2: the target 'y' is '', not a finite number"),
+        ([("1", "2")], ["--target", "y", "--drop", "b"], "--drop names no column 'b'"),
+        ([], ["--target", "y"], "has no samples"),
+    ],
+)
+def test_csv_errors_name_the_line_and_the_column(rows, argv, message, tmp_path, capsys,
+                                                 monkeypatch):
+    monkeypatch.setattr(cli, "compare", lambda *a: pytest.fail("the run started"))
+    data = _write_csv(tmp_path / "data.csv", ["a", "y"], rows)
+    with pytest.raises(SystemExit) as exit:
+        main(["compare", "--csv", str(data), *argv, "--out", str(tmp_path / "out")])
+    assert exit.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_csv_file_and_csv_with_dataset_are_argument_errors(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["compare", "--csv", str(tmp_path / "none.csv"), "--target", "y"])
+    assert "No such file" in capsys.readouterr().err
+    data = _write_csv(tmp_path / "data.csv", ["a", "y"], [("1", "2")])
+    with pytest.raises(SystemExit):
+        main(["compare", "--csv", str(data), "--target", "y", "--dataset", "phishing"])
+    assert "either --dataset or --csv" in capsys.readouterr().err
