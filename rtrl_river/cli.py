@@ -572,10 +572,10 @@ def _add_compare(commands):
     parser = commands.add_parser(
         "compare",
         help="progressive validation of RTRL and the cheaper estimators next to baselines",
-        description="River progressive validation (predict each sample, then learn it) of each "
-        "chosen learner inside StandardScaler | RTRLRegressor/RTRLClassifier, over several "
-        "seeds, next to the usual baselines. Prints a table and writes CSV, JSON and a "
-        "learning-curve PNG (the PNG needs matplotlib: the `plot` extra).",
+        description="River progressive validation (predict each sample, then learn it) of "
+        "each chosen learner\ninside StandardScaler | RTRLRegressor/RTRLClassifier, over "
+        "several seeds, next to the usual\nbaselines. Prints a table and writes CSV, JSON "
+        "and a learning-curve PNG (the PNG needs\nmatplotlib: the `plot` extra).",
         epilog=f"datasets:\n{streams}\n\nyour own data: --csv PATH --target NAME reads a CSV "
         "file with a header row through River's\nstream.iter_csv, in file order, as a "
         "regression stream. Numeric columns are features; a\ndate column (ISO 8601, or "
