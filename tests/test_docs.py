@@ -132,3 +132,12 @@ def test_no_table_is_printed_twice():
         for i, table in enumerate(tables):
             for j, other in enumerate(tables):
                 assert i == j or table not in other, f"{page.name}: a table shown twice"
+
+
+def test_the_site_loads_mathjax_and_has_a_site_url():
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert re.search(r"^site_url: https?://\S+/$", config, re.MULTILINE)
+    assert "pymdownx.arithmatex" in config and "generic: true" in config
+    assert "javascripts/mathjax.js" in config and "mathjax@3" in config
+    assert (ROOT / "docs" / "javascripts" / "mathjax.js").exists()
+    assert "\\begin{aligned}" in (ROOT / "docs" / "notation.md").read_text()
