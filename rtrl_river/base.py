@@ -1,8 +1,11 @@
 """The machinery both estimators share: feature index, validation, River and sklearn glue."""
 
+from __future__ import annotations
+
 import math
 from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from river import optim
@@ -14,6 +17,9 @@ from .kernels.network import predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
 from .optimizers import KINDS, OptimizerState
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Everything `fit` clears to start afresh. Other `_`-prefixed attributes (set by sklearn's
 # machinery, e.g. inside a Pipeline) are never touched.
@@ -93,8 +99,8 @@ class RTRLEstimator:
     def __init__(
         self,
         hidden_size: int = 16,
-        learner="rtrl",
-        optimizer="adam",
+        learner: str | Learner = "rtrl",
+        optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.01,
         clip_gradient: float | None = 1.0,
         target_feedback: bool = False,
@@ -115,14 +121,14 @@ class RTRLEstimator:
     # ---------------------------------------------------------------- state
 
     @property
-    def params_(self):
+    def params_(self) -> dict[str, np.ndarray]:
         """Views of W_hh, W_xh, b_h, W_hy and b_y into the parameter vector (live weights)."""
         if not self._is_initialized():
             raise AttributeError("params_ exists once the model has learned")
         return self.network_.params()
 
     @property
-    def hidden_(self):
+    def hidden_(self) -> np.ndarray:
         """The current hidden state h_t (a copy)."""
         if not self._is_initialized():
             raise AttributeError("hidden_ exists once the model has learned")
@@ -192,7 +198,7 @@ class RTRLEstimator:
         if all(isinstance(name, str) for name in self.feature_index_):
             self.feature_names_in_ = np.asarray(list(self.feature_index_), dtype=object)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
         the optimizer's moments are kept."""
         if not self._is_initialized():
@@ -283,7 +289,7 @@ class RTRLEstimator:
         self.t_ += n_steps
         return losses
 
-    def learn_one(self, x, y):
+    def learn_one(self, x: dict, y: Any) -> None:
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
         self._check_target(y)
@@ -297,7 +303,7 @@ class RTRLEstimator:
         self._run_learner(row[None, :], targets)
         self._remember_target(targets[0])
 
-    def learn_many(self, X, y):
+    def learn_many(self, X: pd.DataFrame, y: pd.Series) -> None:
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
         kernel call. Columns absent from X read as 0 for these rows."""
         columns, values = _frame_columns_and_values(X)

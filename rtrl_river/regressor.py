@@ -1,6 +1,9 @@
 """RTRLRegressor: an online recurrent regressor for River and scikit-learn."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
@@ -8,6 +11,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from .base import RTRLEstimator, _frame_columns_and_values, _series_like
 from .kernels.arrays import SQUARED_LOSS
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import ArrayLike
 
 
 class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchRegressor):
@@ -161,14 +168,14 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
 
     # ------------------------------------------------------------ River
 
-    def predict_one(self, x):
+    def predict_one(self, x: dict) -> float:
         """The prediction for this step, given the current state and x; changes nothing."""
         if not self._is_initialized():
             self._unseen_features(x)
             return 0.0
         return float(self._raw_output_one(x)[0])
 
-    def predict_many(self, X):
+    def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained)."""
         columns, values = _frame_columns_and_values(X)
         if not self._is_initialized():
@@ -177,16 +184,16 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
 
     # ------------------------------------------------------------ scikit-learn
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike) -> RTRLRegressor:
         """Continue the stream with the rows of X, in order."""
         return self._partial_fit(X, y)
 
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> RTRLRegressor:
         """Fresh weights and state, then `max_iter` passes over the rows in order, each from a
         reset state."""
         return self._fit(X, y)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Run the rows of X as a continuation of the stream, without learning, and restore the
         state. With `target_feedback`, each row after the first is fed the previous row's
         prediction, since its target is unknown."""

@@ -78,3 +78,25 @@ def test_the_unpacked_sdist_collects_the_same_tests(distributions):
     from_sdist = collected(unpacked)
     assert len(from_sdist) > 100
     assert from_sdist == collected(ROOT)
+
+
+@pytest.mark.parametrize("estimator, methods", [
+    ("RTRLRegressor", ["__init__", "learn_one", "learn_many", "predict_one", "predict_many",
+                       "partial_fit", "fit", "predict", "reset_state"]),
+    ("RTRLClassifier", ["__init__", "learn_one", "learn_many", "predict_proba_one",
+                        "predict_proba_many", "partial_fit", "fit", "predict_proba", "predict",
+                        "reset_state"]),
+])
+def test_the_public_api_is_typed(estimator, methods):
+    import inspect
+
+    import rtrl_river
+
+    assert (Path(rtrl_river.__file__).parent / "py.typed").exists()
+    cls = getattr(rtrl_river, estimator)
+    for name in methods:
+        signature = inspect.signature(getattr(cls, name))
+        for parameter in list(signature.parameters.values())[1:]:
+            assert parameter.annotation is not inspect.Parameter.empty, (name, parameter.name)
+        if name != "__init__":
+            assert signature.return_annotation is not inspect.Signature.empty, name
