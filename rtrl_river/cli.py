@@ -213,16 +213,24 @@ class Progress:
 
 COMPILING = ("compiling the numba kernels (first run only, about 20 s; later runs load them "
              "from the on-disk cache)...")
+COMPILING_UNCACHED = ("compiling the numba kernels (about 20 s; numba has no writable cache "
+                      "here, so every run compiles)...")
 
 
-def kernels_cached():
-    """Whether numba's on-disk cache already holds the learning loop. False when it cannot tell."""
+def kernel_cache():
+    """"filled" when numba's on-disk cache already holds the learning loop, "empty" when it does
+    not (the kernels will compile), "none" when kernels are not cached at all."""
+    import numba
+
     from .kernels import driver
 
-    try:
-        return os.path.exists(driver.learn_steps._cache._cache_file._index_path)
-    except AttributeError:  # no cache, or numba's internals moved
-        return False
+    if numba.config.DISABLE_JIT:
+        return "filled"  # nothing to compile
+    cache = getattr(driver.learn_steps, "_cache", None)
+    index = getattr(getattr(cache, "_cache_file", None), "_index_path", None)
+    if index is None:  # numba caches nothing here (or its internals moved)
+        return "none"
+    return "filled" if os.path.exists(index) else "empty"
 
 
 class CompileNotice:
@@ -231,13 +239,14 @@ class CompileNotice:
 
     def __init__(self, delay=3.0):
         self.delay, self.said, self.timer = delay, False, None
-        if not kernels_cached():
+        self.cache = kernel_cache()
+        if self.cache != "filled":
             self.say()
 
     def say(self):
         if not self.said:
             self.said = True
-            sys.stderr.write(COMPILING + "\n")
+            sys.stderr.write((COMPILING_UNCACHED if self.cache == "none" else COMPILING) + "\n")
             sys.stderr.flush()
 
     def __enter__(self):
@@ -517,7 +526,8 @@ def speed(args, _=None):
     sizes = sorted(set(args.hidden_sizes))
     times = {}
     try:
-        with CompileNotice(), threadpool_limits(1):
+        CompileNotice()  # says so up front when the cache is empty; the timings follow
+        with threadpool_limits(1):
             learners_table(sizes, args.features, args.repeats, learners=args.learners,
                            times=times)
             if "rtrl" in args.learners:

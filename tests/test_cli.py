@@ -220,6 +220,29 @@ def test_first_run_announces_the_compilation_on_stderr(tmp_path):
     assert "compiling" not in warm.stderr and "prepared" not in warm.stderr
 
 
+def test_the_kernel_cache_is_read_from_numba():
+    from rtrl_river import RTRLRegressor
+
+    RTRLRegressor(seed=0).learn_one({"a": 1.0}, 1.0)  # compiled or loaded, so now cached
+    assert cli.kernel_cache() == "filled"
+
+
+def test_ctrl_c_during_speed_prints_the_finished_timings(tmp_path, capsys, monkeypatch):
+    import rtrl_river.benchmark as benchmark
+
+    def interrupted(sizes, features, repeats, learners, times):
+        times["rtrl", sizes[0]] = 12.5
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(benchmark, "learners_table", interrupted)
+    code = main(["speed", "--hidden-sizes", "4", "8", "--out", str(tmp_path)])
+    assert code == 130
+    captured = capsys.readouterr()
+    assert "interrupted" in captured.err and "Traceback" not in captured.err
+    assert "rtrl" in captured.out and "n=4" in captured.out and "12.5" in captured.out
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_plot_is_skipped_with_a_notice_without_matplotlib(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
     code = main(["compare", "--dataset", "delayed-recall", "--learners", "snap-1", "--seeds", "1",

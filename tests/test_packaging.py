@@ -78,6 +78,14 @@ def test_the_unpacked_sdist_collects_the_same_tests(distributions):
     from_sdist = collected(unpacked)
     assert len(from_sdist) > 100
     assert from_sdist == collected(ROOT)
+    # and tests that need no compiled kernels pass there, on the sdist's own docs and code
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_cli.py",
+         "tests/test_docs.py", "-k", "bad_arguments or command_line_page or printed_twice"],
+        cwd=unpacked, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout.splitlines()[-1]
 
 
 @pytest.mark.parametrize("estimator, methods", [
