@@ -165,6 +165,12 @@ def check_out_dir(parser, out):
         parser.error(f"--out {out}: the directory is not writable")
 
 
+def check_output(parser, path):
+    """An argparse error when an output's name is taken by a directory."""
+    if path.is_dir() and not path.is_symlink():
+        parser.error(f"{path} is a directory; move it or choose another --out")
+
+
 def write_file(path, write, binary=False):
     """Write `path` through a temporary file in the same directory, then rename it over `path`:
     a symbolic link already at `path` is replaced, not followed, and a reader never sees half
@@ -354,11 +360,11 @@ def prepare_compare(parser, args):
     n_inputs = len(features) + (classes if _feedback(args) else 0)
     check_memory(parser, "--hidden-size", args.learners, args.hidden_size, n_inputs, classes)
     check_out_dir(parser, args.out)
-    if args.csv is not None:
-        for suffix in (".csv", ".json", ".png"):
-            output = Path(args.out) / f"compare-{args.stream.name}{suffix}"
-            if output.exists() and output.resolve() == Path(args.csv).resolve():
-                parser.error(f"--out {args.out}: the outputs would overwrite the input {args.csv}")
+    for suffix in (".csv", ".json", ".png"):
+        output = Path(args.out) / f"compare-{args.stream.name}{suffix}"
+        check_output(parser, output)
+        if args.csv is not None and output.exists() and output.samefile(args.csv):
+            parser.error(f"--out {args.out}: the outputs would overwrite the input {args.csv}")
     return rows
 
 
@@ -515,6 +521,8 @@ def prepare_speed(parser, args):
     check_memory(parser, "--hidden-sizes", args.learners, max(args.hidden_sizes),
                  args.features + 1)
     check_out_dir(parser, args.out)
+    for name in ("speed.png", "speed.json"):
+        check_output(parser, Path(args.out) / name)
 
 
 def speed(args, _=None):

@@ -121,6 +121,15 @@ def test_out_that_is_an_existing_file_is_refused_before_the_run(tmp_path, capsys
     assert target.read_text() == "keep me"
 
 
+def test_an_output_name_taken_by_a_directory_is_refused_before_the_run(tmp_path, capsys,
+                                                                       monkeypatch):
+    monkeypatch.setattr(cli, "compare", lambda *a: pytest.fail("the run started"))
+    (tmp_path / "compare-trump-approval.json").mkdir()
+    with pytest.raises(SystemExit):
+        main(["compare", "--out", str(tmp_path)])
+    assert "compare-trump-approval.json is a directory" in capsys.readouterr().err
+
+
 def test_outputs_replace_planted_symlinks_instead_of_writing_through_them(tmp_path, capsys):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
