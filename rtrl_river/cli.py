@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from .datasets.registry import CLASSIFICATION, STREAMS, Stream, csv_stream, load
+from .datasets.registry import CLASSIFICATION, STREAMS, csv_stream, load
 from .learners import LEARNERS
 
 DEFAULT_LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro"]
