@@ -52,7 +52,8 @@ the growth exponent, compares exact RTRL with the `W_hh @ J` BLAS product, and w
 ## Your own data: `--csv`
 
 `rtrl-river compare --csv PATH --target NAME` reads a CSV file with a header row through River's
-`stream.iter_csv`, row by row in file order, as a regression stream:
+`stream.iter_csv`, row by row in file order, as a regression stream (`--task classification`
+reads the target as a class label instead):
 
 - numeric columns are features; an empty cell is a missing feature (it reads as 0);
 - a date column (ISO 8601 such as `2024-01-31` or `2024-01-31 13:00:00+01:00`, or `2024-01`)
@@ -60,7 +61,8 @@ the growth exponent, compares exact RTRL with the `W_hh @ J` BLAS product, and w
   `NAME_hour`, so a network can learn a season from them (a date itself, as an ever-growing
   number, would not repeat);
 - anything else is an error naming the line and the column; leave such columns out with
-  `--drop`. The target must be a finite number on every row.
+  `--drop`. For regression the target must be a finite number on every row; for
+  classification any non-empty text is a label.
 
 The file's name (without `.csv`) names the outputs: `compare-NAME.csv`, `.json` and `.png`.
 """

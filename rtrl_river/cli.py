@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from .datasets.registry import CLASSIFICATION, STREAMS, csv_stream, load
+from .datasets.registry import CLASSIFICATION, REGRESSION, STREAMS, csv_stream, load
 from .learners import LEARNERS
 
 DEFAULT_LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro"]
@@ -341,16 +341,17 @@ def prepare_compare(parser, args):
     if args.csv is not None:
         if args.target is None:
             parser.error("--csv needs --target NAME, the column to predict")
+        args.task = args.task or REGRESSION
         if args.dataset is not None:
             parser.error("give either --dataset or --csv, not both")
         try:
-            args.stream = csv_stream(args.csv, args.target, drop=args.drop)
+            args.stream = csv_stream(args.csv, args.target, drop=args.drop, task=args.task)
             rows = load(args.stream, n_steps=args.steps)
         except (OSError, ValueError) as error:
             parser.error(f"--csv {args.csv}: {error}")
     else:
-        if args.target is not None or args.drop:
-            parser.error("--target and --drop go with --csv")
+        if args.target is not None or args.drop or args.task is not None:
+            parser.error("--target, --task and --drop go with --csv")
         args.stream = STREAMS[args.dataset or "trump-approval"]
         rows = load(args.stream.name, seed=args.data_seed, n_steps=args.steps)
     if not rows:
@@ -596,10 +597,10 @@ def _add_compare(commands):
         "and a learning-curve PNG (the PNG needs\nmatplotlib: the `plot` extra).",
         epilog=f"datasets:\n{streams}\n\nyour own data: --csv PATH --target NAME reads a CSV "
         "file with a header row through River's\nstream.iter_csv, in file order, as a "
-        "regression stream. Numeric columns are features; a\ndate column (ISO 8601, or "
-        "YYYY-MM) becomes NAME_month, NAME_weekday, NAME_day and\nNAME_hour; an empty cell "
-        "is a missing feature. Any other text is an error naming its\nline and column: "
-        "--drop such columns.",
+        "regression stream (--task classification for\nlabels). Numeric columns are "
+        "features; a date column (ISO 8601, or YYYY-MM) becomes\nNAME_month, NAME_weekday, "
+        "NAME_day and NAME_hour; an empty cell is a missing feature.\nAny other text is an "
+        "error naming its line and column: --drop such columns.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--dataset", default=None, choices=list(STREAMS), metavar="NAME",
@@ -608,6 +609,9 @@ def _add_compare(commands):
                         help="run on your own CSV file instead of a named stream")
     parser.add_argument("--target", default=None, metavar="NAME",
                         help="with --csv: the numeric column to predict")
+    parser.add_argument("--task", default=None, choices=[REGRESSION, CLASSIFICATION],
+                        help="with --csv: predict a number (regression, the default) or a "
+                        "label (classification)")
     parser.add_argument("--drop", nargs="+", default=[], metavar="NAME",
                         help="with --csv: columns to leave out")
     parser.add_argument("--learners", nargs="+", default=DEFAULT_LEARNERS, type=learner_spec,

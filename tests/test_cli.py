@@ -64,7 +64,8 @@ def test_compare_on_a_multiclass_stream_uses_classification_metrics(tmp_path, ca
         (["speed", "--repeats", "0"], "argument --repeats: 0 is not at least 1"),
         (["speed", "--steps", "0"], "argument --steps: 0 is not at least 1"),
         (["speed", "--features", "0"], "argument --features: 0 is not at least 1"),
-        (["compare", "--target", "y"], "--target and --drop go with --csv"),
+        (["compare", "--target", "y"], "--target, --task and --drop go with --csv"),
+        (["compare", "--task", "classification"], "--target, --task and --drop go with --csv"),
         (["compare", "--csv", "data.csv"], "--csv needs --target NAME"),
     ],
 )
@@ -324,6 +325,19 @@ def test_compare_runs_on_a_csv_file_with_a_date_column(tmp_path, capsys):
     assert report["samples"] == 120 and report["results"][-1]["model"] == "snap-1"
 
 
+def test_compare_runs_a_csv_file_as_classification(tmp_path, capsys):
+    data = _write_csv(tmp_path / "weather.csv", ["temperature", "pressure", "sky"],
+                      [(20 + i % 9, 1000 + i % 7, ["sun", "rain", "fog"][i % 3])
+                       for i in range(90)])
+    code = main(["compare", "--csv", str(data), "--target", "sky", "--task", "classification",
+                 "--learners", "snap-1", "--seeds", "1", "--points", "2",
+                 "--out", str(tmp_path / "out")])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "weather: 90 samples, classification" in printed
+    assert "Accuracy" in printed and "SoftmaxRegression" in printed
+
+
 def test_csv_rows_become_numeric_features_and_calendar_features(tmp_path):
     from rtrl_river.datasets.registry import csv_stream, load
 
@@ -348,7 +362,7 @@ def test_csv_rows_become_numeric_features_and_calendar_features(tmp_path):
         ([("red", "2")], ["--target", "y"],
          "line 2: column 'a' holds 'red', neither a number nor a date; leave it out with --drop a"),
         ([("1", "2"), ("2", "high")], ["--target", "y"],
-         "line 3: the target 'y' is 'high', not a finite number"),
+         "line 3: the target 'y' is 'high', not a finite number (use --task classification"),
         ([("1", "")], ["--target", "y"], "line 2: the target 'y' is '', not a finite number"),
         ([("1", "2")], ["--target", "y", "--drop", "b"], "--drop names no column 'b'"),
         ([], ["--target", "y"], "has no samples"),

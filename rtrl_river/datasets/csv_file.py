@@ -1,4 +1,4 @@
-"""A CSV file as a regression stream of (x, y), read in file order with River's `iter_csv`.
+"""A CSV file as a stream of (x, y), read in file order with River's `iter_csv`.
 
 Numeric columns are features. A date column becomes calendar features (month, weekday, day
 of the month, hour), so a model can learn a season from it. An empty cell is a missing
@@ -47,22 +47,26 @@ def _number(text):
 
 
 class CSVStream:
-    """The rows of a CSV file with a header, as (x, y) pairs for regression.
+    """The rows of a CSV file with a header, as (x, y) pairs.
 
     Parameters
     ----------
     path
         The file; its first line names the columns.
     target
-        The column to predict: every row must hold a finite number there.
+        The column to predict. For regression every row must hold a finite number there; for
+        classification any non-empty text is a label.
     drop
         Columns to leave out.
+    classification
+        Read the target as a class label instead of a number.
     """
 
-    def __init__(self, path, target, drop=()):
+    def __init__(self, path, target, drop=(), classification=False):
         self.path = path
         self.target = target
         self.drop = tuple(drop)
+        self.classification = classification
         self.columns = self._header()
 
     def _header(self):
@@ -84,10 +88,7 @@ class CSVStream:
         kinds = {}  # column -> "number" or "date", from its first non-empty value
         rows = stream.iter_csv(self.path, target=self.target, drop=list(self.drop))
         for line, (raw, target) in enumerate(rows, start=2):
-            y = _number(target) if target not in (None, "") else None
-            if y is None or not math.isfinite(y):
-                raise ValueError(f"line {line}: the target {self.target!r} is {target!r}, "
-                                 "not a finite number (compare --csv runs regression)")
+            y = self._label(line, target) if self.classification else self._value(line, target)
             x = {}
             for name, text in raw.items():
                 if text is None or text.strip() == "":
@@ -112,3 +113,15 @@ class CSVStream:
                 kinds[name] = "date"
                 x.update(calendar_features(name, moment))
             yield x, y
+
+    def _value(self, line, text):
+        y = _number(text) if text not in (None, "") else None
+        if y is None or not math.isfinite(y):
+            raise ValueError(f"line {line}: the target {self.target!r} is {text!r}, not a finite "
+                             "number (use --task classification for labels)")
+        return y
+
+    def _label(self, line, text):
+        if text is None or text.strip() == "":
+            raise ValueError(f"line {line}: the target {self.target!r} is empty")
+        return text.strip()

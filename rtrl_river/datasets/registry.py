@@ -89,12 +89,11 @@ STREAMS = {
 }
 
 
-def csv_stream(path, target, drop=()):
-    """A regression stream read from a CSV file (see `CSVStream`), named after the file. The
-    header is checked at once: a missing target column is a ValueError."""
-    series = CSVStream(path, target, drop=drop)
-    return Stream(Path(path).stem, REGRESSION, lambda seed: series,
-                  f"{path}: predict {target!r}")
+def csv_stream(path, target, drop=(), task=REGRESSION):
+    """A stream read from a CSV file (see `CSVStream`), named after the file. The header is
+    checked at once: a missing target column is a ValueError."""
+    series = CSVStream(path, target, drop=drop, classification=task == CLASSIFICATION)
+    return Stream(Path(path).stem, task, lambda seed: series, f"{path}: predict {target!r}")
 
 
 def load(stream, seed=0, n_steps=None):
