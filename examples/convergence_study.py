@@ -52,10 +52,13 @@ def teacher_targets(inputs, seed):
 
 def full_sequence_gradient_norm(student, inputs, targets):
     """|| d/dtheta mean_t loss_t || over a fixed sequence, at the student's current weights."""
-    probe = RTRLRegressor(hidden_size=N_HIDDEN, learner=RTRL(), optimizer="sgd", lr=0.0,
+    probe = RTRLRegressor(hidden_size=N_HIDDEN, learner=RTRL(), optimizer="sgd",
                           clip_gradient=None, seed=0)
     probe.learn_one(inputs[0], targets[0])
     probe.network_.theta[:] = student.network_.theta
+    # frozen: lr=0 is refused as a parameter (a model that never learns), so the probe's own
+    # optimizer state is set to step at rate 0
+    probe.optimizer_state_.constant_rate = 0.0
     probe.reset_state()
     total = np.zeros_like(probe.network_.theta)
     for x, y in zip(inputs, targets):

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
+from contextlib import contextmanager
+from decimal import Decimal
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from river import optim
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._validation import Interval, StrOptions, validate_parameters
 from .kernels.arrays import PendingForward, StepBuffers
-from .kernels.network import predict_rows, predict_step
+from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
-from .optimizers import KINDS, OptimizerState
+from .optimizers import KINDS, OptimizerState, check_learning_rate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,8 +29,74 @@ if TYPE_CHECKING:
 FITTED_ATTRIBUTES = (
     "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
     "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
-    "classes_", "class_index_", "target_offset_", "_one_loss",
+    "classes_", "class_index_", "target_offset_", "_one_loss", "feedback_", "target_scaler_",
+    "level_scaler_", "skipped_", "readout_",
 )
+
+
+# Past this many input columns a model warns, once: every name ever seen stays a dense
+# column, and exact RTRL's time and memory per step grow with their number.
+MANY_FEATURES = 1_000
+
+
+class ManyFeaturesWarning(UserWarning):
+    """A model's input width has reached MANY_FEATURES."""
+
+
+# What counts as a real number: Python and numpy reals and booleans, Fractions, Decimals.
+# Complex numbers (Python or numpy) do not, even with a zero imaginary part.
+REAL_TYPES = (Real, Decimal, np.bool_)
+
+
+def _short_repr(value, limit=40):
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def check_real(value, subject):
+    """Raise a TypeError or ValueError naming `subject` unless `value` is a real number that
+    float64 holds as a finite value."""
+    if not isinstance(value, REAL_TYPES):
+        raise TypeError(
+            f"{subject} has value {_short_repr(value)} of type {type(value).__name__}, "
+            "which is not a number; RTRL estimators take real numbers only"
+        )
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # beyond float64's range, or a signalling NaN
+        raise ValueError(f"{subject} is {_short_repr(value)}, which float64 cannot hold") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{subject} is {_short_repr(value)}; values must be finite")
+
+
+def _is_nan(name):
+    """True for a NaN (of any type), which is unequal to itself and so can name nothing."""
+    differs = name != name
+    return isinstance(differs, (bool, np.bool_)) and bool(differs)
+
+
+def _canonical_order(names):
+    """New feature names in an order that does not depend on the order they arrived in."""
+    kinds = {type(name) for name in names}
+    if len(kinds) == 1 and kinds <= {str, int, float}:
+        return sorted(names)
+    return sorted(names, key=lambda name: (type(name).__qualname__, repr(name)))
+
+
+def _check_column_names(columns):
+    """Column names must be distinct and not NaN: each one is a feature of its own."""
+    if len(set(columns)) != len(columns):
+        seen, repeated = set(), []
+        for name in columns:
+            if name in seen and name not in repeated:
+                repeated.append(name)
+            seen.add(name)
+        raise ValueError(
+            f"columns {repeated!r} appear more than once; feature names must be distinct"
+        )
+    nan_names = [name for name in columns if _is_nan(name)]
+    if nan_names:
+        raise ValueError(f"column name {nan_names[0]!r} is NaN, which cannot name a feature")
 
 
 def _frame_columns_and_values(X):
@@ -53,6 +122,7 @@ def _frame_columns_and_values(X):
                 )
         columns = list(frame.columns)
         values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)
+    _check_column_names(columns)
     if values.size and not np.isfinite(values).all():
         bad = columns[int(np.nonzero(~np.isfinite(values).all(axis=0))[0][0])]
         raise ValueError(f"feature {bad!r} has a NaN or infinite value; inputs must be finite")
@@ -77,46 +147,22 @@ def _series_like(values, X):
 class RTRLEstimator:
     """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
 
-    Subclasses define the head (`_head`), how targets become kernel targets
-    (`_encode_targets`), how many feedback columns a target takes (`_feedback_width`) and how
-    outputs become predictions.
+    Subclasses define `__init__` (their parameters and defaults), the head (`_head`), how
+    targets become kernel targets and fed-back rows (`_encode_targets`), how many feedback
+    columns a target takes (`_feedback_width`) and how outputs become predictions.
     """
 
     _parameter_constraints = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
-        "lr": [Interval(Real, 0, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
         "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "recurrent_density": [Interval(Real, 0, 1, closed="right")],
         "seed": [Interval(Integral, 0, None, closed="left"), None],
     }
-
-    # Both estimators take the same parameters; __init__ only stores them (River and sklearn
-    # read the signature to clone).
-    def __init__(
-        self,
-        hidden_size: int = 16,
-        learner: str | Learner = "rtrl",
-        optimizer: str | optim.base.Optimizer = "adam",
-        lr: float = 0.01,
-        clip_gradient: float | None = 1.0,
-        target_feedback: bool = False,
-        max_iter: int = 10,
-        recurrent_density: float = 1.0,
-        seed: int | None = None,
-    ):
-        self.hidden_size = hidden_size
-        self.learner = learner
-        self.optimizer = optimizer
-        self.lr = lr
-        self.clip_gradient = clip_gradient
-        self.target_feedback = target_feedback
-        self.max_iter = max_iter
-        self.recurrent_density = recurrent_density
-        self.seed = seed
 
     # ---------------------------------------------------------------- state
 
@@ -134,6 +180,14 @@ class RTRLEstimator:
             raise AttributeError("hidden_ exists once the model has learned")
         return self.network_.hidden.copy()
 
+    def _validate_params(self):
+        """Check every parameter against `_parameter_constraints`, and an optimizer object's
+        learning rate; raise InvalidParameterError naming the first that is wrong."""
+        owner = type(self).__name__
+        validate_parameters(self._parameter_constraints, self.get_params(deep=False), owner)
+        if not isinstance(self.optimizer, str):
+            check_learning_rate(self.optimizer, owner)
+
     def _is_initialized(self):
         return getattr(self, "network_", None) is not None
 
@@ -143,6 +197,19 @@ class RTRLEstimator:
     def _clear_state(self):
         for name in FITTED_ATTRIBUTES:
             self.__dict__.pop(name, None)
+
+    @contextmanager
+    def _restored_on_error(self):
+        """Put every attribute back as it was if the block raises: a rejected `fit` or
+        `partial_fit` leaves the previous model, not a half-cleared one. The block must not
+        change arrays in place before its last check."""
+        saved = dict(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
 
     def _initialize(self):
         """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn.
@@ -158,6 +225,9 @@ class RTRLEstimator:
             self.feature_index_ = {}
             self.n_features_in_ = 0
             self.t_ = 0
+            self.skipped_ = np.zeros(1, dtype=np.int64)
+            # how the kernels turn the regressor's output into a prediction (`predict_rows`)
+            self.readout_ = np.zeros(READOUT_SIZE)
             self._allocate_buffers()
             self._initialize_head()
             if self.target_feedback and self._feedback_width():
@@ -190,13 +260,30 @@ class RTRLEstimator:
         self._allocate_buffers()
 
     def _add_features(self, names):
+        # Columns go in a canonical order, so the same step with its keys shuffled gives the
+        # same model. feature_names_in_ follows it too, except for names sklearn's
+        # validate_data already put there in the order of X's columns.
+        names = _canonical_order(names)
         position = len(self.feature_index_)
         for offset, name in enumerate(names):
             self.feature_index_[name] = position + offset
         self._insert_inputs(position, len(names))
         self.n_features_in_ = len(self.feature_index_)
+        if position < MANY_FEATURES <= self.n_features_in_:
+            warnings.warn(
+                f"{type(self).__name__} now has {self.n_features_in_} input features. Every "
+                "feature name ever seen stays an input column, and each step's time and "
+                "memory grow with their number (docs: Stream semantics, Features). If the "
+                "names keep changing, hash them into a fixed width first, e.g. with "
+                "river.preprocessing.FeatureHasher.",
+                ManyFeaturesWarning,
+                stacklevel=3,
+            )
         if all(isinstance(name, str) for name in self.feature_index_):
-            self.feature_names_in_ = np.asarray(list(self.feature_index_), dtype=object)
+            previous = getattr(self, "feature_names_in_", None)
+            known = [] if previous is None else list(previous)
+            arrived = [name for name in names if name not in set(known)]
+            self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
 
     def reset_state(self) -> None:
         """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
@@ -215,16 +302,11 @@ class RTRLEstimator:
         index = getattr(self, "feature_index_", None) or {}
         unseen = []
         for name, value in x.items():
-            try:
-                finite = math.isfinite(value)
-            except TypeError:
-                raise TypeError(
-                    f"feature {name!r} has value {value!r} of type {type(value).__name__}; "
-                    "RTRL estimators take numeric features only"
-                ) from None
-            if not finite:
-                raise ValueError(f"feature {name!r} is {value}; inputs must be finite")
+            if type(value) is not float or not math.isfinite(value):  # plain floats go fast
+                check_real(value, f"feature {name!r}")
             if name not in index:
+                if _is_nan(name):
+                    raise ValueError(f"feature name {name!r} is NaN, which cannot name a feature")
                 unseen.append(name)
         return unseen
 
@@ -270,24 +352,48 @@ class RTRLEstimator:
         unseen = [name for name in columns if name not in self.feature_index_]
         if unseen:
             self._add_features(unseen)
-        targets = self._encode_targets(raw_targets)
+        targets, feedback = self._encode_targets(raw_targets)
         inputs = self._input_matrix(columns, values)
-        if self.target_feedback and len(targets) > 1:
-            self._feed_back_targets(inputs[:, len(self.feature_index_):], targets)
+        if self.target_feedback:
+            inputs[:, len(self.feature_index_):] = feedback
         self._run_learner(inputs, targets)
-        self._remember_target(targets[-1])
+
+    def _targets_fit_head(self, targets):
+        return True
 
     def _run_learner(self, inputs, targets):
+        # The kernel trusts its arrays' shapes; a mismatch here would be a bug upstream, and
+        # must not become a write outside an array.
+        if inputs.shape[1] != self.network_.n_inputs or not self._targets_fit_head(targets):
+            raise RuntimeError(
+                f"inputs of width {inputs.shape[1]} or targets out of range for a network with "
+                f"{self.network_.n_inputs} inputs and {self.network_.n_outputs} outputs"
+            )
         n_steps = len(targets)
         losses = self._one_loss if n_steps == 1 else np.empty(n_steps)
         clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
+        skipped_before = int(self.skipped_[0])
         self.learner_state_.learn(
             self.network_, self.optimizer_state_, self._head, inputs, targets,
             self.optimizer_state_.learning_rates(n_steps), clip, self.pending_, self.buffers_,
-            losses,
+            losses, self.skipped_,
         )
         self.t_ += n_steps
+        if skipped_before == 0 and self.skipped_[0] > 0:
+            warnings.warn(
+                f"{type(self).__name__}: a gradient with a NaN or an infinity was dropped at step "
+                f"{self.t_} (weights untouched, gradient traces reset); n_skipped_updates_ counts "
+                "such steps. Standardise the inputs, or lower lr.",
+                RuntimeWarning, stacklevel=3,
+            )
         return losses
+
+    @property
+    def n_skipped_updates_(self):
+        """How many updates were dropped because their gradient was not finite."""
+        if not self._is_initialized():
+            raise AttributeError("n_skipped_updates_ exists once the model has learned")
+        return int(self.skipped_[0])
 
     def learn_one(self, x: dict, y: Any) -> None:
         """Learn one time step: advance the hidden state with x, then one gradient step on the
@@ -298,10 +404,11 @@ class RTRLEstimator:
             self._initialize()
         if unseen:
             self._add_features(unseen)
-        targets = self._encode_targets([y])
+        targets, feedback = self._encode_targets([y])
         row = self._input_row(x)
+        if self.target_feedback:
+            row[len(self.feature_index_):] = feedback[0]
         self._run_learner(row[None, :], targets)
-        self._remember_target(targets[0])
 
     def learn_many(self, X: pd.DataFrame, y: pd.Series) -> None:
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
@@ -319,22 +426,28 @@ class RTRLEstimator:
         """The head's output for x from the current state, without learning."""
         self._unseen_features(x)
         output = np.zeros(self.network_.n_outputs)
-        predict_step(self.network_.arrays(), self._head, self._input_row(x), self.pending_, output)
+        predict_step(self.network_.arrays(), self._head, self._input_row(x), self.pending_,
+                     self.readout_, output)
         return output
 
     def _raw_outputs(self, columns, values, chain):
-        """Outputs for the rows of `values`; chain=True runs them as a continuation."""
+        """Predictions for the rows of `values` (the regressor's in the target's units, the
+        classifier's as probabilities); chain=True runs them as a continuation."""
         inputs = self._input_matrix(columns, values)
         outputs = np.zeros((len(inputs), self.network_.n_outputs))
         feedback_column = len(self.feature_index_) if self.target_feedback else -1
-        predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column, outputs)
+        predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column,
+                     self.readout_, outputs)
         return outputs
 
     # ----------------------------------------------------------- scikit-learn
 
     def _sklearn_columns(self, n_columns):
         names = getattr(self, "feature_names_in_", None)
-        return list(names) if names is not None else list(range(n_columns))
+        if names is None:
+            return list(range(n_columns))
+        _check_column_names(list(names))
+        return list(names)
 
     def _check_sklearn_X(self, X, reset):
         X = validate_data(self, X, reset=reset, dtype=np.float64)
@@ -342,18 +455,22 @@ class RTRLEstimator:
 
     def _partial_fit(self, X, y):
         first = not self._is_initialized()
-        X, y = validate_data(self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric)
-        raw = self._check_targets(y)
-        self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
+        with self._restored_on_error():
+            X, y = validate_data(
+                self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric
+            )
+            raw = self._check_targets(y)
+            self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
 
     def _fit(self, X, y):
         self._validate_params()
-        self._clear_state()
-        for epoch in range(self.max_iter):
-            self.reset_state()
-            self._partial_fit(X, y)
-        self.n_iter_ = self.max_iter
+        with self._restored_on_error():
+            self._clear_state()
+            for epoch in range(self.max_iter):
+                self.reset_state()
+                self._partial_fit(X, y)
+            self.n_iter_ = self.max_iter
         return self
 
     def _predict_outputs(self, X):

@@ -119,7 +119,7 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
 
         def bare():
             state.learn(model.network_, optimizer, model._head, inputs, targets, rates, 1.0,
-                        model.pending_, model.buffers_, losses)
+                        model.pending_, model.buffers_, losses, model.skipped_)
 
         # Interleaved, so both see the same machine; the overhead is the median difference.
         pairs = [

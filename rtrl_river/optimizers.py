@@ -1,8 +1,11 @@
 """Optimizers by name or as river.optim objects, run by the kernels with River's update rules."""
 
+import math
+
 import numpy as np
 from river import optim
 
+from ._validation import InvalidParameterError
 from .kernels import arrays
 from .network import append_output_rows, insert_input_columns
 
@@ -29,6 +32,41 @@ def check_optimizer(optimizer):
         raise TypeError(
             f"optimizer must be one of {sorted(KINDS)} or a river.optim SGD, Adam, RMSProp or "
             f"AdaGrad object, not {type(optimizer).__name__}"
+        )
+
+
+# The schedules a river.optim object may carry. `Optimal` is left out: its rates are made for
+# an L2-regularised linear model (the first is about 10 at alpha=1e-4) and diverge here.
+SCHEDULERS = (optim.schedulers.Constant, optim.schedulers.InverseScaling)
+
+
+def _positive(number):
+    return isinstance(number, (int, float, np.number)) and not isinstance(number, bool) and (
+        math.isfinite(number) and number > 0
+    )
+
+
+def check_learning_rate(optimizer, owner):
+    """Raise a clear error unless a river.optim object's learning rate is a positive number,
+    a `Constant` or an `InverseScaling` schedule with a positive rate (and power >= 0)."""
+    schedule = getattr(optimizer, "lr", None)
+    name = type(optimizer).__name__
+    if type(schedule) not in SCHEDULERS:
+        raise InvalidParameterError(
+            f"The 'optimizer' parameter of {owner} has a learning rate of type "
+            f"{type(schedule).__name__}; supported are a positive number and the "
+            "river.optim.schedulers Constant and InverseScaling"
+        )
+    if not _positive(schedule.learning_rate):
+        raise InvalidParameterError(
+            f"The 'optimizer' parameter of {owner} must have a positive learning rate. "
+            f"Got {name} with learning rate {schedule.learning_rate!r} instead."
+        )
+    power = getattr(schedule, "power", 0.0)
+    if not (_positive(power) or power == 0):
+        raise InvalidParameterError(
+            f"The 'optimizer' parameter of {owner} must have an InverseScaling power >= 0. "
+            f"Got {power!r} instead."
         )
 
 

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .base import RTRLEstimator, _frame_columns_and_values, _series_like
+from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
 from .kernels.arrays import SQUARED_LOSS
+from .kernels.network import (
+    CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LEVEL, OFFSET, SCALE,
+)
+from .scaling import RunningStandardizer
 
 if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import ArrayLike
+    from river import optim
+
+    from .learners import Learner
 
 
 class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchRegressor):
@@ -40,8 +48,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
     optimizer
         "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` SGD, Adam, RMSProp or AdaGrad
-        object (whose learning rate may be a `river.optim.schedulers` scheduler). The object is
-        read, never modified: the estimator keeps its own moments and step count.
+        object (whose learning rate may be a `river.optim.schedulers` Constant or
+        InverseScaling). The object is read, never modified: the estimator keeps its own
+        moments and step count.
     lr
         Learning rate of an optimizer given by name.
     clip_gradient
@@ -80,11 +89,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     >>> from river import datasets, evaluate, metrics, preprocessing
     >>> from rtrl_river import RTRLRegressor
 
-    >>> model = preprocessing.StandardScaler() | RTRLRegressor(
-    ...     hidden_size=8, target_feedback=True, seed=42
-    ... )
+    >>> model = preprocessing.StandardScaler() | RTRLRegressor(seed=42)
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.530
+    MAE: 0.151
 
     References
     ----------
@@ -95,6 +102,37 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
 
     _head = SQUARED_LOSS
     _y_numeric = True
+    _parameter_constraints = {
+        **RTRLEstimator._parameter_constraints,
+        "target_scaling": ["boolean"],
+        "predict_change": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        hidden_size: int = 16,
+        learner: str | Learner = "rtrl",
+        optimizer: str | optim.base.Optimizer = "adam",
+        lr: float = 0.0005,
+        clip_gradient: float | None = 5.0,
+        target_feedback: bool = True,
+        target_scaling: bool = True,
+        predict_change: bool = True,
+        max_iter: int = 10,
+        recurrent_density: float = 1.0,
+        seed: int | None = None,
+    ):
+        self.hidden_size = hidden_size
+        self.learner = learner
+        self.optimizer = optimizer
+        self.lr = lr
+        self.clip_gradient = clip_gradient
+        self.target_feedback = target_feedback
+        self.target_scaling = target_scaling
+        self.predict_change = predict_change
+        self.max_iter = max_iter
+        self.recurrent_density = recurrent_density
+        self.seed = seed
 
     @classmethod
     def _unit_test_params(cls):
@@ -103,13 +141,15 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         from .learners import RTRL, SnAp, TBPTT
 
         yield {"hidden_size": 4, "seed": 1}
-        yield {"hidden_size": 3, "target_feedback": True, "optimizer": "sgd", "lr": 0.001}
-        yield {"hidden_size": 2, "learner": RTRL(), "optimizer": "rmsprop", "clip_gradient": None}
-        yield {"hidden_size": 3, "optimizer": "adagrad", "lr": 0.05}
+        yield {"hidden_size": 3, "optimizer": "sgd", "lr": 0.01, "target_scaling": False,
+               "predict_change": False}
+        yield {"hidden_size": 2, "learner": RTRL(), "optimizer": "rmsprop", "clip_gradient": None,
+               "target_feedback": False}
+        yield {"hidden_size": 3, "optimizer": "adagrad", "lr": 0.05, "predict_change": False}
         yield {"hidden_size": 3, "optimizer": optim.Adam(optim.schedulers.InverseScaling(0.01))}
-        yield {"hidden_size": 4, "learner": "snap-1", "target_feedback": True}
+        yield {"hidden_size": 4, "learner": "snap-1", "target_scaling": False}
         yield {"hidden_size": 5, "learner": SnAp(level=2), "recurrent_density": 0.4}
-        yield {"hidden_size": 3, "learner": TBPTT(truncation=4), "target_feedback": True}
+        yield {"hidden_size": 3, "learner": TBPTT(truncation=4)}
         yield {"hidden_size": 3, "learner": "uoro", "optimizer": "sgd", "lr": 0.001}
 
     # ------------------------------------------------------------ head hooks
@@ -118,21 +158,26 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         return 1
 
     def _initialize_head(self):
-        self.last_target_ = 0.0
+        self.last_target_ = None
         self.target_offset_ = None
+        self.feedback_ = np.zeros(self._feedback_width())
+        self.target_scaler_ = RunningStandardizer() if self.target_scaling else None
+        self.level_scaler_ = (
+            RunningStandardizer() if self.target_scaling and self.predict_change
+            else self.target_scaler_
+        )
 
     def _feedback_width(self):
-        return 1
+        # the previous target, and with predict_change the previous change as well: the
+        # network then starts from "the change continues" rather than having to learn a
+        # difference of two inputs with weights far larger than its steps
+        return 2 if self.predict_change else 1
 
     def _check_target(self, y):
         if y is None:
             raise ValueError("y is None; a regressor needs a numeric target")
-        try:
-            finite = math.isfinite(y)
-        except TypeError:
-            raise TypeError(f"y={y!r} of type {type(y).__name__} is not a number") from None
-        if not finite:
-            raise ValueError(f"y is {y}; targets must be finite")
+        if type(y) is not float or not math.isfinite(y):  # plain floats go fast
+            check_real(y, "y")
 
     def _check_targets(self, y):
         values = np.asarray(y)
@@ -144,42 +189,92 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         return values
 
     def _encode_targets(self, raw):
-        targets = np.asarray(raw, dtype=np.float64).reshape(-1)
+        """The network's target for each step and the values fed back at each step.
+
+        The network learns y itself, or with `predict_change` the change y_t - y_{t-1} (0 on
+        the first step); with `target_scaling` that quantity is standardised online, as
+        River's TargetStandardScaler does. The fed-back values are the previous target,
+        standardised by the running statistics of y (centred on the first target without
+        scaling), and with `predict_change` the network's previous target (the change).
+        """
+        values = np.asarray(raw, dtype=np.float64).reshape(-1)
         if self.target_offset_ is None:
-            # The stream's first target: the output bias starts there and the fed-back target
-            # is centred on it, so a series far from zero does not spend thousands of clipped
-            # steps walking the bias there.
-            self.target_offset_ = float(targets[0])
-            self.network_.params()["b_y"][0] = self.target_offset_
-            self.last_target_ = self.target_offset_
-        return targets
+            self.target_offset_ = float(values[0])
+            if not (self.target_scaling or self.predict_change):
+                # Plain mode: the output bias starts at the stream's first target, so a series
+                # far from zero does not spend thousands of steps walking the bias there.
+                self.network_.params()["b_y"][0] = self.target_offset_
+        targets = np.empty(len(values))
+        feedback = np.empty((len(values), len(self.feedback_)))
+        for t, y in enumerate(values.tolist()):
+            feedback[t] = self.feedback_
+            quantity = y
+            if self.predict_change:  # saturated: two targets near 1e308 can differ by more
+                change = y - (y if self.last_target_ is None else self.last_target_)
+                quantity = min(max(change, -sys.float_info.max), sys.float_info.max)
+            if self.target_scaling:
+                targets[t] = self.target_scaler_.learn(quantity)
+                if self.level_scaler_ is not self.target_scaler_:
+                    self.level_scaler_.learn(y)
+                self.feedback_[0] = self.level_scaler_.standardize(y)
+            else:
+                targets[t] = quantity
+                self.feedback_[0] = y - self.target_offset_
+            if len(self.feedback_) > 1:
+                self.feedback_[1] = targets[t]
+            self.last_target_ = y
+        self._update_readout()
+        return targets, feedback
 
     def _write_feedback(self, block):
-        block[0] = self.last_target_ - (self.target_offset_ or 0.0)
-
-    def _feed_back_targets(self, block, targets):
-        block[1:, 0] = targets[:-1] - self.target_offset_
-
-    def _remember_target(self, target):
-        self.last_target_ = float(target)
+        block[:] = self.feedback_
 
     def _reset_feedback(self):
-        self.last_target_ = self.target_offset_ or 0.0
+        # A new sequence: no previous target. Until the next one arrives, the fed-back values
+        # are 0 (the running mean, no change) and predictions start from the running mean.
+        self.last_target_ = None
+        self.feedback_[:] = 0.0
+        self._update_readout()
+
+    def _update_readout(self):
+        readout = self.readout_
+        readout[:] = 0.0
+        readout[SCALE] = readout[FEEDBACK_GAIN] = readout[CHANGE_GAIN] = 1.0
+        readout[FEEDBACK_OFFSET] = self.target_offset_
+        if self.predict_change:
+            readout[CARRY] = 1.0
+            if self.last_target_ is not None:
+                readout[LEVEL] = self.last_target_
+            elif self.target_scaling:
+                readout[LEVEL] = self.level_scaler_.location
+            else:
+                readout[LEVEL] = self.target_offset_
+        if self.target_scaling:
+            readout[OFFSET] = self.target_scaler_.location
+            readout[SCALE] = self.target_scaler_.std
+            readout[FEEDBACK_OFFSET] = self.level_scaler_.location
+            std = self.level_scaler_.std
+            readout[FEEDBACK_GAIN] = 1.0 / std if std else 0.0
+            readout[CHANGE_GAIN] = 1.0 / readout[SCALE] if readout[SCALE] else 0.0
+        if len(self.feedback_) == 1:
+            readout[CHANGE_GAIN] = 0.0
 
     # ------------------------------------------------------------ River
 
-    def predict_one(self, x: dict) -> float:
-        """The prediction for this step, given the current state and x; changes nothing."""
+    def predict_one(self, x: dict) -> float | None:
+        """The prediction for this step, given the current state and x; changes nothing.
+        None before the first target (River's evaluators skip it)."""
         if not self._is_initialized():
             self._unseen_features(x)
-            return 0.0
+            return None
         return float(self._raw_output_one(x)[0])
 
     def predict_many(self, X: pd.DataFrame) -> pd.Series:
-        """Each row of X predicted from the current state independently (not chained)."""
+        """Each row of X predicted from the current state independently (not chained); None
+        for every row before the first target."""
         columns, values = _frame_columns_and_values(X)
         if not self._is_initialized():
-            return _series_like(np.zeros(len(values)), X)
+            return _series_like(np.full(len(values), None, dtype=object), X)
         return _series_like(self._raw_outputs(columns, values, chain=False)[:, 0], X)
 
     # ------------------------------------------------------------ scikit-learn

@@ -16,3 +16,14 @@ def random_stream(n_steps, n_features, seed=0):
 @pytest.fixture
 def stream():
     return random_stream(60, 3)
+
+
+def frozen(model):
+    """`model`, initialised, computing gradients but never moving: its optimizer steps at rate 0.
+
+    A learning rate of 0 is rejected as a parameter (such a model never learns), so the exactness
+    tests set it on the optimizer's state, after initialisation and before the first step.
+    """
+    model._initialize()
+    model.optimizer_state_.constant_rate = 0.0
+    return model

@@ -6,7 +6,7 @@ import pytest
 from rtrl_river import RTRLRegressor
 
 from . import naive
-from .conftest import random_stream
+from .conftest import frozen, random_stream
 
 # Relative error bound for two float64 computations of the same gradient by different
 # association orders (RTRL forward, BPTT backward) over tens of steps: roundoff is ~1e-14,
@@ -17,13 +17,18 @@ EXACT = 1e-9
 FINITE = 1e-6
 
 
+# The plain Elman regressor of the numerical contract: the network learns y itself, sees no
+# fed-back target unless asked, and its output is the prediction.
+PLAIN = dict(target_feedback=False, target_scaling=False, predict_change=False)
+
+
 def relative_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300)
 
 
 def frozen_model(**kwargs):
     """A model that computes gradients but never moves: SGD at learning rate 0, no clipping."""
-    return RTRLRegressor(optimizer="sgd", lr=0.0, clip_gradient=None, seed=3, **kwargs)
+    return frozen(RTRLRegressor(optimizer="sgd", clip_gradient=None, seed=3, **{**PLAIN, **kwargs}))
 
 
 def as_arrays(stream, names):
@@ -62,7 +67,7 @@ def test_bptt_reference_matches_finite_differences():
 @pytest.mark.parametrize("clip", [None, 0.5])
 def test_online_sgd_trajectory_matches_reference(clip):
     stream = random_stream(50, 3, seed=11)
-    model = RTRLRegressor(hidden_size=5, optimizer="sgd", lr=0.05, clip_gradient=clip, seed=2)
+    model = RTRLRegressor(hidden_size=5, optimizer="sgd", lr=0.05, clip_gradient=clip, seed=2, **PLAIN)
     x0, y0 = stream[0]
     model.learn_one(x0, y0)
     # Rebuild the weights before the first step (SGD: theta_0 = theta_1 + lr * clipped g_1).

@@ -8,16 +8,16 @@ from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.learners import RTRL, SnAp, TBPTT, UORO
 
 from . import naive
-from .conftest import random_stream
-from .test_exactness import EXACT, as_arrays, relative_error
+from .conftest import frozen, random_stream
+from .test_exactness import EXACT, PLAIN, as_arrays, relative_error
 
 NAMES = ["f0", "f1", "f2"]
 
 
 def gradients_of(learner, stream, **kwargs):
     """Per-step gradients of a model that never moves (SGD at lr 0, no clipping)."""
-    params = dict(hidden_size=4, optimizer="sgd", lr=0.0, clip_gradient=None, seed=3)
-    model = RTRLRegressor(learner=learner, **{**params, **kwargs})
+    params = dict(hidden_size=4, optimizer="sgd", clip_gradient=None, seed=3, **PLAIN)
+    model = frozen(RTRLRegressor(learner=learner, **{**params, **kwargs}))
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)
@@ -56,8 +56,8 @@ def test_snap1_equals_rtrl_when_w_hh_is_diagonal():
     stream = random_stream(30, 3, seed=5)
     models = {}
     for learner in (SnAp(level=1), RTRL()):
-        model = RTRLRegressor(learner=learner, hidden_size=4, optimizer="sgd", lr=0.0,
-                              clip_gradient=None, seed=3)
+        model = frozen(RTRLRegressor(learner=learner, hidden_size=4, optimizer="sgd",
+                                     clip_gradient=None, seed=3, **PLAIN))
         model.learn_one(*stream[0])  # h_1 and J_1 do not depend on W_hh (h_0 = 0, J_0 = 0)
         W = model.params_["W_hh"]
         W[:] = np.diag(np.diag(W) + 0.5)
@@ -119,11 +119,13 @@ def test_uoro_is_an_unbiased_estimate_of_the_influence_matrix():
     stream = random_stream(6, 2, seed=7)
     X = pd.DataFrame([x for x, _ in stream])
     y = pd.Series([y for _, y in stream])
-    settings = dict(hidden_size=3, optimizer="sgd", lr=0.0, clip_gradient=None, seed=0)
-    rtrl = RTRLRegressor(learner="rtrl", **settings)
+    # plain targets: the running target statistics, which reset_state keeps, must not make
+    # the inputs of one draw differ from the next
+    settings = dict(hidden_size=3, optimizer="sgd", clip_gradient=None, seed=0, **PLAIN)
+    rtrl = frozen(RTRLRegressor(learner="rtrl", **settings))
     rtrl.learn_many(X, y)
     exact = rtrl.learner_state_.matrix.copy()
-    uoro = RTRLRegressor(learner="uoro", **settings)
+    uoro = frozen(RTRLRegressor(learner="uoro", **settings))
     uoro.learn_many(X, y)
     draws = []
     for seed in range(4000):
@@ -161,7 +163,8 @@ def test_new_features_grow_every_learners_traces(learner):
     model = RTRLRegressor(hidden_size=4, learner=learner, seed=0)
     for x, y in late:
         model.learn_one(x, y)
-    assert model.network_.n_inputs == 3 and np.isfinite(model.network_.theta).all()
+    # three features, then the two fed-back columns (previous target and previous change)
+    assert model.network_.n_inputs == 3 + 2 and np.isfinite(model.network_.theta).all()
 
 
 @pytest.mark.parametrize("learner, message", [(SnAp(level=0), "level"), (TBPTT(truncation=0), "truncation")])

@@ -5,7 +5,8 @@ from river import datasets
 
 
 class DelayedRecall(datasets.base.SyntheticDataset):
-    """x_t is a random sign, and the target is y_t = x_{t-delay} (0 for the first steps).
+    """x_t is a random sign (or a standard normal draw), and the target is y_t = x_{t-delay}
+    (0 for the first steps).
 
     Nothing in x_t says anything about y_t: a model must carry the input for `delay` steps.
     The floors, in mean squared error: 1 for any model without that memory (the best it can
@@ -20,6 +21,8 @@ class DelayedRecall(datasets.base.SyntheticDataset):
         Length of the stream.
     seed
         Random seed.
+    distribution
+        "sign" (x_t = +1 or -1) or "gaussian" (x_t ~ N(0, 1)).
 
     Examples
     --------
@@ -33,15 +36,22 @@ class DelayedRecall(datasets.base.SyntheticDataset):
 
     """
 
-    def __init__(self, delay: int = 6, n_steps: int = 20_000, seed: int | None = None):
+    def __init__(self, delay: int = 6, n_steps: int = 20_000, seed: int | None = None,
+                 distribution: str = "sign"):
         super().__init__(task=datasets.base.REG, n_features=1, n_samples=n_steps)
         self.delay = delay
         self.n_steps = n_steps
         self.seed = seed
+        self.distribution = distribution
 
     def __iter__(self):
         rng = np.random.default_rng(self.seed)
-        signs = np.where(rng.random(self.n_steps) < 0.5, -1.0, 1.0)
+        if self.distribution == "gaussian":
+            inputs = rng.normal(size=self.n_steps)
+        elif self.distribution == "sign":
+            inputs = np.where(rng.random(self.n_steps) < 0.5, -1.0, 1.0)
+        else:
+            raise ValueError(f"distribution must be 'sign' or 'gaussian', not {self.distribution!r}")
         for t in range(self.n_steps):
-            target = float(signs[t - self.delay]) if t >= self.delay else 0.0
-            yield {"x": float(signs[t])}, target
+            target = float(inputs[t - self.delay]) if t >= self.delay else 0.0
+            yield {"x": float(inputs[t])}, target

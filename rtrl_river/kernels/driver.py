@@ -14,6 +14,7 @@ from .network import cell_forward, clip_norm, first_forward, head_step, optimize
 
 
 TRACE_UPDATES = {}
+TRACE_RESETS = {}
 
 
 def trace_update(traces_class):
@@ -22,6 +23,16 @@ def trace_update(traces_class):
     def register(update):
         TRACE_UPDATES[traces_class] = update
         return update
+
+    return register
+
+
+def trace_reset(traces_class):
+    """Register the decorated kernel as the one that zeroes the traces of `traces_class`."""
+
+    def register(reset):
+        TRACE_RESETS[traces_class] = reset
+        return reset
 
     return register
 
@@ -42,6 +53,21 @@ def _update_traces(network, traces, t, hidden_prev, inputs, hidden, hidden_error
     return implementation
 
 
+def reset_traces(traces):
+    """Forget the learner's traces. Resolved at compile time by the overload below."""
+    raise NotImplementedError("reset_traces only runs inside numba kernels")
+
+
+@overload(reset_traces, jit_options=JIT)
+def _reset_traces(traces):
+    reset = TRACE_RESETS[traces.instance_class]
+
+    def implementation(traces):
+        reset(traces)
+
+    return implementation
+
+
 @njit(**JIT)
 def mask_recurrent_gradient(gradient, recurrent_mask):
     """Zero the gradient of W_hh entries outside a sparse recurrent mask (empty mask: dense)."""
@@ -55,12 +81,14 @@ def mask_recurrent_gradient(gradient, recurrent_mask):
 
 @njit(**JIT)
 def learn_steps(network, traces, optimizer, head, inputs, targets,
-                learning_rates, max_norm, pending, buffers, losses):
+                learning_rates, max_norm, pending, buffers, losses, skipped):
     """Learn T = len(targets) steps in order.
 
     Each step, with parameters theta_{t-1}: forward h_t; the loss, the head's gradient and
     dL/dh_t; the learner's trace update advances the learner's traces and writes the recurrent gradient
     into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes one step.
+    A gradient with a NaN or an infinity never reaches the weights: that step's update is
+    skipped, the traces that produced it are reset, and skipped[0] counts it.
     """
     hidden, hidden_next = network.hidden, buffers.hidden_next
     for t in range(targets.shape[0]):
@@ -73,6 +101,9 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
         update_traces(network, traces, t, hidden, x, hidden_next, buffers.hidden_error,
                       buffers.gradient)
         mask_recurrent_gradient(buffers.gradient, network.recurrent_mask)
-        clip_norm(buffers.gradient, max_norm)
-        optimizer_step(optimizer, network.theta, buffers.gradient, learning_rates[t])
+        if clip_norm(buffers.gradient, max_norm):
+            optimizer_step(optimizer, network.theta, buffers.gradient, learning_rates[t])
+        else:
+            reset_traces(traces)
+            skipped[0] += 1
         hidden[:] = hidden_next

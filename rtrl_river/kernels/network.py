@@ -39,7 +39,8 @@ def cell_forward(network, hidden, inputs, hidden_next):
             total += W_hh[i, j] * hidden[j]
         for j in range(inputs.shape[0]):
             total += W_xh[i, j] * inputs[j]
-        hidden_next[i] = math.tanh(total)
+        # inf - inf (inputs near float64's limit) is indeterminate: read it as 0, never NaN
+        hidden_next[i] = math.tanh(total) if total == total else 0.0
 
 
 @njit(**JIT)
@@ -101,19 +102,44 @@ def head_gradient(network, hidden, error, gradient, hidden_error):
         gradient[start + k * n + c] = error[c]
 
 
+# Sums of squares at or above this are treated as overflowing: each term is then divided by
+# the largest magnitude first, so a finite gradient always gets a finite norm.
+SAFE_SQUARED_NORM = 1e300
+
+
 @njit(**JIT)
 def clip_norm(gradient, max_norm):
-    """Scale `gradient` so its L2 norm is at most max_norm (no-op when max_norm <= 0)."""
-    if max_norm <= 0.0:
-        return
+    """Scale `gradient` so its L2 norm is at most max_norm (max_norm <= 0: no clipping).
+
+    Returns False, leaving the gradient as it is, when the gradient holds a NaN or an
+    infinity, or when clipping is off and its norm is beyond 1e150 (an overflow in the making):
+    such a step must not reach the weights. The norm is computed without overflow.
+    """
     total = 0.0
     for p in range(gradient.shape[0]):
         total += gradient[p] * gradient[p]
-    norm = math.sqrt(total)
-    if norm > max_norm:
-        scale = max_norm / norm
-        for p in range(gradient.shape[0]):
-            gradient[p] *= scale
+    if total < SAFE_SQUARED_NORM:  # False for NaN and infinity
+        if max_norm > 0.0 and total > max_norm * max_norm:
+            scale = max_norm / math.sqrt(total)
+            for p in range(gradient.shape[0]):
+                gradient[p] *= scale
+        return True
+    largest = 0.0
+    for p in range(gradient.shape[0]):
+        magnitude = abs(gradient[p])
+        if not magnitude < math.inf:  # NaN or infinity
+            return False
+        largest = max(largest, magnitude)
+    if max_norm <= 0.0:
+        return False
+    total = 0.0
+    for p in range(gradient.shape[0]):
+        share = gradient[p] / largest
+        total += share * share
+    scale = max_norm / largest / math.sqrt(total)
+    for p in range(gradient.shape[0]):
+        gradient[p] *= scale
+    return True
 
 
 @njit(**JIT)
@@ -173,44 +199,76 @@ def first_forward(network, pending, inputs, hidden_next):
     cell_forward(network, network.hidden, inputs, hidden_next)
 
 
+# The regressor's readout: prediction = SCALE * output + OFFSET + CARRY * previous level; the
+# value fed back for a predicted level y is (y - FEEDBACK_OFFSET) * FEEDBACK_GAIN and, when
+# CHANGE_GAIN is not 0, the change it predicted, (y - OFFSET - CARRY * previous level) *
+# CHANGE_GAIN, in the next column. LEVEL is the last target, the previous level of the first row.
+CARRY, OFFSET, SCALE, FEEDBACK_OFFSET, FEEDBACK_GAIN, CHANGE_GAIN, LEVEL = range(7)
+READOUT_SIZE = 7
+
+
 @njit(**JIT)
-def predict_rows(network, head, inputs, chain, feedback_column, outputs):
-    """Outputs for each row of `inputs` from the current hidden state, which is left untouched.
+def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs):
+    """Predictions for each row of `inputs` from the current hidden state, left untouched.
 
     chain=True runs the rows as a continuation of the stream (each row's hidden state feeds
-    the next); chain=False predicts every row from the current state independently. With
-    feedback_column >= 0 and chain=True, the previous row's prediction is fed back into that
-    column (the regressor's value, or the classifier's argmax as a one-hot block starting
-    there), since the true targets are unknown.
+    the next); chain=False predicts every row from the current state independently. The
+    regressor's outputs go through `readout` into the target's units; the classifier's through
+    softmax. With feedback_column >= 0 and chain=True, the previous row's prediction is fed
+    back into that column (the regressor's value, or the classifier's argmax as a one-hot block
+    starting there), since the true targets are unknown.
     """
     n = network.hidden.shape[0]
     hidden = network.hidden.copy()
     hidden_next = np.empty(n)
     row = np.empty(inputs.shape[1])
+    level = readout[LEVEL]
+    previous_level = level
     for t in range(inputs.shape[0]):
         row[:] = inputs[t]
         if chain and feedback_column >= 0 and t > 0:
             previous = outputs[t - 1]
             if head == SQUARED_LOSS:
-                row[feedback_column] = previous[0]
+                row[feedback_column] = (previous[0] - readout[FEEDBACK_OFFSET]) * readout[FEEDBACK_GAIN]
+                if readout[CHANGE_GAIN] != 0.0:
+                    change = previous[0] - readout[OFFSET] - readout[CARRY] * previous_level
+                    row[feedback_column + 1] = change * readout[CHANGE_GAIN]
             else:
                 for c in range(previous.shape[0]):
                     row[feedback_column + c] = 0.0
                 row[feedback_column + np.argmax(previous)] = 1.0
         cell_forward(network, hidden, row, hidden_next)
         head_forward(network, hidden_next, outputs[t])
-        if head != SQUARED_LOSS:
+        if head == SQUARED_LOSS:
+            outputs[t, 0] = read_out(readout, level, outputs[t, 0])
+            if chain:
+                previous_level, level = level, outputs[t, 0]
+        else:
             softmax(outputs[t].copy(), outputs[t])
         if chain:
             hidden[:] = hidden_next
 
 
+LARGEST = np.finfo(np.float64).max
+
+
 @njit(**JIT)
-def predict_step(network, head, inputs, pending, output):
+def read_out(readout, level, output):
+    """The regressor's prediction in the target's units, from the network's output; beyond
+    float64's range (a change added to a level near 1e308) it saturates at the largest finite
+    value."""
+    prediction = (readout[SCALE] * output + readout[OFFSET]) + readout[CARRY] * level
+    return min(max(prediction, -LARGEST), LARGEST)
+
+
+@njit(**JIT)
+def predict_step(network, head, inputs, pending, readout, output):
     """The prediction for x_t from the current state; h_t is kept in `pending` for learn_one."""
     cell_forward(network, network.hidden, inputs, pending.hidden)
     pending.inputs[:] = inputs
     pending.valid[0] = 1
     head_forward(network, pending.hidden, output)
-    if head != SQUARED_LOSS:
+    if head == SQUARED_LOSS:
+        output[0] = read_out(readout, readout[LEVEL], output[0])
+    else:
         softmax(output.copy(), output)

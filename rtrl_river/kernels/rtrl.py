@@ -5,7 +5,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .driver import trace_update
+from .driver import trace_reset, trace_update
 from .jit import JIT
 from .network import recurrent_views
 
@@ -41,6 +41,12 @@ def influence_step(W_hh, influence, influence_next, hidden_prev, inputs, hidden,
             value = row[p] * slope
             row[p] = value
             gradient[p] += weight * value
+
+
+@trace_reset(RTRLTraces)
+@njit(**JIT)
+def rtrl_reset(traces):
+    traces.influence[:] = 0.0
 
 
 @trace_update(RTRLTraces)

@@ -5,7 +5,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .driver import trace_update
+from .driver import trace_reset, trace_update
 from .jit import JIT
 from .network import recurrent_views
 
@@ -32,6 +32,12 @@ def unit_parameter(i, j, n, d):
     if j < n + d:
         return n * n + i * d + (j - n)
     return n * n + n * d + i
+
+
+@trace_reset(SnApTraces)
+@njit(**JIT)
+def snap_reset(traces):
+    traces.values[:] = 0.0
 
 
 @trace_update(SnApTraces)

@@ -5,7 +5,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .driver import trace_update
+from .driver import trace_reset, trace_update
 from .jit import JIT
 from .network import recurrent_views
 
@@ -20,6 +20,13 @@ class TBPTTTraces(NamedTuple):
     count: np.ndarray  # int64[1]: how many slots hold a step (at most k)
     hidden_error: np.ndarray  # n: dL/dh_s while walking back
     pre_error: np.ndarray  # n: dL/dz_s
+
+
+@trace_reset(TBPTTTraces)
+@njit(**JIT)
+def tbptt_reset(traces):
+    traces.position[0] = 0
+    traces.count[0] = 0
 
 
 @trace_update(TBPTTTraces)

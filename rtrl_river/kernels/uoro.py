@@ -6,11 +6,16 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .driver import trace_update
+from .driver import trace_reset, trace_update
 from .jit import JIT
 from .network import recurrent_views
 
 EPSILON = 1e-7
+# The estimate s~ theta~^T is unbiased but its norm can grow geometrically with the expansion
+# of the dynamics until it overflows. Past this many times sqrt(n P) (a generous bound on the
+# Frobenius norm of a true influence matrix of units with |dh/dtheta| of order 1) theta~ is
+# scaled back: a bias, taken only when the estimate is already mostly noise.
+MAX_ESTIMATE_NORM = 1e3
 
 
 class UOROTraces(NamedTuple):
@@ -18,6 +23,13 @@ class UOROTraces(NamedTuple):
     parameter_tangent: np.ndarray  # P: theta~, with E[s~ theta~^T] = J_t
     signs: np.ndarray  # T x n: the random signs nu of each step of this call
     propagated: np.ndarray  # n: D_t s~
+
+
+@trace_reset(UOROTraces)
+@njit(**JIT)
+def uoro_reset(traces):
+    traces.state_tangent[:] = 0.0
+    traces.parameter_tangent[:] = 0.0
 
 
 @trace_update(UOROTraces)
@@ -73,5 +85,17 @@ def uoro_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
         for j in range(d):
             theta_tilde[n * n + i * d + j] += c * inputs[j]
         theta_tilde[n * n + n * d + i] += c
+    state_norm = 0.0
+    for i in range(n):
+        state_norm += s_tilde[i] * s_tilde[i]
+    theta_norm = 0.0
+    for p in range(theta_tilde.shape[0]):
+        theta_norm += theta_tilde[p] * theta_tilde[p]
+    estimate_norm = math.sqrt(state_norm) * math.sqrt(theta_norm)
+    bound = MAX_ESTIMATE_NORM * math.sqrt(n * theta_tilde.shape[0])
+    if not estimate_norm <= bound:  # also catches NaN: the step is then reset by the loop
+        shrink = bound / estimate_norm
+        for p in range(theta_tilde.shape[0]):
+            theta_tilde[p] *= shrink
     for p in range(theta_tilde.shape[0]):
         gradient[p] = projection * theta_tilde[p]

@@ -40,11 +40,12 @@ class LearnerState(abc.ABC):
         """The arrays the trace update works on, as a NamedTuple, for a call of n_steps."""
 
     def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
-              pending, buffers, losses):
-        """Learn the rows of `inputs` in order with one kernel call."""
+              pending, buffers, losses, skipped):
+        """Learn the rows of `inputs` in order with one kernel call; skipped[0] counts the
+        updates dropped for a non-finite gradient."""
         learn_steps(
             network.arrays(), self.traces(len(targets)), optimizer.arrays(), head,
-            inputs, targets, learning_rates, max_norm, pending, buffers, losses,
+            inputs, targets, learning_rates, max_norm, pending, buffers, losses, skipped,
         )
 
     @abc.abstractmethod

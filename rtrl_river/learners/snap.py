@@ -34,11 +34,10 @@ class SnAp(Learner):
     >>> from rtrl_river.learners import SnAp
 
     >>> model = preprocessing.StandardScaler() | RTRLRegressor(
-    ...     hidden_size=8, learner=SnAp(level=1), optimizer="sgd", lr=0.05,
-    ...     target_feedback=True, seed=1
+    ...     learner=SnAp(level=1), seed=1
     ... )
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.266
+    MAE: 0.151
 
     References
     ----------

@@ -30,11 +30,10 @@ class TBPTT(Learner):
     >>> from rtrl_river.learners import TBPTT
 
     >>> model = preprocessing.StandardScaler() | RTRLRegressor(
-    ...     hidden_size=8, learner=TBPTT(truncation=4), optimizer="sgd", lr=0.05,
-    ...     target_feedback=True, seed=1
+    ...     learner=TBPTT(truncation=4), seed=1
     ... )
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.265
+    MAE: 0.150
 
     References
     ----------

@@ -1,0 +1,227 @@
+"""The regressor's head (target scaling, change prediction), the defaults, and numerics that
+never let a NaN or an infinity reach the weights."""
+
+import math
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from river import preprocessing, stats
+
+from rtrl_river import RTRLClassifier, RTRLRegressor
+from rtrl_river.datasets import DelayedRecall
+from rtrl_river.kernels.network import clip_norm
+from rtrl_river.scaling import RunningStandardizer
+
+from .conftest import random_stream
+from .test_exactness import PLAIN
+
+
+def predictions_and_learn(model, stream):
+    predictions = []
+    for t, (x, y) in enumerate(stream):
+        # River's wrapper cannot unscale the inner model's None before the first target
+        predictions.append(model.predict_one(x) if t else None)
+        model.learn_one(x, y)
+    return predictions
+
+
+# ------------------------------------------------------------------ the head
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_target_scaling_is_river_target_standard_scaler_wrapping(feedback):
+    """Standardising inside equals wrapping the plain regressor in TargetStandardScaler: the
+    same network targets (so the same weights, bit for bit) and the same predictions up to
+    the last bits of one multiply-add."""
+    stream = random_stream(120, 3, seed=2)
+    stream = [(x, 50.0 + 20.0 * y) for x, y in stream]  # far from 0 and from unit scale
+    inside = RTRLRegressor(hidden_size=4, target_feedback=feedback, target_scaling=True,
+                           predict_change=False, seed=1)
+    wrapped = preprocessing.TargetStandardScaler(
+        RTRLRegressor(hidden_size=4, **{**PLAIN, "target_feedback": feedback}, seed=1))
+    ours, river = predictions_and_learn(inside, stream), predictions_and_learn(wrapped, stream)
+    np.testing.assert_array_equal(inside.network_.theta, wrapped.regressor.network_.theta)
+    assert inside.predict_one(stream[0][0]) is not None
+    np.testing.assert_allclose(ours[1:], river[1:], rtol=1e-12)
+
+
+def test_predict_change_is_learning_the_difference_and_adding_the_last_target_back():
+    stream = random_stream(80, 3, seed=3)
+    change = RTRLRegressor(hidden_size=4, target_feedback=False, target_scaling=False,
+                           predict_change=True, seed=5)
+    plain = RTRLRegressor(hidden_size=4, **PLAIN, seed=5)
+    ours, by_hand, last = [], [], None
+    for x, y in stream:
+        ours.append(change.predict_one(x))
+        if last is not None:
+            by_hand.append(last + plain.predict_one(x))
+        change.learn_one(x, y)
+        plain.learn_one(x, y - (y if last is None else last))  # the first change is 0
+        last = y
+    np.testing.assert_array_equal(change.network_.theta, plain.network_.theta)
+    np.testing.assert_allclose(ours[1:], by_hand, rtol=1e-12)
+
+
+def test_running_standardizer_matches_river_and_survives_huge_values():
+    values = [3.0, 5.0, 4.0, 7.0, 10.0, 12.0, -1.5]
+    ours, var = RunningStandardizer(), stats.Var()
+    for v in values:
+        z = ours.learn(v)
+        var.update(v)
+        expected = (v - var.mean.get()) / var.get() ** 0.5 if var.get() else 0.0
+        assert z == expected  # bit for bit: the same arithmetic
+        assert ours.std == var.get() ** 0.5 and ours.location == var.mean.get()
+    huge = RunningStandardizer()
+    for v in values:
+        z = huge.learn(v * 1e300)  # the sum of squares alone would overflow
+    assert z == pytest.approx(ours.standardize(-1.5), rel=1e-12)
+    assert math.isfinite(huge.std) and huge.std == pytest.approx(ours.std * 1e300, rel=1e-12)
+
+
+def test_predictions_are_none_before_the_first_target():
+    assert RTRLRegressor(seed=0).predict_one({"a": 1.0}) is None
+    assert RTRLClassifier(seed=0).predict_proba_one({"a": 1.0}) == {}
+    model = RTRLRegressor(seed=0)
+    model.learn_one({"a": 1.0}, 7.0)
+    assert model.predict_one({"a": 1.0}) == 7.0  # no change predicted yet: the last target
+
+
+def test_chained_sklearn_predict_feeds_back_its_own_level_and_change():
+    """sklearn `predict` chains the rows, feeding each prediction back as the next row's
+    previous target (standardised level, and the change it predicted), with the running
+    statistics as they are: checked against a numpy forward pass."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 2)), np.cumsum(rng.normal(size=60)) + 30.0
+    model = RTRLRegressor(hidden_size=4, seed=0, max_iter=1).fit(X[:50], y[:50])
+    p = model.params_
+    level_mean, level_std = model.level_scaler_.location, model.level_scaler_.std
+    change_mean, change_std = model.target_scaler_.location, model.target_scaler_.std
+    h, level = model.hidden_.copy(), y[49]
+    feedback = [(y[49] - level_mean) / level_std, (y[49] - y[48] - change_mean) / change_std]
+    expected = []
+    for row in X[50:]:
+        inputs = np.concatenate([row, feedback])
+        h = np.tanh(p["W_hh"] @ h + p["W_xh"] @ inputs + p["b_h"])
+        change = change_std * (p["W_hy"] @ h + p["b_y"])[0] + change_mean
+        prediction = level + change
+        expected.append(prediction)
+        feedback = [(prediction - level_mean) / level_std, (change - change_mean) / change_std]
+        level = prediction
+    chained = model.predict(X[50:])
+    np.testing.assert_allclose(chained, expected, rtol=1e-10)
+    np.testing.assert_array_equal(model.predict(X[50:]), chained)  # predict changed nothing
+
+
+# ------------------------------------------------------------------ numerics
+
+
+def test_clip_norm_never_overflows_and_refuses_non_finite_gradients():
+    gradient = np.array([3e200, -4e200, 0.0])
+    assert clip_norm(gradient, 5.0)
+    np.testing.assert_allclose(gradient, [3.0, -4.0, 0.0], rtol=1e-14)
+    for bad in (np.nan, np.inf):
+        gradient = np.array([1.0, bad])
+        assert not clip_norm(gradient, 5.0)
+        assert gradient[0] == 1.0  # untouched
+    assert not clip_norm(np.array([1e200, 1e200]), 0.0)  # no clipping asked: refused, not applied
+    small = np.array([0.3, 0.4])
+    assert clip_norm(small, 5.0) and small.tolist() == [0.3, 0.4]
+
+
+def test_a_non_finite_trace_skips_the_update_resets_the_traces_and_warns_once():
+    stream = random_stream(10, 2, seed=1)
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    for x, y in stream[:5]:
+        model.learn_one(x, y)
+    theta = model.network_.theta.copy()
+    model.learner_state_.influence[:] = np.inf  # as if the trace had overflowed
+    with pytest.warns(RuntimeWarning, match="NaN or an infinity"):
+        model.learn_one(*stream[5])
+    np.testing.assert_array_equal(model.network_.theta, theta)
+    assert model.n_skipped_updates_ == 1
+    assert np.all(model.learner_state_.influence == 0.0)
+    model.learner_state_.influence[:] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per model: no second warning
+        model.learn_one(*stream[6])
+    assert model.n_skipped_updates_ == 2
+    model.learn_one(*stream[7])  # and learning goes on
+    assert not np.array_equal(model.network_.theta, theta)
+    assert np.isfinite(model.network_.theta).all()
+
+
+@pytest.mark.filterwarnings("ignore:RTRLRegressor. a gradient with a NaN:RuntimeWarning")
+@pytest.mark.parametrize("learner", ["rtrl", "snap-1", "tbptt", "uoro"])
+@pytest.mark.parametrize("scale", [1e160, 1e300])
+def test_extreme_inputs_and_targets_leave_weights_finite_and_learning(learner, scale):
+    rng = np.random.default_rng(0)
+    model = RTRLRegressor(hidden_size=4, learner=learner, seed=0)
+    for t in range(60):
+        x = {"a": float(rng.normal() * scale), "b": float(rng.normal())}
+        model.learn_one(x, float(rng.normal() * scale))
+        prediction = model.predict_one(x)
+        assert math.isfinite(prediction)
+    assert np.isfinite(model.network_.theta).all()
+    before = model.network_.theta.copy()
+    for t in range(20):  # ordinary data afterwards still moves the weights
+        model.learn_one({"a": 0.1, "b": 0.2}, float(rng.normal()))
+    assert np.isfinite(model.network_.theta).all()
+    assert not np.array_equal(model.network_.theta, before)
+
+
+def test_uoro_stays_finite_where_its_tangents_used_to_overflow():
+    """UORO at the old defaults (lr 0.01, clip 1) on Gaussian delayed recall, lag 5, seed 4:
+    its tangents grew geometrically until they overflowed and NaN reached the weights. Its
+    estimate is now kept bounded; the run stays finite and learns something."""
+    model = preprocessing.StandardScaler() | RTRLRegressor(
+        learner="uoro", lr=0.01, clip_gradient=1.0, target_feedback=False, target_scaling=False,
+        predict_change=False, seed=4)
+    stream = list(DelayedRecall(delay=5, n_steps=20_000, seed=4, distribution="gaussian"))
+    for x, y in stream:
+        prediction = model.predict_one(x)
+        assert prediction is None or math.isfinite(prediction)
+        model.learn_one(x, y)
+    estimator = model["RTRLRegressor"]
+    assert np.isfinite(estimator.network_.theta).all()
+    state = estimator.learner_state_
+    assert np.isfinite(state.state_tangent).all() and np.isfinite(state.parameter_tangent).all()
+
+
+# ------------------------------------------------------------------ learning at the defaults
+
+
+def memory_nmse(stream, model):
+    """NMSE over the last quarter of a progressive run."""
+    quarter = 3 * len(stream) // 4
+    errors, targets = [], []
+    for t, (x, y) in enumerate(stream):
+        prediction = model.predict_one(x)
+        if t >= quarter:
+            errors.append(prediction - y)
+            targets.append(y)
+        model.learn_one(x, y)
+    return float(np.mean(np.square(errors)) / np.var(targets))
+
+
+def test_delayed_recall_is_learned_at_the_defaults_on_every_seed():
+    """The suite's memory task, at the defaults, seeds 0-2: NMSE far below the no-memory floor
+    of 1 on each seed (the suite's medians are about 0.015)."""
+    scores = [
+        memory_nmse(list(DelayedRecall(delay=5, n_steps=20_000, seed=seed, distribution="gaussian")),
+                    preprocessing.StandardScaler() | RTRLRegressor(seed=seed))
+        for seed in range(3)
+    ]
+    assert max(scores) < 0.05, scores
+    assert float(np.median(scores)) < 0.02, scores
+
+
+def test_targets_at_the_edge_of_float64_saturate_instead_of_overflowing():
+    """Alternating targets near +-1.7e308: their change is beyond float64's range, and so
+    would a change added to such a level be. Both saturate; nothing becomes inf or NaN."""
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    for y in [1.0, 2.0, -1.7e308, 1.7e308, -1.79e308, 1.0, 5.0]:
+        model.learn_one({"a": 1.0}, y)
+        assert math.isfinite(model.predict_one({"a": 1.0}))
+    assert np.isfinite(model.network_.theta).all()
