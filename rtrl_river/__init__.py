@@ -3,6 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .classifier import RTRLClassifier
+from .forecaster import RTRLForecaster
 from .regressor import RTRLRegressor
 
 try:
@@ -10,4 +11,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["RTRLClassifier", "RTRLRegressor"]
+__all__ = ["RTRLClassifier", "RTRLForecaster", "RTRLRegressor"]

@@ -15,6 +15,7 @@ from river import optim
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import Interval, StrOptions, validate_parameters
+from .cells import CELLS
 from .kernels.arrays import PendingForward, StepBuffers
 from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
@@ -154,6 +155,7 @@ class RTRLEstimator:
 
     _parameter_constraints = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "cell": [StrOptions(set(CELLS))],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -168,14 +170,15 @@ class RTRLEstimator:
 
     @property
     def params_(self) -> dict[str, np.ndarray]:
-        """Views of W_hh, W_xh, b_h, W_hy and b_y into the parameter vector (live weights)."""
+        """Views of the cell's weights (Elman: W_hh, W_xh, b_h; eLSTM: W_z, W_f, w_z, w_f, b_z,
+        b_f), W_hy and b_y into the parameter vector (live weights)."""
         if not self._is_initialized():
             raise AttributeError("params_ exists once the model has learned")
         return self.network_.params()
 
     @property
     def hidden_(self) -> np.ndarray:
-        """The current hidden state h_t (a copy)."""
+        """The current hidden state h_t (the eLSTM's cell state c_t), a copy."""
         if not self._is_initialized():
             raise AttributeError("hidden_ exists once the model has learned")
         return self.network_.hidden.copy()
@@ -218,7 +221,8 @@ class RTRLEstimator:
         try:
             self.rng_ = np.random.default_rng(self.seed)
             self.network_ = Network(
-                self.hidden_size, 0, self._initial_outputs(), self.rng_, self.recurrent_density
+                self.hidden_size, 0, self._initial_outputs(), self.rng_, self.recurrent_density,
+                self.cell,
             )
             self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
             self.optimizer_state_ = OptimizerState(self.optimizer, self.lr, self.network_.n_parameters)
@@ -248,14 +252,14 @@ class RTRLEstimator:
     def _insert_inputs(self, position, count):
         """`count` new input columns at `position`, zero weights and zero traces."""
         self.learner_state_.insert_inputs(self.network_, position, count)
-        self.optimizer_state_.insert_inputs(self.network_.n_hidden, self.network_.n_inputs, position, count)
+        self.optimizer_state_.insert_inputs(self.network_, position, count)
         self.network_.insert_inputs(position, count)
         self._allocate_buffers()
 
     def _append_outputs(self, count):
         net = self.network_
         self.learner_state_.append_outputs(net, count)
-        self.optimizer_state_.append_outputs(net.n_hidden, net.n_inputs, net.n_outputs, count)
+        self.optimizer_state_.append_outputs(net, count)
         net.append_outputs(count)
         self._allocate_buffers()
 
@@ -438,6 +442,11 @@ class RTRLEstimator:
         feedback_column = len(self.feature_index_) if self.target_feedback else -1
         predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column,
                      self.readout_, outputs)
+        # these forward steps overwrote the cell's scratch (the eLSTM's gates), so a forward
+        # step kept by predict_one is recomputed by the next learn_one (written only when set:
+        # a model loaded from a read-only memory map must still predict)
+        if self.pending_.valid[0]:
+            self.pending_.valid[0] = 0
         return outputs
 
     # ----------------------------------------------------------- scikit-learn

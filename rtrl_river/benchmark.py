@@ -203,6 +203,111 @@ def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2,
     return times
 
 
+# (cell, learner) pairs of the cells table: every learner that applies to each cell. On the
+# eLSTM, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and UORO is not
+# offered, so its rows are RTRL and TBPTT.
+CELL_LEARNERS = [
+    ("elman", "rtrl"), ("elman", "snap-1"), ("elman", "snap-2"), ("elman", "tbptt"),
+    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"),
+]
+
+
+def _learn_one_us(model, rows, repeats):
+    """Median µs per learn_one over the dict rows (the model is warmed up first)."""
+
+    def go():
+        for x, y in rows:
+            model.learn_one(x, y)
+
+    return _median_us(go, len(rows), repeats)
+
+
+def _model_bytes(model):
+    """Bytes the model holds in arrays: parameters, optimizer moments and the learner's traces."""
+    optimizer = model.optimizer_state_
+    return (model.network_.theta.nbytes + optimizer.first_moment.nbytes
+            + optimizer.second_moment.nbytes + _state_bytes(model.learner_state_))
+
+
+def cells_table(hidden_sizes, n_features, repeats, budget=0.3, max_step_ms=30.0):
+    """µs per learn_one and per learn_many step for each cell and learner against hidden size,
+    the fitted growth exponent in n, and the memory each model holds. A (cell, learner) stops
+    at the first n whose single step exceeds `max_step_ms` (Elman RTRL, O(n^4))."""
+    from . import RTRLRegressor
+
+    one, many, memory = {}, {}, {}
+    for cell, learner in CELL_LEARNERS:
+        for n in hidden_sizes:
+            model = RTRLRegressor(hidden_size=n, cell=cell, learner=learner, seed=0)
+            X, y = _synthetic(2, n_features)
+            model.learn_many(X, y)  # compile, allocate
+            start = time.perf_counter()
+            model.learn_many(X.iloc[:1], y.iloc[:1])
+            step = time.perf_counter() - start
+            if step * 1e3 > max_step_ms:
+                break
+            n_steps = int(min(2000, max(5, budget / max(step, 1e-6))))
+            X, y = _synthetic(n_steps, n_features, seed=1)
+            many[cell, learner, n] = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
+            rows = [(dict(zip(X.columns, row)), target)
+                    for row, target in zip(X.to_numpy().tolist(), y.tolist())]
+            one[cell, learner, n] = _learn_one_us(model, rows, repeats)
+            memory[cell, learner, n] = _model_bytes(model)
+    rows = []
+    for cell, learner in CELL_LEARNERS:
+        sizes = [n for n in hidden_sizes if (cell, learner, n) in many]
+        if not sizes:
+            continue
+        top = sizes[-3:]  # the largest sizes, where the per-call overhead no longer dominates
+        slope = (np.polyfit(np.log(top), np.log([many[cell, learner, n] for n in top]), 1)[0]
+                 if len(top) > 1 else float("nan"))
+        cells = []
+        for n in hidden_sizes:
+            key = (cell, learner, n)
+            cells.append(f"{one[key]:.1f} / {many[key]:.1f}" if key in many else "-")
+        largest = sizes[-1]
+        rows.append((cell, learner, *cells, f"{slope:.2f}",
+                     f"{memory[cell, learner, largest] / 1024:.0f} (n={largest})"))
+    _table(
+        f"µs per learn_one / per learn_many step, by cell, learner and hidden size n "
+        f"({n_features} features, Adam, single thread, medians of {repeats}); exponent = slope "
+        "of log(learn_many time) on log n over the three largest n run; KiB = parameters, "
+        "optimizer moments and traces at the largest n run; '-' = a step over "
+        f"{max_step_ms:.0f} ms, not run",
+        ("cell", "learner", *(f"n={n}" for n in hidden_sizes), "exponent", "KiB"),
+        rows,
+    )
+    return one, many, memory
+
+
+def cell_ratio_table(n_features, repeats, n_steps=2000, large=256, small=16):
+    """One run, interleaved: µs per learn_one of an eLSTM at n=`large` against an Elman at
+    n=`small`, both exact RTRL at the defaults."""
+    from . import RTRLRegressor
+
+    X, y = _synthetic(n_steps, n_features, seed=2)
+    rows = [(dict(zip(X.columns, row)), target)
+            for row, target in zip(X.to_numpy().tolist(), y.tolist())]
+    models = {}
+    for cell, n in (("elman", small), ("elstm", large)):
+        models[cell] = RTRLRegressor(hidden_size=n, cell=cell, seed=0)
+        for x, target in rows[:5]:
+            models[cell].learn_one(x, target)  # compile, allocate
+    times = {cell: [] for cell in models}
+    for _ in range(repeats):
+        for cell, model in models.items():
+            times[cell].append(_learn_one_us(model, rows, 1))
+    elman, elstm = statistics.median(times["elman"]), statistics.median(times["elstm"])
+    _table(
+        f"learn_one, exact RTRL, {n_features} features, {n_steps} steps x {repeats} interleaved "
+        "repeats (medians)",
+        ("model", "µs/learn_one", "x elman"),
+        [(f"elman n={small}", f"{elman:.1f}", "1.00"),
+         (f"elstm n={large}", f"{elstm:.1f}", f"{elstm / elman:.2f}")],
+    )
+    return elman, elstm
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m rtrl_river.benchmark",
@@ -214,8 +319,10 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
         "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
-        choices=["learn_one", "classifier", "learn_many", "learners"],
-        help="which tables to print (learners: every gradient estimator against n)",
+        choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio"],
+        help="which tables to print (learners: every gradient estimator against n; cells: "
+        "both cells and every learner that applies against n; cell_ratio: an eLSTM learn_one "
+        "at n=256 against an Elman one at n=16)",
     )
     args = parser.parse_args(argv)
     with threadpool_limits(1):
@@ -227,6 +334,10 @@ def main(argv=None):
             learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
         if "learners" in args.tables:
             learners_table(args.hidden_sizes, args.features, args.repeats)
+        if "cells" in args.tables:
+            cells_table(args.hidden_sizes, args.features, args.repeats)
+        if "cell_ratio" in args.tables:
+            cell_ratio_table(args.features, args.repeats)
 
 
 if __name__ == "__main__":

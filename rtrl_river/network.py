@@ -1,23 +1,23 @@
-"""The network's parameters (one flat vector), hidden state and layout, and how they grow."""
+"""The network's parameters (one flat vector), state and layout, and how they grow (any cell)."""
 
 import numpy as np
 
-from .kernels.arrays import NetworkArrays
-
-PARAMETER_NAMES = ("W_hh", "W_xh", "b_h", "W_hy", "b_y")
+from .cells import make_cell
 
 
-def block_shapes(n_hidden, n_inputs, n_outputs):
-    """The shape of each parameter block, in theta's order."""
-    n, d, k = n_hidden, n_inputs, n_outputs
-    return {"W_hh": (n, n), "W_xh": (n, d), "b_h": (n,), "W_hy": (k, n), "b_y": (k,)}
+def block_shapes(cell, n_hidden, n_inputs, n_outputs):
+    """The shape of each parameter block, in theta's order: the cell's, then the head's."""
+    shapes = dict(cell.recurrent_shapes(n_hidden, n_inputs))
+    shapes["W_hy"] = (n_outputs, n_hidden)
+    shapes["b_y"] = (n_outputs,)
+    return shapes
 
 
-def split(vector, n_hidden, n_inputs, n_outputs):
+def split(vector, shapes):
     """Views of the blocks of a theta-shaped last axis (stops early for recurrent-only arrays)."""
     blocks, start = {}, 0
     lead = vector.shape[:-1]
-    for name, shape in block_shapes(n_hidden, n_inputs, n_outputs).items():
+    for name, shape in shapes.items():
         size = int(np.prod(shape))
         if start + size > vector.shape[-1]:
             break
@@ -26,25 +26,32 @@ def split(vector, n_hidden, n_inputs, n_outputs):
     return blocks
 
 
-def insert_input_columns(array, n_hidden, n_inputs, position, count):
-    """`array` with `count` zero columns inserted into its W_xh block at column `position`.
+def insert_input_columns(array, shapes, input_blocks, position, count):
+    """`array` with `count` zero columns inserted at column `position` of each input block.
 
     Works on any array whose last axis is laid out like theta (or its recurrent part): the
-    parameters, optimizer moments, an influence matrix.
+    parameters, optimizer moments, an influence matrix, a trace vector.
     """
-    n, d = n_hidden, n_inputs
     lead = array.shape[:-1]
-    start, stop = n * n, n * n + n * d
-    W_xh = array[..., start:stop].reshape(lead + (n, d))
-    W_xh = np.insert(W_xh, [position] * count, 0.0, axis=-1)
-    parts = [array[..., :start], W_xh.reshape(lead + (n * (d + count),)), array[..., stop:]]
+    parts, start = [], 0
+    for name, shape in shapes.items():
+        size = int(np.prod(shape))
+        if start + size > array.shape[-1]:
+            break
+        block = array[..., start : start + size]
+        if name in input_blocks:
+            block = block.reshape(lead + shape)
+            block = np.insert(block, [position] * count, 0.0, axis=-1)
+            block = block.reshape(lead + (shape[0] * (shape[1] + count),))
+        parts.append(block)
+        start += size
+    parts.append(array[..., start:])
     return np.ascontiguousarray(np.concatenate(parts, axis=-1))
 
 
-def append_output_rows(array, n_hidden, n_inputs, n_outputs, count):
+def append_output_rows(array, n_recurrent, n_hidden, n_outputs, count):
     """A theta-shaped `array` with `count` zero rows appended to W_hy and entries to b_y."""
-    n, k = n_hidden, n_outputs
-    start = n * (n + n_inputs + 1)
+    n, k, start = n_hidden, n_outputs, n_recurrent
     head = array[..., start : start + k * n]
     bias = array[..., start + k * n :]
     zeros = np.zeros(array.shape[:-1] + (count * n,))
@@ -53,31 +60,28 @@ def append_output_rows(array, n_hidden, n_inputs, n_outputs, count):
 
 
 class Network:
-    """An Elman network: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h), yhat_t = W_hy h_t + b_y.
+    """A recurrent cell and a linear head: h_t = cell(h_{t-1}, x_t), yhat_t = W_hy h_t + b_y.
 
-    Every parameter lives in the flat vector `theta`; `params()` returns named views into it.
-    Input columns and output rows are born zero. W_hh and W_hy start random, so gradients reach
-    every input weight from the first step: W_hh with spectral radius about 0.9, so an input's
-    trace lasts long enough for a gradient to find it, and W_hy with entries of size 1/sqrt(n).
+    Every parameter lives in the flat vector `theta`, the cell's blocks first, then the head's;
+    `params()` returns named views into it. Input columns and output rows are born zero. The
+    cell sets its own blocks' start (`rtrl_river.cells`); W_hy starts random with entries of
+    size 1/sqrt(n), so gradients reach every input weight from the first step.
 
-    With recurrent_density < 1, W_hh has a fixed random sparsity pattern `recurrent_mask`
-    (each entry kept with that probability); the masked weights start at zero and their
-    gradient is zeroed every step, so they stay exactly zero.
+    With recurrent_density < 1 (Elman only), W_hh has a fixed random sparsity pattern
+    `recurrent_mask` (each entry kept with that probability); the masked weights start at zero
+    and their gradient is zeroed every step, so they stay exactly zero.
     """
 
-    def __init__(self, n_hidden, n_inputs, n_outputs, rng, recurrent_density=1.0):
+    def __init__(self, n_hidden, n_inputs, n_outputs, rng, recurrent_density=1.0, cell="elman"):
+        self.cell = make_cell(cell)
         self.n_hidden, self.n_inputs, self.n_outputs = n_hidden, n_inputs, n_outputs
         self.theta = np.zeros(self.n_parameters)
         self.hidden = np.zeros(n_hidden)
+        self.scratch = self.cell.scratch(n_hidden)
         blocks = self.params()
-        scale = 1.0 / np.sqrt(n_hidden)
-        blocks["W_hh"][:] = rng.normal(0.0, 0.9 * scale, size=(n_hidden, n_hidden))
-        blocks["W_hy"][:] = rng.normal(0.0, scale, size=(n_outputs, n_hidden))
-        self.recurrent_mask = np.zeros((0, 0))
-        if recurrent_density < 1.0:
-            self.recurrent_mask = (rng.random((n_hidden, n_hidden)) < recurrent_density) * 1.0
-            # keep the spectral radius near 0.9 whatever the density
-            blocks["W_hh"] *= self.recurrent_mask / np.sqrt(recurrent_density)
+        self.cell.initialize(blocks, rng)
+        blocks["W_hy"][:] = rng.normal(0.0, 1.0 / np.sqrt(n_hidden), size=(n_outputs, n_hidden))
+        self.recurrent_mask = self.cell.recurrent_mask(blocks, rng, recurrent_density)
 
     @property
     def recurrent_support(self):
@@ -87,29 +91,47 @@ class Network:
         return self.recurrent_mask > 0
 
     @property
+    def shapes(self):
+        return block_shapes(self.cell, self.n_hidden, self.n_inputs, self.n_outputs)
+
+    @property
     def n_recurrent(self):
-        """The number of recurrent parameters, n(n+d+1): the columns of the influence matrix."""
-        return self.n_hidden * (self.n_hidden + self.n_inputs + 1)
+        """The number of recurrent parameters P (the cell's): the columns of the influence
+        matrix. Elman: n(n+d+1); eLSTM: 2nd + 4n."""
+        shapes = self.cell.recurrent_shapes(self.n_hidden, self.n_inputs)
+        return sum(int(np.prod(shape)) for shape in shapes.values())
 
     @property
     def n_parameters(self):
         return self.n_recurrent + self.n_outputs * (self.n_hidden + 1)
 
     def params(self):
-        """Views of W_hh, W_xh, b_h, W_hy and b_y into theta (writing to them writes theta)."""
-        return split(self.theta, self.n_hidden, self.n_inputs, self.n_outputs)
+        """Views of every parameter block into theta (writing to them writes theta)."""
+        return split(self.theta, self.shapes)
 
     def arrays(self):
-        return NetworkArrays(
-            self.theta, self.hidden, self.n_inputs, self.n_outputs, self.recurrent_mask
-        )
+        return self.cell.arrays(self)
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        # The cell's kernels write their working space even when predicting: keep it a private,
+        # writable copy whatever the pickle was loaded into (a read-only memory map, say).
+        self.scratch = np.array(self.scratch)
+
+    def insert_input_columns(self, array, position, count):
+        """`array`, laid out like theta or its recurrent part, grown by `count` zero input
+        columns at `position` (call before `insert_inputs`, with the old layout)."""
+        return insert_input_columns(array, self.shapes, self.cell.input_blocks, position, count)
+
+    def append_output_rows(self, array, count):
+        """A theta-shaped `array` grown by `count` zero output rows (call before
+        `append_outputs`)."""
+        return append_output_rows(array, self.n_recurrent, self.n_hidden, self.n_outputs, count)
 
     def insert_inputs(self, position, count):
-        self.theta = insert_input_columns(self.theta, self.n_hidden, self.n_inputs, position, count)
+        self.theta = self.insert_input_columns(self.theta, position, count)
         self.n_inputs += count
 
     def append_outputs(self, count):
-        self.theta = append_output_rows(
-            self.theta, self.n_hidden, self.n_inputs, self.n_outputs, count
-        )
+        self.theta = self.append_output_rows(self.theta, count)
         self.n_outputs += count

@@ -7,7 +7,6 @@ from river import optim
 
 from ._validation import InvalidParameterError
 from .kernels import arrays
-from .network import append_output_rows, insert_input_columns
 
 KINDS = {"sgd": arrays.SGD, "adam": arrays.ADAM, "rmsprop": arrays.RMSPROP, "adagrad": arrays.ADAGRAD}
 RIVER_CLASSES = {
@@ -119,10 +118,10 @@ class OptimizerState:
         start = int(self.step[0])
         return np.array([self.schedule.get(start + i) for i in range(n_steps)], dtype=float)
 
-    def insert_inputs(self, n_hidden, n_inputs, position, count):
-        self.first_moment = insert_input_columns(self.first_moment, n_hidden, n_inputs, position, count)
-        self.second_moment = insert_input_columns(self.second_moment, n_hidden, n_inputs, position, count)
+    def insert_inputs(self, network, position, count):
+        self.first_moment = network.insert_input_columns(self.first_moment, position, count)
+        self.second_moment = network.insert_input_columns(self.second_moment, position, count)
 
-    def append_outputs(self, n_hidden, n_inputs, n_outputs, count):
-        self.first_moment = append_output_rows(self.first_moment, n_hidden, n_inputs, n_outputs, count)
-        self.second_moment = append_output_rows(self.second_moment, n_hidden, n_inputs, n_outputs, count)
+    def append_outputs(self, network, count):
+        self.first_moment = network.append_output_rows(self.first_moment, count)
+        self.second_moment = network.append_output_rows(self.second_moment, count)

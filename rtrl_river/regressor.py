@@ -33,7 +33,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     to the next, so a stream of `x` dicts is one sequence: `predict_one(x)` is the prediction for
     this step given everything seen so far, and `learn_one(x, y)` advances the state and takes
     one gradient step. With the default learner the gradient is exact RTRL: the gradient of this
-    step's loss through the whole past, no truncation window.
+    step's loss through the whole past, no truncation window. `cell="elstm"` swaps the Elman
+    layer for an element-wise LSTM whose exact RTRL costs O(n d) a step instead of O(n^4).
 
     The output bias b_y starts at the first target of the stream (or of `fit`), so raw targets
     far from zero need no scaling. Features are matched by name. A feature seen for the first time gets a zero-initialised
@@ -43,6 +44,13 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     ----------
     hidden_size
         Number of hidden units n.
+    cell
+        The recurrent cell: "elman" (a dense tanh layer; exact RTRL costs O(n^4) a step) or
+        "elstm", the element-wise LSTM of Irie et al. (2024), z_t = tanh(W_z x_t + w_z * c_{t-1}
+        + b_z), f_t = sigmoid(W_f x_t + w_f * c_{t-1} + b_f), c_t = f_t * c_{t-1} + (1 - f_t) *
+        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time. On
+        "elstm", SnAp at any level is exact RTRL, UORO is not offered and `recurrent_density`
+        must be 1.
     learner
         The gradient estimator: "rtrl" (exact), "snap-1", "snap-2", "tbptt" or "uoro", or a
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
@@ -72,10 +80,11 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     ----------
     params_ : dict
         Views of the live weights `W_hh` (n x n), `W_xh` (n x d), `b_h` (n), `W_hy` (1 x n) and
-        `b_y` (1). They are views into the parameter vector: writing to them changes the model,
-        and they are replaced when a new feature appears.
+        `b_y` (1); for the eLSTM cell `W_z`, `W_f` (n x d), `w_z`, `w_f`, `b_z`, `b_f` (n),
+        `W_hy` and `b_y`. They are views into the parameter vector: writing to them changes the
+        model, and they are replaced when a new feature appears.
     hidden_ : numpy.ndarray
-        The current hidden state h_t (a copy).
+        The current hidden state h_t (the eLSTM's cell state c_t), a copy.
     t_ : int
         Number of time steps learned.
     n_features_in_ : int
@@ -111,6 +120,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
     def __init__(
         self,
         hidden_size: int = 16,
+        cell: str = "elman",
         learner: str | Learner = "rtrl",
         optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.0005,
@@ -123,6 +133,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         seed: int | None = None,
     ):
         self.hidden_size = hidden_size
+        self.cell = cell
         self.learner = learner
         self.optimizer = optimizer
         self.lr = lr
@@ -151,6 +162,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         yield {"hidden_size": 5, "learner": SnAp(level=2), "recurrent_density": 0.4}
         yield {"hidden_size": 3, "learner": TBPTT(truncation=4)}
         yield {"hidden_size": 3, "learner": "uoro", "optimizer": "sgd", "lr": 0.001}
+        yield {"hidden_size": 4, "cell": "elstm", "seed": 1}
+        yield {"hidden_size": 3, "cell": "elstm", "learner": TBPTT(truncation=4), "target_feedback": True}
 
     # ------------------------------------------------------------ head hooks
 

@@ -1,4 +1,4 @@
-"""Plain-numpy reference of the maths: the Elman cell, its heads, BPTT and dense RTRL.
+"""Plain-numpy reference of the maths: the Elman and eLSTM cells, heads, BPTT, dense RTRL.
 
 Written for clarity, not speed, and independently of the kernels: parameters are a dict of
 matrices, the influence matrix is materialised densely, and BPTT walks back through time.
@@ -11,16 +11,17 @@ RECURRENT = ("W_hh", "W_xh", "b_h")
 
 
 def copy_params(params):
-    return {name: np.array(params[name], dtype=float) for name in NAMES}
+    """A copy of every block, in the order given (theta's order for a model's params_)."""
+    return {name: np.array(value, dtype=float) for name, value in params.items()}
 
 
-def flatten(params, names=NAMES):
-    return np.concatenate([np.ravel(params[name]) for name in names])
+def flatten(params, names=None):
+    return np.concatenate([np.ravel(params[name]) for name in (names or list(params))])
 
 
 def unflatten(vector, like):
     params, start = {}, 0
-    for name in NAMES:
+    for name in like:
         size = like[name].size
         params[name] = vector[start : start + size].reshape(like[name].shape)
         start += size
@@ -87,8 +88,10 @@ def bptt_gradient(params, xs, target, head="squared", truncation=None):
     return grad
 
 
-def finite_difference_gradient(params, xs, target, head="squared", eps=1e-6):
-    """Central differences of the last step's loss with respect to every parameter."""
+def finite_difference_gradient(params, xs, target, head="squared", eps=1e-6, loss=None):
+    """Central differences of the last step's loss with respect to every parameter
+    (`loss`: loss_at for the Elman cell, elstm_loss_at for the eLSTM)."""
+    loss_at_ = loss or loss_at
     theta = flatten(params)
     grad = np.zeros_like(theta)
     for p in range(theta.size):
@@ -96,8 +99,8 @@ def finite_difference_gradient(params, xs, target, head="squared", eps=1e-6):
         up[p] += eps
         down[p] -= eps
         grad[p] = (
-            loss_at(unflatten(up, params), xs, target, head)
-            - loss_at(unflatten(down, params), xs, target, head)
+            loss_at_(unflatten(up, params), xs, target, head)
+            - loss_at_(unflatten(down, params), xs, target, head)
         ) / (2 * eps)
     return grad
 
@@ -159,4 +162,110 @@ def online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared", influenc
         params = unflatten(flatten(params) - lr * grad, params)
         trajectory.append(flatten(params))
         h = h_new
+    return gradients, trajectory
+
+
+# ------------------------------------------------------------------ the eLSTM cell
+
+ELSTM_NAMES = ("W_z", "W_f", "w_z", "w_f", "b_z", "b_f", "W_hy", "b_y")
+ELSTM_RECURRENT = ELSTM_NAMES[:6]
+
+
+def sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def elstm_step(params, c_prev, x):
+    """c_t, z_t, f_t of one step of z = tanh(W_z x + w_z c + b_z), f = sigmoid(W_f x + w_f c + b_f),
+    c_t = f c_{t-1} + (1 - f) z."""
+    z = np.tanh(params["W_z"] @ x + params["w_z"] * c_prev + params["b_z"])
+    f = sigmoid(params["W_f"] @ x + params["w_f"] * c_prev + params["b_f"])
+    return f * c_prev + (1.0 - f) * z, z, f
+
+
+def elstm_states(params, xs):
+    """(c_{t-1}, z_t, f_t, c_t) of every step from c_0 = 0."""
+    c = np.zeros(params["b_z"].shape[0])
+    steps = []
+    for x in xs:
+        c_new, z, f = elstm_step(params, c, x)
+        steps.append((c, z, f, c_new))
+        c = c_new
+    return steps
+
+
+def elstm_loss_at(params, xs, target, head="squared"):
+    c = elstm_states(params, xs)[-1][3]
+    return loss_and_error(output(params, c), target, head)[0]
+
+
+def elstm_bptt_gradient(params, xs, target, head="squared", truncation=None):
+    """Gradient of the last step's loss by backpropagation through time (all steps, or the
+    last `truncation`): the chain rule through c_t = f c_{t-1} + (1-f) z, one factor at a time."""
+    steps = elstm_states(params, xs)
+    c_T = steps[-1][3]
+    _, error = loss_and_error(output(params, c_T), target, head)
+    grad = {name: np.zeros_like(params[name]) for name in ELSTM_NAMES}
+    grad["W_hy"] = np.outer(error, c_T)
+    grad["b_y"] = error.copy()
+    dc = params["W_hy"].T @ error  # dL/dc_t
+    T = len(xs)
+    first = 0 if truncation is None else max(0, T - truncation)
+    for t in range(T - 1, first - 1, -1):
+        c_prev, z, f, _ = steps[t]
+        dz = dc * (1.0 - f)  # dL/dz_t
+        df = dc * (c_prev - z)  # dL/df_t
+        dpre_z = dz * (1.0 - z**2)  # through tanh
+        dpre_f = df * f * (1.0 - f)  # through the sigmoid
+        grad["W_z"] += np.outer(dpre_z, xs[t])
+        grad["W_f"] += np.outer(dpre_f, xs[t])
+        grad["w_z"] += dpre_z * c_prev
+        grad["w_f"] += dpre_f * c_prev
+        grad["b_z"] += dpre_z
+        grad["b_f"] += dpre_f
+        dc = dc * f + dpre_z * params["w_z"] + dpre_f * params["w_f"]  # dL/dc_{t-1}
+    return grad
+
+
+def elstm_jacobians(params, c_prev, x):
+    """D_t = dc_t/dc_{t-1} (n x n) and the immediate Jacobian I_t = dc_t/dtheta_rec (n x P),
+    both dense, with theta_rec laid out [W_z, W_f, w_z, w_f, b_z, b_f]."""
+    n, d = params["W_z"].shape
+    _, z, f = elstm_step(params, c_prev, x)
+    dpre_z = (1.0 - f) * (1.0 - z**2)  # dc/d(z's pre-activation)
+    dpre_f = (c_prev - z) * f * (1.0 - f)  # dc/d(f's pre-activation)
+    D = np.diag(f + dpre_z * params["w_z"] + dpre_f * params["w_f"])
+    blocks = [np.zeros((n, n * d)), np.zeros((n, n * d))] + [np.zeros((n, n)) for _ in range(4)]
+    for i in range(n):
+        blocks[0][i, i * d : (i + 1) * d] = dpre_z[i] * x
+        blocks[1][i, i * d : (i + 1) * d] = dpre_f[i] * x
+        blocks[2][i, i] = dpre_z[i] * c_prev[i]
+        blocks[3][i, i] = dpre_f[i] * c_prev[i]
+        blocks[4][i, i] = dpre_z[i]
+        blocks[5][i, i] = dpre_f[i]
+    return D, np.hstack(blocks)
+
+
+def elstm_online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared"):
+    """Online RTRL for the eLSTM with plain SGD and a dense n x P influence matrix,
+    J_t = D_t J_{t-1} + I_t, gradients at theta_{t-1}, J kept across updates.
+    Returns the per-step gradients (before clipping) and the parameters after each step."""
+    params = {name: np.array(params[name], dtype=float) for name in ELSTM_NAMES}
+    n = params["b_z"].shape[0]
+    c = np.zeros(n)
+    J = np.zeros((n, flatten(params, ELSTM_RECURRENT).size))
+    gradients, trajectory = [], []
+    for x, target in zip(xs, targets):
+        D, I = elstm_jacobians(params, c, x)
+        c_new = elstm_step(params, c, x)[0]
+        J = D @ J + I
+        _, error = loss_and_error(output(params, c_new), target, head)
+        head_grad = np.concatenate([np.outer(error, c_new).ravel(), error])
+        grad = np.concatenate([(params["W_hy"].T @ error) @ J, head_grad])
+        gradients.append(grad.copy())
+        if clip is not None and np.linalg.norm(grad) > clip:
+            grad *= clip / np.linalg.norm(grad)
+        params = unflatten(flatten(params) - lr * grad, params)
+        trajectory.append(flatten(params))
+        c = c_new
     return gradients, trajectory

@@ -33,6 +33,10 @@ ESTIMATORS = [
     estimator(seed=0, learner=learner, **settings)
     for estimator in (RTRLRegressor, RTRLClassifier)
     for learner, settings in LEARNER_SETTINGS.items()
+] + [
+    estimator(seed=0, cell="elstm", learner=learner)
+    for estimator in (RTRLRegressor, RTRLClassifier)
+    for learner in ("rtrl", "tbptt")
 ]
 
 

@@ -20,9 +20,11 @@ def frame(stream):
     return pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream])
 
 
-def test_learn_one_learn_many_and_partial_fit_end_identical():
+@pytest.mark.parametrize("cell", ["elman", "elstm"])
+def test_learn_one_learn_many_and_partial_fit_end_identical(cell):
     stream = random_stream(80, 3)
-    one, many, sk = RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS)
+    params = dict(PARAMS, cell=cell)
+    one, many, sk = RTRLRegressor(**params), RTRLRegressor(**params), RTRLRegressor(**params)
     for x, y in stream:
         one.learn_one(x, y)
     for chunk in (stream[:30], stream[30:31], stream[31:]):
@@ -37,9 +39,10 @@ def test_learn_one_learn_many_and_partial_fit_end_identical():
         assert other.t_ == one.t_ == 80
 
 
-def test_pickling_mid_stream_changes_nothing():
+@pytest.mark.parametrize("cell", ["elman", "elstm"])
+def test_pickling_mid_stream_changes_nothing(cell):
     stream = random_stream(60, 3)
-    model = RTRLRegressor(**PARAMS)
+    model = RTRLRegressor(**PARAMS, cell=cell)
     for x, y in stream[:30]:
         model.learn_one(x, y)
     restored = pickle.loads(pickle.dumps(model))
@@ -122,9 +125,10 @@ def test_fit_runs_max_iter_passes_from_fresh_weights():
     np.testing.assert_array_equal(model.params_["W_hh"], again.params_["W_hh"])
 
 
-def test_features_disappearing_read_as_zero():
+@pytest.mark.parametrize("cell", ["elman", "elstm"])
+def test_features_disappearing_read_as_zero(cell):
     stream = random_stream(20, 3)
-    dropped, zeroed = RTRLRegressor(**PARAMS), RTRLRegressor(**PARAMS)
+    dropped, zeroed = RTRLRegressor(**PARAMS, cell=cell), RTRLRegressor(**PARAMS, cell=cell)
     for t, (x, y) in enumerate(stream):
         if t > 10:
             dropped.learn_one({k: v for k, v in x.items() if k != "f1"}, y)

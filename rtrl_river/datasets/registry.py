@@ -76,15 +76,15 @@ STREAMS = {
         Stream("delayed-recall", REGRESSION,
                lambda seed: DelayedRecall(delay=6, n_steps=20_000, seed=seed),
                "synthetic: y_t = x_{t-6} for random signs x; MSE floor 1 without memory",
-               synthetic=True, settings=(("lr", 0.001),)),
+               synthetic=True),
         Stream("add-task", CLASSIFICATION,
                lambda seed: AddTask(lag1=3, lag2=8, n_steps=50_000, seed=seed),
                "synthetic: P(y_t) depends on x_{t-3} and x_{t-8}; 0.662 / 0.519 / 0.454 nats",
-               synthetic=True, settings=(("lr", 0.001), ("clip_gradient", None))),
+               synthetic=True),
         Stream("order-book", REGRESSION,
                lambda seed: OrderBook(n_steps=20_000, seed=seed),
                "synthetic limit order book with a hidden regime; next mid-price move",
-               synthetic=True, settings=(("lr", 0.001),)),
+               synthetic=True),
     ]
 }
 

@@ -5,20 +5,6 @@ from typing import NamedTuple
 import numpy as np
 
 
-class NetworkArrays(NamedTuple):
-    """The Elman network: every parameter in one flat vector, and the hidden state h_{t-1}.
-
-    `theta` is laid out as [W_hh (n*n) | W_xh (n*d) | b_h (n) | W_hy (k*n) | b_y (k)], each
-    block row-major, so the first n*(n+d+1) entries are the recurrent parameters.
-    """
-
-    theta: np.ndarray
-    hidden: np.ndarray
-    n_inputs: int
-    n_outputs: int
-    recurrent_mask: np.ndarray  # n x n of 0/1 for a sparse W_hh; 0 x 0 when W_hh is dense
-
-
 class OptimizerArrays(NamedTuple):
     """An optimizer's hyperparameters and its per-parameter moments (shaped like theta)."""
 

@@ -9,8 +9,9 @@ learner gets its own compiled (and cached) loop with no per-step dispatch.
 from numba import njit
 from numba.extending import overload
 
+from .cells import cell_forward, cell_mask_gradient
 from .jit import JIT
-from .network import cell_forward, clip_norm, first_forward, head_step, optimizer_step
+from .network import clip_norm, first_forward, head_step, optimizer_step
 
 
 TRACE_UPDATES = {}
@@ -69,17 +70,6 @@ def _reset_traces(traces):
 
 
 @njit(**JIT)
-def mask_recurrent_gradient(gradient, recurrent_mask):
-    """Zero the gradient of W_hh entries outside a sparse recurrent mask (empty mask: dense)."""
-    if recurrent_mask.size == 0:
-        return
-    n = recurrent_mask.shape[0]
-    for i in range(n):
-        for j in range(n):
-            gradient[i * n + j] *= recurrent_mask[i, j]
-
-
-@njit(**JIT)
 def learn_steps(network, traces, optimizer, head, inputs, targets,
                 learning_rates, max_norm, pending, buffers, losses, skipped):
     """Learn T = len(targets) steps in order.
@@ -89,6 +79,7 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
     into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes one step.
     A gradient with a NaN or an infinity never reaches the weights: that step's update is
     skipped, the traces that produced it are reset, and skipped[0] counts it.
+    The cell's kernels (forward, mask) are picked by numba from the type of `network`.
     """
     hidden, hidden_next = network.hidden, buffers.hidden_next
     for t in range(targets.shape[0]):
@@ -100,7 +91,7 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
         losses[t] = head_step(network, head, hidden_next, targets[t], buffers)
         update_traces(network, traces, t, hidden, x, hidden_next, buffers.hidden_error,
                       buffers.gradient)
-        mask_recurrent_gradient(buffers.gradient, network.recurrent_mask)
+        cell_mask_gradient(network, buffers.gradient)
         if clip_norm(buffers.gradient, max_norm):
             optimizer_step(optimizer, network.theta, buffers.gradient, learning_rates[t])
         else:

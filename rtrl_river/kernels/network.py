@@ -1,4 +1,4 @@
-"""The Elman cell, the output heads and their gradients, clipping and the optimizers."""
+"""The output heads and their gradients, clipping, the optimizers and prediction (any cell)."""
 
 import math
 
@@ -6,47 +6,24 @@ import numpy as np
 from numba import njit
 
 from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
+from .cells import cell_forward
+from .cells.elman import recurrent_views  # noqa: F401 (the Elman learners' kernels import it here)
 from .jit import JIT
 
 
 @njit(**JIT)
-def recurrent_views(theta, n_hidden, n_inputs):
-    """W_hh (n x n), W_xh (n x d) and b_h (n) as views into theta."""
-    n, d = n_hidden, n_inputs
-    W_hh = theta[: n * n].reshape((n, n))
-    W_xh = theta[n * n : n * n + n * d].reshape((n, d))
-    b_h = theta[n * n + n * d : n * n + n * d + n]
-    return W_hh, W_xh, b_h
-
-
-@njit(**JIT)
-def head_views(theta, n_hidden, n_inputs, n_outputs):
-    """W_hy (k x n) and b_y (k) as views into theta."""
-    start = n_hidden * (n_hidden + n_inputs + 1)
+def head_views(theta, n_hidden, n_outputs):
+    """W_hy (k x n) and b_y (k) as views into theta, whose last k(n+1) entries they are."""
+    start = theta.shape[0] - n_outputs * (n_hidden + 1)
     W_hy = theta[start : start + n_outputs * n_hidden].reshape((n_outputs, n_hidden))
     b_y = theta[start + n_outputs * n_hidden : start + n_outputs * n_hidden + n_outputs]
     return W_hy, b_y
 
 
 @njit(**JIT)
-def cell_forward(network, hidden, inputs, hidden_next):
-    """hidden_next = tanh(W_hh hidden + W_xh inputs + b_h)."""
-    n = hidden.shape[0]
-    W_hh, W_xh, b_h = recurrent_views(network.theta, n, network.n_inputs)
-    for i in range(n):
-        total = b_h[i]
-        for j in range(n):
-            total += W_hh[i, j] * hidden[j]
-        for j in range(inputs.shape[0]):
-            total += W_xh[i, j] * inputs[j]
-        # inf - inf (inputs near float64's limit) is indeterminate: read it as 0, never NaN
-        hidden_next[i] = math.tanh(total) if total == total else 0.0
-
-
-@njit(**JIT)
 def head_forward(network, hidden, output):
     """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss)."""
-    W_hy, b_y = head_views(network.theta, hidden.shape[0], network.n_inputs, network.n_outputs)
+    W_hy, b_y = head_views(network.theta, hidden.shape[0], network.n_outputs)
     for c in range(output.shape[0]):
         total = b_y[c]
         for j in range(hidden.shape[0]):
@@ -90,8 +67,8 @@ def loss_and_error(head, output, target, error):
 def head_gradient(network, hidden, error, gradient, hidden_error):
     """Head gradient into its block of `gradient`, and dL/dh = W_hy^T error into hidden_error."""
     n, k = hidden.shape[0], error.shape[0]
-    start = n * (n + network.n_inputs + 1)
-    W_hy, _ = head_views(network.theta, n, network.n_inputs, k)
+    start = network.theta.shape[0] - k * (n + 1)
+    W_hy, _ = head_views(network.theta, n, k)
     for j in range(n):
         hidden_error[j] = 0.0
     for c in range(k):

@@ -1,10 +1,11 @@
-"""Exact RTRL: the influence matrix J_t = dh_t/dtheta carried forward."""
+"""Exact RTRL: the influence matrix J_t = dh_t/dtheta carried forward, dense or diagonal."""
 
 from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .cells import cell_diagonal_influence
 from .driver import trace_reset, trace_update
 from .jit import JIT
 from .network import recurrent_views
@@ -59,3 +60,23 @@ def rtrl_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     influence_step(W_hh, traces.influence[current], traces.influence[1 - current],
                    hidden_prev, inputs, hidden, hidden_error, gradient)
     traces.current[0] = 1 - current
+
+
+class DiagonalTraces(NamedTuple):
+    """J_t of a cell whose influence is diagonal: one number per recurrent parameter p,
+    dh_{t,i}/dtheta_p for the unit i it feeds, laid out like theta's recurrent block."""
+
+    influence: np.ndarray  # P
+
+
+@trace_reset(DiagonalTraces)
+@njit(**JIT)
+def diagonal_reset(traces):
+    traces.influence[:] = 0.0
+
+
+@trace_update(DiagonalTraces)
+@njit(**JIT)
+def diagonal_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """One step of exact RTRL by the cell's own diagonal trace update."""
+    cell_diagonal_influence(network, traces.influence, hidden_prev, inputs, hidden_error, gradient)

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from ..kernels.rtrl import RTRLTraces
-from ..network import insert_input_columns
+from ..kernels.rtrl import DiagonalTraces, RTRLTraces
 from .base import Learner, LearnerState
 
 
@@ -18,6 +17,10 @@ class RTRL(Learner):
     [h_{t-1}, x_t, 1]. The recurrent gradient of step t is (W_hy^T dL/dyhat)^T J_t. Time per step
     is O(n^4 + n^3 d), memory O(n^3 + n^2 d). J is not reset when the weights change, the usual
     online approximation ("stale" influence).
+
+    On a cell whose recurrence is element-wise (`cell="elstm"`), a parameter of unit i only
+    reaches unit i, so J has one non-zero per parameter: the cell's own trace update keeps
+    that one number each, exact RTRL at O(n d) time and memory a step.
 
     Examples
     --------
@@ -44,6 +47,8 @@ class RTRL(Learner):
     name = "rtrl"
 
     def init_state(self, network, rng):
+        if network.cell.diagonal_influence:
+            return DiagonalRTRLState(network)
         return RTRLState(network)
 
 
@@ -79,5 +84,21 @@ class RTRLState(LearnerState):
         self.influence[:] = 0.0
 
     def insert_inputs(self, network, position, count):
-        n, d = network.n_hidden, network.n_inputs
-        self.influence = insert_input_columns(self.influence, n, d, position, count)
+        self.influence = network.insert_input_columns(self.influence, position, count)
+
+
+class DiagonalRTRLState(LearnerState):
+    """Exact RTRL on a cell with diagonal influence: one trace number per recurrent
+    parameter, laid out like theta's recurrent block (so it grows like theta)."""
+
+    def __init__(self, network):
+        self.influence = np.zeros(network.n_recurrent)
+
+    def traces(self, n_steps):
+        return DiagonalTraces(self.influence)
+
+    def reset(self):
+        self.influence[:] = 0.0
+
+    def insert_inputs(self, network, position, count):
+        self.influence = network.insert_input_columns(self.influence, position, count)

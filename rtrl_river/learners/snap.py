@@ -6,6 +6,7 @@ import numpy as np
 
 from ..kernels.snap import SnApTraces
 from .base import Learner, LearnerState
+from .rtrl import DiagonalRTRLState
 
 
 class SnAp(Learner):
@@ -20,6 +21,10 @@ class SnAp(Learner):
     more than backpropagation. SnAp-2 also keeps the units i feeds: on a dense W_hh that is
     every unit, so it equals exact RTRL; it pays off with a sparse W_hh
     (`recurrent_density` < 1), where its cost scales with the kept entries.
+
+    On the element-wise eLSTM cell (`cell="elstm"`) a weight into unit i never reaches another
+    unit, so the mask of every level keeps all of J's non-zeros: SnAp-n *is* exact RTRL there,
+    and runs as RTRL's O(n d) diagonal trace (same state, same numbers).
 
     Parameters
     ----------
@@ -56,6 +61,10 @@ class SnAp(Learner):
     def init_state(self, network, rng):
         if not isinstance(self.level, Integral) or self.level < 1:
             raise ValueError(f"SnAp level must be an integer >= 1, got {self.level!r}")
+        if network.cell.diagonal_influence:
+            # Nothing but unit i is reachable from unit i's parameters: every level keeps
+            # exactly the non-zeros of J, so SnAp is exact RTRL and runs as such.
+            return DiagonalRTRLState(network)
         return SnApState(network, self.level)
 
 

@@ -3,7 +3,6 @@
 import numpy as np
 
 from ..kernels.uoro import UOROTraces
-from ..network import insert_input_columns
 from .base import Learner, LearnerState
 
 
@@ -16,7 +15,8 @@ class UORO(Learner):
 
     so that E[s~ theta~^T] = J_t (unbiased), with rho0, rho1 chosen to balance the two factors'
     norms. O(P) time and memory per step like SnAp-1, but noisy: its variance grows with n and
-    calls for smaller learning rates. The signs come from the estimator's `seed`.
+    calls for smaller learning rates. The signs come from the estimator's `seed`. Elman cell
+    only: on the eLSTM, exact RTRL costs what this estimate would.
 
     Examples
     --------
@@ -40,6 +40,11 @@ class UORO(Learner):
     name = "uoro"
 
     def init_state(self, network, rng):
+        if network.cell.name != "elman":
+            raise ValueError(
+                f"UORO is implemented for the elman cell only; on the {network.cell.name} cell "
+                "use learner='rtrl', which is exact at the same O(n d) cost as UORO's estimate"
+            )
         return UOROState(network, rng)
 
 
@@ -63,5 +68,6 @@ class UOROState(LearnerState):
         self.parameter_tangent[:] = 0.0
 
     def insert_inputs(self, network, position, count):
-        n, d = network.n_hidden, network.n_inputs
-        self.parameter_tangent = insert_input_columns(self.parameter_tangent, n, d, position, count)
+        self.parameter_tangent = network.insert_input_columns(
+            self.parameter_tangent, position, count
+        )

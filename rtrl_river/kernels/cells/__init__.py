@@ -1,0 +1,97 @@
+"""Each cell's kernels, and the entry points the shared code calls without knowing the cell.
+
+A cell's kernel module defines a NamedTuple of its arrays (the network) and registers its
+kernels with `@cell_kernel(ItsArrays, role)`. `cell_forward(network, ...)` and the other entry
+points below are resolved by numba at compile time from the type of `network`, so each cell
+gets its own compiled loop with no per-step dispatch.
+
+Roles every cell provides: "forward", "backward" and "mask_gradient". A cell whose influence
+is diagonal (each unit's parameters reach that unit only) also provides "diagonal_influence",
+its exact RTRL trace at the cost of a forward pass.
+"""
+
+from numba.extending import overload
+
+from ..jit import JIT
+
+CELL_KERNELS = {}
+
+
+def cell_kernel(arrays_class, role):
+    """Register the decorated kernel as `role` of the cell whose arrays are `arrays_class`."""
+
+    def register(kernel):
+        CELL_KERNELS[arrays_class, role] = kernel
+        return kernel
+
+    return register
+
+
+def _kernel(network, role):
+    try:
+        return CELL_KERNELS[network.instance_class, role]
+    except KeyError:
+        raise TypeError(f"no {role!r} kernel for {network.instance_class.__name__}") from None
+
+
+def cell_forward(network, hidden, inputs, hidden_next):
+    """hidden_next = the cell's next state from `hidden` and `inputs`."""
+    raise NotImplementedError("cell kernels only run inside numba kernels")
+
+
+def cell_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
+    """Backpropagate one step: add the step's share of dL/dtheta_rec to gradient[:P] for
+    dL/dh_s in `hidden_error`, then overwrite `hidden_error` with dL/dh_{s-1}. `scratch` is n
+    numbers of working space."""
+    raise NotImplementedError("cell kernels only run inside numba kernels")
+
+
+def cell_mask_gradient(network, gradient):
+    """Zero the gradient of parameters the cell holds fixed at zero (a sparse W_hh)."""
+    raise NotImplementedError("cell kernels only run inside numba kernels")
+
+
+def cell_diagonal_influence(network, influence, hidden_prev, inputs, hidden_error, gradient):
+    """Exact RTRL for a cell with diagonal influence: advance `influence` (one number per
+    recurrent parameter, laid out like theta) by one step, and write gradient[:P]."""
+    raise NotImplementedError("cell kernels only run inside numba kernels")
+
+
+@overload(cell_forward, jit_options=JIT)
+def _cell_forward(network, hidden, inputs, hidden_next):
+    kernel = _kernel(network, "forward")
+
+    def implementation(network, hidden, inputs, hidden_next):
+        kernel(network, hidden, inputs, hidden_next)
+
+    return implementation
+
+
+@overload(cell_backward, jit_options=JIT)
+def _cell_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
+    kernel = _kernel(network, "backward")
+
+    def implementation(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
+        kernel(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch)
+
+    return implementation
+
+
+@overload(cell_mask_gradient, jit_options=JIT)
+def _cell_mask_gradient(network, gradient):
+    kernel = _kernel(network, "mask_gradient")
+
+    def implementation(network, gradient):
+        kernel(network, gradient)
+
+    return implementation
+
+
+@overload(cell_diagonal_influence, jit_options=JIT)
+def _cell_diagonal_influence(network, influence, hidden_prev, inputs, hidden_error, gradient):
+    kernel = _kernel(network, "diagonal_influence")
+
+    def implementation(network, influence, hidden_prev, inputs, hidden_error, gradient):
+        kernel(network, influence, hidden_prev, inputs, hidden_error, gradient)
+
+    return implementation

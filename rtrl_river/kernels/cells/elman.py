@@ -1,0 +1,86 @@
+"""The Elman cell's kernels: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h), and its backward step."""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from ..jit import JIT
+from . import cell_kernel
+
+
+class ElmanArrays(NamedTuple):
+    """The Elman network: every parameter in one flat vector, and the hidden state h_{t-1}.
+
+    `theta` is laid out as [W_hh (n*n) | W_xh (n*d) | b_h (n) | W_hy (k*n) | b_y (k)], each
+    block row-major, so the first n*(n+d+1) entries are the recurrent parameters.
+    """
+
+    theta: np.ndarray
+    hidden: np.ndarray
+    n_inputs: int
+    n_outputs: int
+    recurrent_mask: np.ndarray  # n x n of 0/1 for a sparse W_hh; 0 x 0 when W_hh is dense
+
+
+@njit(**JIT)
+def recurrent_views(theta, n_hidden, n_inputs):
+    """W_hh (n x n), W_xh (n x d) and b_h (n) as views into theta."""
+    n, d = n_hidden, n_inputs
+    W_hh = theta[: n * n].reshape((n, n))
+    W_xh = theta[n * n : n * n + n * d].reshape((n, d))
+    b_h = theta[n * n + n * d : n * n + n * d + n]
+    return W_hh, W_xh, b_h
+
+
+@cell_kernel(ElmanArrays, "forward")
+@njit(**JIT)
+def elman_forward(network, hidden, inputs, hidden_next):
+    """hidden_next = tanh(W_hh hidden + W_xh inputs + b_h)."""
+    n = hidden.shape[0]
+    W_hh, W_xh, b_h = recurrent_views(network.theta, n, network.n_inputs)
+    for i in range(n):
+        total = b_h[i]
+        for j in range(n):
+            total += W_hh[i, j] * hidden[j]
+        for j in range(inputs.shape[0]):
+            total += W_xh[i, j] * inputs[j]
+        # inf - inf (inputs near float64's limit) is indeterminate: read it as 0, never NaN
+        hidden_next[i] = math.tanh(total) if total == total else 0.0
+
+
+@cell_kernel(ElmanArrays, "backward")
+@njit(**JIT)
+def elman_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
+    """dL/dz_s = dL/dh_s (1 - h_s^2); unit i's weights get dL/dz_i [h_{s-1}, x_s, 1];
+    dL/dh_{s-1} = W_hh^T dL/dz_s."""
+    n, d = hidden.shape[0], inputs.shape[0]
+    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    dh, dz = hidden_error, scratch
+    for i in range(n):
+        dz[i] = dh[i] * (1.0 - hidden[i] * hidden[i])
+    for i in range(n):
+        for j in range(n):
+            gradient[i * n + j] += dz[i] * hidden_prev[j]
+        for j in range(d):
+            gradient[n * n + i * d + j] += dz[i] * inputs[j]
+        gradient[n * n + n * d + i] += dz[i]
+    for j in range(n):
+        total = 0.0
+        for i in range(n):
+            total += W_hh[i, j] * dz[i]
+        dh[j] = total
+
+
+@cell_kernel(ElmanArrays, "mask_gradient")
+@njit(**JIT)
+def elman_mask_gradient(network, gradient):
+    """Zero the gradient of W_hh entries outside a sparse recurrent mask (empty mask: dense)."""
+    recurrent_mask = network.recurrent_mask
+    if recurrent_mask.size == 0:
+        return
+    n = recurrent_mask.shape[0]
+    for i in range(n):
+        for j in range(n):
+            gradient[i * n + j] *= recurrent_mask[i, j]
