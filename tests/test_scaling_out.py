@@ -1,5 +1,7 @@
 """A grid search on a Dask cluster (joblib's dask backend) gives the n_jobs=1 result bit for bit."""
 
+import distributed  # the test extra installs it
+import joblib
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
@@ -7,9 +9,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from rtrl_river import RTRLRegressor
-
-distributed = pytest.importorskip("distributed")  # in the test extra: installed in CI
-joblib = pytest.importorskip("joblib")
 
 
 def _search():
