@@ -2,6 +2,7 @@
 file), and time them.
 
     rtrl-river compare [--dataset NAME | --csv PATH --target NAME] [--learners ...] [--out DIR]
+    rtrl-river forecast [--dataset NAME | --csv PATH --target NAME] [--horizon H] [--out DIR]
     rtrl-river speed [--learners ...] [--hidden-sizes 8 16 32 64 128] [--out DIR]
 
 Every argument is checked before any work starts. Outputs are written to a temporary file in
@@ -361,8 +362,9 @@ def prepare_compare(parser, args):
     n_inputs = len(features) + (classes if _feedback(args) else 0)
     check_memory(parser, "--hidden-size", args.learners, args.hidden_size, n_inputs, classes)
     check_out_dir(parser, args.out)
-    for suffix in (".csv", ".json", ".png"):
-        output = Path(args.out) / f"compare-{args.stream.name}{suffix}"
+    outputs = ((".json",) if args.command == "forecast" else (".csv", ".json", ".png"))
+    for suffix in outputs:
+        output = Path(args.out) / f"{args.command}-{args.stream.name}{suffix}"
         check_output(parser, output)
         if args.csv is not None and output.exists() and output.samefile(args.csv):
             parser.error(f"--out {args.out}: the outputs would overwrite the input {args.csv}")
@@ -515,6 +517,133 @@ def _plot_curves(plt, stream, results, f):
     plt.close(fig)
 
 
+# ------------------------------------------------------------------ forecast
+
+
+class LastValue:
+    """The persistence forecast: every step ahead is the last value seen."""
+
+    def __init__(self):
+        self.last = None
+
+    def learn_one(self, y, x=None):
+        self.last = y
+
+    def forecast(self, horizon, xs=None):
+        return [self.last] * horizon
+
+
+class SeasonalHoltWinters(LastValue):
+    """River's HoltWinters (alpha 0.3, beta 0.1, gamma 0.6, additive), which can forecast once
+    it has seen a season; the last value until then."""
+
+    def __init__(self, seasonality):
+        from river import time_series
+
+        super().__init__()
+        self.seen, self.seasonality = 0, seasonality
+        self.model = time_series.HoltWinters(alpha=0.3, beta=0.1, gamma=0.6,
+                                             seasonality=seasonality)
+
+    def learn_one(self, y, x=None):
+        super().learn_one(y)
+        self.model.learn_one(y)
+        self.seen += 1
+
+    def forecast(self, horizon, xs=None):
+        if self.seen < max(2, self.seasonality):
+            return super().forecast(horizon)
+        return self.model.forecast(horizon)
+
+
+def _forecasters(args):
+    """name -> (seeds, make(seed)): the baselines, then RTRLForecaster over seeds."""
+    from . import RTRLForecaster
+
+    models = {"last value": ([None], lambda seed: LastValue())}
+    if args.seasonality:
+        models["HoltWinters"] = ([None], lambda seed: SeasonalHoltWinters(args.seasonality))
+    settings = dict(hidden_size=args.hidden_size, seasonality=args.seasonality)
+    if args.lr is not None:
+        settings["lr"] = args.lr
+    models["RTRLForecaster"] = (list(range(args.seeds)),
+                                lambda seed: RTRLForecaster(seed=seed, **settings))
+    return models
+
+
+def prepare_forecast(parser, args):
+    args.learners, args.feedback, args.drop = ["rtrl"], True, getattr(args, "drop", [])
+    rows = prepare_compare(parser, args)
+    if args.stream.task == CLASSIFICATION:
+        parser.error(f"{args.stream.name} is a classification stream; forecast needs a series")
+    if len(rows) <= 2 * args.horizon:  # River learns H steps, then needs H more to score one
+        parser.error(f"--horizon {args.horizon} needs more than {2 * args.horizon} samples; "
+                     f"{args.stream.name} has {len(rows)}")
+    return rows
+
+
+def forecast(args, rows):
+    """River's forecasting protocol (evaluate.iter_evaluate: forecast the horizon, then learn
+    the step) for RTRLForecaster over seeds and the baselines; MAE per step ahead."""
+    import statistics as stats
+
+    results, interrupted = [], False
+    try:
+        with CompileNotice():
+            _forecast_errors(rows[: 2 * args.horizon + 2],
+                             _forecasters(args)["RTRLForecaster"][1](0), args.horizon)
+        models = _forecasters(args)
+        progress = Progress(sum(len(seeds) for seeds, _ in models.values()))
+        for name, (seeds, make) in models.items():
+            errors = []
+            for seed in seeds:
+                start = time.perf_counter()
+                per_step = _forecast_errors(rows, make(seed), args.horizon)
+                errors.append((per_step, (time.perf_counter() - start) / len(rows) * 1e6))
+                progress.update(name + ("" if seed is None else f" seed {seed}"))
+            means = [stats.mean(per_step) for per_step, _ in errors]
+            results.append({
+                "model": name, "runs": len(errors), "MAE": stats.mean(means),
+                "MAE std": stats.stdev(means) if len(means) > 1 else 0.0,
+                "MAE by step": [stats.mean(e[0][h] for e in errors) for h in range(args.horizon)],
+                "us/sample": stats.median(us for _, us in errors),
+            })
+    except KeyboardInterrupt:
+        interrupted = True
+        sys.stderr.write("\ninterrupted: ")
+        if not results:
+            sys.stderr.write("no model had finished\n")
+            return INTERRUPTED
+        sys.stderr.write(f"finished: {', '.join(r['model'] for r in results)}\n")
+    print(f"\n{args.stream.name}: {len(rows)} samples, horizon {args.horizon}, seasonality "
+          f"{args.seasonality}; RTRLForecaster hidden size {args.hidden_size}, {args.seeds} "
+          "seed(s); MAE averaged over the horizon, mean ± std over seeds")
+    header = ["model", "MAE", "MAE at +1", f"MAE at +{args.horizon}", "µs/sample"]
+    table = [[r["model"], f"{r['MAE']:.4f}" + (f" ± {r['MAE std']:.4f}" if r["runs"] > 1 else ""),
+              f"{r['MAE by step'][0]:.4f}", f"{r['MAE by step'][-1]:.4f}",
+              f"{r['us/sample']:.1f}"] for r in results]
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *table)]
+    for line in [header, ["-" * w for w in widths], *table]:
+        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                        for i, (c, w) in enumerate(zip(line, widths))))
+    path = Path(args.out) / f"forecast-{args.stream.name}.json"
+    write_file(path, lambda f: json.dump({"dataset": args.stream.name, "samples": len(rows),
+                                          "horizon": args.horizon, "results": results}, f,
+                                         indent=1))
+    print(f"\nwrote {path}")
+    return INTERRUPTED if interrupted else 0
+
+
+def _forecast_errors(rows, model, horizon):
+    """The MAE at each step ahead under River's forecasting protocol."""
+    from river import evaluate, metrics
+
+    metric = None
+    for *_, metric in evaluate.iter_evaluate(rows, model, metrics.MAE(), horizon):
+        pass
+    return [m.get() for m in metric.metrics] if metric else [float("nan")] * horizon
+
+
 # ------------------------------------------------------------------ speed
 
 
@@ -648,6 +777,49 @@ def _add_compare(commands):
     parser.set_defaults(prepare=prepare_compare, run=compare, command_parser=parser)
 
 
+def _add_forecast(commands):
+    streams = "\n".join(f"  {name:<20} {s.description}" for name, s in STREAMS.items()
+                        if s.task != CLASSIFICATION)
+    parser = commands.add_parser(
+        "forecast",
+        help="River's forecasting protocol: RTRLForecaster next to the last value and HoltWinters",
+        description="River's forecasting protocol (evaluate.iter_evaluate: at each step, forecast "
+        "the next\nHORIZON values, then learn the step) of RTRLForecaster over several seeds, "
+        "next to the\nlast value and, with --seasonality, HoltWinters. Prints the MAE averaged "
+        "over the\nhorizon and writes it, with the MAE at each step ahead, as JSON. HoltWinters "
+        "runs with\nalpha 0.3, beta 0.1, gamma 0.6, additive.",
+        epilog=f"series:\n{streams}\n\nyour own data: --csv PATH --target NAME, read as "
+        "for compare (see compare --help).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--dataset", default=None, choices=[n for n, s in STREAMS.items()
+                                                            if s.task != CLASSIFICATION],
+                        metavar="NAME", help="series to run (default: trump-approval)")
+    parser.add_argument("--csv", default=None, metavar="PATH",
+                        help="run on your own CSV file instead of a named series")
+    parser.add_argument("--target", default=None, metavar="NAME",
+                        help="with --csv: the numeric column to forecast")
+    parser.add_argument("--drop", nargs="+", default=[], metavar="NAME",
+                        help="with --csv: columns to leave out")
+    parser.add_argument("--horizon", type=positive_int, default=12, metavar="H",
+                        help="steps ahead to forecast (default: 12)")
+    parser.add_argument("--seasonality", type=non_negative_int, default=0, metavar="M",
+                        help="season length in steps, 0 for none (default: 0)")
+    parser.add_argument("--hidden-size", type=positive_int, default=16, metavar="N",
+                        help="hidden units (default: 16)")
+    parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
+                        help="seeds of RTRLForecaster (default: 3)")
+    parser.add_argument("--lr", type=positive_float, default=None,
+                        help="learning rate, above 0 (default: the estimator's)")
+    parser.add_argument("--steps", type=positive_int, default=None, metavar="N",
+                        help="use only the first N samples of the series")
+    parser.add_argument("--data-seed", type=non_negative_int, default=0, metavar="SEED",
+                        help="seed of a synthetic series (default: 0)")
+    parser.add_argument("--out", default="rtrl-river-out", metavar="DIR",
+                        help="directory for the JSON (default: rtrl-river-out)")
+    parser.set_defaults(prepare=prepare_forecast, run=forecast, command_parser=parser, task=None)
+
+
 def _add_speed(commands):
     parser = commands.add_parser(
         "speed",
@@ -676,14 +848,14 @@ def _add_speed(commands):
 
 # Each command adds its parser; `prepare(parser, args)` checks what needs more than one argument
 # (and may load data), `run(args, prepared)` does the work and returns the exit status.
-COMMANDS = [_add_compare, _add_speed]
+COMMANDS = [_add_compare, _add_forecast, _add_speed]
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="rtrl-river",
         description="Online recurrent networks trained by exact RTRL: compare gradient "
-        "estimators on a stream (compare) and time them (speed).",
+        "estimators on a stream (compare), forecast a series (forecast) and time them (speed).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", title="commands")

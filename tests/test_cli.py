@@ -67,12 +67,18 @@ def test_compare_on_a_multiclass_stream_uses_classification_metrics(tmp_path, ca
         (["compare", "--target", "y"], "--target, --task and --drop go with --csv"),
         (["compare", "--task", "classification"], "--target, --task and --drop go with --csv"),
         (["compare", "--csv", "data.csv"], "--csv needs --target NAME"),
+        (["forecast", "--horizon", "0"], "argument --horizon: 0 is not at least 1"),
+        (["forecast", "--seasonality", "-1"], "argument --seasonality: -1 is negative"),
+        (["forecast", "--dataset", "phishing"], "invalid choice: 'phishing'"),
+        (["forecast", "--dataset", "airline-passengers", "--horizon", "72"],
+         "--horizon 72 needs more than 144 samples; airline-passengers has 144"),
     ],
 )
 def test_bad_arguments_are_named(argv, message, capsys, monkeypatch):
     started = []
     monkeypatch.setattr(cli, "compare", lambda *a: started.append(a))
     monkeypatch.setattr(cli, "speed", lambda *a: started.append(a))
+    monkeypatch.setattr(cli, "forecast", lambda *a: started.append(a))
     with pytest.raises(SystemExit) as exit:
         main(argv)
     assert exit.value.code == 2
@@ -386,3 +392,40 @@ def test_a_missing_csv_file_and_csv_with_dataset_are_argument_errors(tmp_path, c
     with pytest.raises(SystemExit):
         main(["compare", "--csv", str(data), "--target", "y", "--dataset", "phishing"])
     assert "either --dataset or --csv" in capsys.readouterr().err
+
+
+def test_forecast_runs_rivers_protocol_on_a_csv_file(tmp_path, capsys):
+    data = _write_csv(tmp_path / "visits.csv", ["day", "visits"],
+                      [(f"2024-01-{1 + i % 28:02d}", 100 + 10 * (i % 7) + i) for i in range(60)])
+    code = main(["forecast", "--csv", str(data), "--target", "visits", "--horizon", "3",
+                 "--seasonality", "7", "--seeds", "2", "--out", str(tmp_path / "out")])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "visits: 60 samples, horizon 3, seasonality 7" in printed
+    for model in ("last value", "HoltWinters", "RTRLForecaster"):
+        assert model in printed
+    report = json.loads((tmp_path / "out" / "forecast-visits.json").read_text())
+    assert [r["model"] for r in report["results"]] == ["last value", "HoltWinters",
+                                                       "RTRLForecaster"]
+    assert all(len(r["MAE by step"]) == 3 and r["MAE"] > 0 for r in report["results"])
+    assert report["results"][-1]["runs"] == 2
+
+
+def test_ctrl_c_during_forecast_prints_the_finished_models(tmp_path, capsys, monkeypatch):
+    real, calls = cli._forecast_errors, []
+
+    def interrupted_at_holt_winters(rows, model, horizon):
+        calls.append(model)
+        if len(calls) == 3:  # the warm-up, the last value, then HoltWinters
+            raise KeyboardInterrupt
+        return real(rows, model, horizon)
+
+    monkeypatch.setattr(cli, "_forecast_errors", interrupted_at_holt_winters)
+    code = main(["forecast", "--dataset", "airline-passengers", "--seasonality", "12",
+                 "--seeds", "1", "--out", str(tmp_path)])
+    assert code == 130
+    captured = capsys.readouterr()
+    assert "interrupted" in captured.err and "Traceback" not in captured.err
+    assert "last value" in captured.out and "RTRLForecaster" not in captured.out
+    report = json.loads((tmp_path / "forecast-airline-passengers.json").read_text())
+    assert [r["model"] for r in report["results"]] == ["last value"]
