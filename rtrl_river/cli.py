@@ -846,9 +846,60 @@ def _add_speed(commands):
     parser.set_defaults(prepare=prepare_speed, run=speed, command_parser=parser)
 
 
+# ------------------------------------------------------------------ suite
+
+
+def prepare_suite(parser, args):
+    check_out_dir(parser, args.out)
+    check_output(parser, Path(args.out) / "suite.csv")
+
+
+def suite(args, _=None):
+    """The quality suite at the defaults: one table, the best entry of each row marked."""
+    from . import suite as quality
+
+    results = []
+    start = time.perf_counter()
+    try:
+        CompileNotice()
+        quality.run_suite(args.streams, args.learners, range(args.seeds), args.jobs,
+                          results=results)
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted: ")
+        if not results:
+            sys.stderr.write("no run had finished\n")
+            return INTERRUPTED
+        sys.stderr.write("the runs finished so far:\n")
+        quality.print_table(results, args.seeds)
+        return INTERRUPTED
+    quality.print_table(results, args.seeds)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_file(out / "suite.csv", lambda f: quality.write_csv(results, f))
+    print(f"\nwrote {out}/suite.csv ({time.perf_counter() - start:.0f} s)")
+    return 0
+
+
+def _add_suite(commands):
+    from . import suite as quality
+
+    parser = commands.add_parser(
+        "suite",
+        help="the quality suite: every learner at the defaults beside River's usual models",
+        description="Progressive validation at the estimators' defaults (no per-stream "
+        "settings) on River's bundled series, memory tasks and classification streams, "
+        "3 seeds, beside the last value, the mean, LinearRegression on three lagged targets "
+        "in TargetStandardScaler, HoltWinters on seasonal series, LogisticRegression and the "
+        "majority class. Prints one table with the best entry of each row marked and writes "
+        "suite.csv. A few minutes on two cores.",
+    )
+    quality.add_arguments(parser)
+    parser.set_defaults(prepare=prepare_suite, run=suite, command_parser=parser)
+
+
 # Each command adds its parser; `prepare(parser, args)` checks what needs more than one argument
 # (and may load data), `run(args, prepared)` does the work and returns the exit status.
-COMMANDS = [_add_compare, _add_forecast, _add_speed]
+COMMANDS = [_add_compare, _add_forecast, _add_speed, _add_suite]
 
 
 def build_parser():

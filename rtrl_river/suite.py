@@ -1,13 +1,12 @@
 """The quality suite: progressive validation of the estimators at their defaults, beside the
 models a River user would pick instead, on real series, memory tasks and exchangeable rows.
 
-    python -m rtrl_river.suite [--learners rtrl snap-1 tbptt uoro] [--seeds 3] [--out DIR]
+    rtrl-river suite [--learners rtrl snap-1 tbptt uoro elstm-64] [--seeds 3] [--out DIR]
 
 Every RTRL entry is `StandardScaler() | RTRLRegressor(learner=..., seed=...)` (or
 `RTRLClassifier`): defaults only, the same for every stream.
 """
 
-import argparse
 import collections
 import csv
 import math
@@ -16,7 +15,6 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -284,11 +282,12 @@ def jobs_for(tasks, learners, seeds, settings):
 
 
 def run_suite(tasks=None, learners=LEARNERS, seeds=(0, 1, 2), jobs=2, settings=None,
-              progress=True):
-    """Every (task, model, seed) run, in parallel over `jobs` processes."""
+              progress=True, results=None):
+    """Every (task, model, seed) run, in parallel over `jobs` processes; each finished run is
+    appended to `results` (a new list unless given) as it comes."""
     tasks = [t for t in TASKS if tasks is None or t.name in tasks]
     work = jobs_for(tasks, list(learners), list(seeds), dict(settings or {}))
-    results = []
+    results = [] if results is None else results
     bar = _progress(len(work)) if progress else None
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
@@ -371,51 +370,43 @@ def _format(value):
     return f"{value:.2e}"
 
 
-def write_csv(results, path):
+def write_csv(results, f):
+    """Every run as a row of CSV, into the open text file f."""
     fields = ["task", "model", "seed", "score", "accuracy", "finite", "us/sample"]
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        for r in results:
-            writer.writerow({k: r[k] for k in fields})
+    writer = csv.DictWriter(f, fieldnames=fields)
+    writer.writeheader()
+    for r in results:
+        writer.writerow({k: r[k] for k in fields})
 
 
-def build_parser(parser=None):
-    parser = parser or argparse.ArgumentParser(
-        prog="rtrl-river suite", description=__doc__.split("\n\n")[0])
+def add_arguments(parser):
+    """The suite's options, on `parser` (the `rtrl-river suite` subcommand's)."""
+    from .cli import positive_int
+
     parser.add_argument("--learners", nargs="+", default=LEARNERS, choices=list(MODELS),
                         metavar="ENTRY", help=f"RTRL entries, from {', '.join(MODELS)} "
                         f"(default: {' '.join(LEARNERS)})")
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 0..K-1 (default 3)")
+    parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
+                        help="seeds 0..K-1 (default: 3)")
     parser.add_argument("--streams", nargs="+", default=None, metavar="NAME",
-                        help="run only these streams (names as in the table)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--out", default="rtrl-river-out", help="directory for suite.csv")
+                        choices=[t.name for t in TASKS],
+                        help="run only these streams, named as in the table (default: all)")
+    parser.add_argument("--jobs", type=positive_int, default=2, metavar="J",
+                        help="worker processes (default: 2)")
+    parser.add_argument("--out", default="rtrl-river-out", metavar="DIR",
+                        help="directory for suite.csv (default: rtrl-river-out)")
     return parser
 
 
-def main(argv=None, args=None):
-    args = args or build_parser().parse_args(argv)
-    names = {t.name for t in TASKS}
-    for name in args.streams or []:
-        if name not in names:
-            raise SystemExit(f"unknown stream {name!r}; choose from: {', '.join(sorted(names))}")
-    if args.seeds < 1 or args.jobs < 1:
-        raise SystemExit("--seeds and --jobs must be at least 1")
-    start = time.perf_counter()
-    results = run_suite(args.streams, args.learners, range(args.seeds), args.jobs)
-    print(f"\nquality suite at the defaults: median over {args.seeds} seed(s); MAE from the "
-          "second sample, NMSE and add-task log-loss over the last quarter, log-loss over "
-          "every sample; * marks the best entry of each row")
+def print_table(results, seeds):
+    print(f"\nquality suite at the defaults: median over {seeds} seed(s); MAE from the second "
+          "sample, NMSE and add-task log-loss over the last quarter, log-loss over every "
+          "sample; * marks the best entry of each row")
     for line in table(results):
         print(line)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(results, out / "suite.csv")
-    print(f"\nwrote {out / 'suite.csv'} ({time.perf_counter() - start:.0f} s)")
-    return results
 
 
 if __name__ == "__main__":
-    main()
-    sys.exit(0)
+    from .cli import main
+
+    sys.exit(main(["suite", *sys.argv[1:]]))
