@@ -294,25 +294,30 @@ def _baselines(task, multiclass):
     }
 
 
+def _estimator(args):
+    from . import RTRLClassifier, RTRLRegressor
+
+    return RTRLClassifier if args.stream.task == CLASSIFICATION else RTRLRegressor
+
+
 def _feedback(args):
-    return args.feedback if args.feedback is not None else args.stream.task != CLASSIFICATION
+    """Whether the model is fed its previous target: as asked, else the estimator's default."""
+    return args.feedback if args.feedback is not None else _estimator(args)().target_feedback
 
 
 def _rnn(learner, args, seed):
-    """StandardScaler | the RTRL estimator, with the stream's settings unless overridden."""
+    """StandardScaler | the RTRL estimator at its defaults, but for the options given."""
     from river import preprocessing
 
-    from . import RTRLClassifier, RTRLRegressor
-
-    estimator = RTRLClassifier if args.stream.task == CLASSIFICATION else RTRLRegressor
     settings = dict(hidden_size=args.hidden_size, learner=learner, optimizer=args.optimizer,
-                    target_feedback=_feedback(args), seed=seed)
-    settings.update(dict(args.stream.settings))
+                    seed=seed)
+    if args.feedback is not None:
+        settings["target_feedback"] = args.feedback
     if args.lr is not None:
         settings["lr"] = args.lr
     if args.clip_gradient is not None:
         settings["clip_gradient"] = args.clip_gradient if args.clip_gradient > 0 else None
-    return preprocessing.StandardScaler() | estimator(**settings)
+    return preprocessing.StandardScaler() | _estimator(args)(**settings)
 
 
 def _run(rows, model, metric, n_points):
@@ -754,16 +759,14 @@ def _add_compare(commands):
     parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
                         help="seeds per learner; the table shows mean ± std (default: 3)")
     parser.add_argument("--lr", type=positive_float, default=None,
-                        help="learning rate, above 0 (default: the estimator's, or the "
-                        "stream's own setting: 0.001 for the synthetic streams)")
+                        help="learning rate, above 0 (default: the estimator's)")
     parser.add_argument("--clip-gradient", type=non_negative_float, default=None, metavar="C",
-                        help="gradient clipping norm; 0 disables (default: the estimator's, "
-                        "none on add-task)")
+                        help="gradient clipping norm; 0 disables (default: the estimator's)")
     parser.add_argument("--optimizer", default="adam",
                         choices=["sgd", "adam", "rmsprop", "adagrad"])
     parser.add_argument("--feedback", dest="feedback", action="store_true", default=None,
-                        help="feed the previous target back as an input (the default for "
-                        "regression streams)")
+                        help="feed the previous target back as an input (the estimators' "
+                        "default)")
     parser.add_argument("--no-feedback", dest="feedback", action="store_false",
                         help="do not feed the previous target back as an input")
     parser.add_argument("--steps", type=positive_int, default=None, metavar="N",

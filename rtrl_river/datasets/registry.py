@@ -19,15 +19,14 @@ REGRESSION, CLASSIFICATION = "regression", "classification"
 
 @dataclass(frozen=True)
 class Stream:
-    """A named stream: `make(seed)` returns an iterable of (x, y). `settings` are the
-    estimator settings `rtrl-river compare` uses on it unless told otherwise."""
+    """A named stream: `make(seed)` returns an iterable of (x, y). Every command runs the
+    estimators at their defaults on it unless told otherwise."""
 
     name: str
     task: str
     make: Callable
     description: str
     synthetic: bool = False
-    settings: tuple = ()
 
 
 class _TargetOnly:
