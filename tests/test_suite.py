@@ -20,8 +20,28 @@ def test_suite_runs_a_stream_and_marks_the_best_entry(tmp_path):
     best = min(results, key=lambda r: r["score"])
     assert best["model"] == "holt-winters"  # River's seasonal recipe wins on this series
     path = tmp_path / "suite.csv"
-    suite.write_csv(results, path)
+    with open(path, "w", newline="") as f:
+        suite.write_csv(results, f)
     assert len(list(csv.DictReader(open(path)))) == len(results)
+
+
+def test_the_suite_command_prints_its_table_and_writes_csv(tmp_path, capsys):
+    from rtrl_river.cli import main
+
+    assert main(["suite", "--streams", "TrumpApproval", "--learners", "rtrl", "--seeds", "1",
+                 "--jobs", "1", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "TrumpApproval" in out and "*" in out
+    rows = list(csv.DictReader(open(tmp_path / "suite.csv")))
+    assert {r["model"] for r in rows} == {"last value", "mean", "linreg 3 lags", "rtrl"}
+
+
+def test_the_suite_command_refuses_unknown_streams_before_any_work(capsys):
+    from rtrl_river.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["suite", "--streams", "Nowhere"])
+    assert "invalid choice" in capsys.readouterr().err
 
 
 def test_scores_follow_their_definitions():
