@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._validation import Interval, StrOptions, validate_parameters
 from .cells import CELLS
 from .kernels.arrays import PendingForward, StepBuffers
-from .kernels.calls import ENTRY_POINTS, plain_traces
+from .kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
 from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
@@ -161,6 +161,8 @@ class OneStepCalls:
         self.learner_state, self.optimizer_state = state, optimizer
         arrays = net.arrays()
         self.learn, self.predict = ENTRY_POINTS[type(arrays)]
+        announce_first_compile(self.learn)
+        announce_first_compile(self.predict)
         self.network_args = tuple(arrays)
         self.traces_args = plain_traces(state.one_step_traces())
         self.before_step = state.before_one_step if state.draws_each_step else None

@@ -8,6 +8,9 @@ cells' groups have the same field types); a learner's traces by `as_traces`, whi
 resolves at compile time from the plain tuple's type (`plain_traces` records it).
 """
 
+import os
+import sys
+
 from numba import njit, typeof
 from numba.extending import overload
 
@@ -74,6 +77,28 @@ def elman_predict(network, head, inputs, pending, readout, output):
 @njit(**JIT)
 def elstm_predict(network, head, inputs, pending, readout, output):
     predict_step(ELSTMArrays(*network), head, inputs, PendingForward(*pending), readout, output)
+
+
+_announced = False
+
+
+def announce_first_compile(kernel):
+    """Say once on stderr that the kernels are being compiled, when `kernel` (an entry point
+    above) is neither loaded in this process nor found in numba's disk cache."""
+    global _announced
+    if _announced or kernel.signatures:
+        return
+    cache_file = getattr(getattr(kernel, "_cache", None), "_cache_file", None)
+    index = getattr(cache_file, "_index_path", None)
+    if index is not None and os.path.exists(index):
+        return
+    _announced = True
+    where = f"cached in {os.path.dirname(index)}" if index else "not cached: no writable directory"
+    print(
+        "rtrl_river: compiling its numba kernels for first use; this takes several seconds "
+        f"once ({where}).",
+        file=sys.stderr, flush=True,
+    )
 
 
 # a network group's class -> (its learn entry point, its predict entry point)

@@ -12,6 +12,14 @@ from .jit import JIT
 
 
 @njit(**JIT)
+def copy_into(target, source):
+    """target[:] = source for 1-d arrays of the same length, as a loop: a slice assignment
+    also compiles numba's shape-mismatch error path, seconds of a cold start."""
+    for j in range(target.shape[0]):
+        target[j] = source[j]
+
+
+@njit(**JIT)
 def head_views(theta, n_hidden, n_outputs):
     """W_hy (k x n) and b_y (k) as views into theta, whose last k(n+1) entries they are."""
     start = theta.shape[0] - n_outputs * (n_hidden + 1)
@@ -169,7 +177,7 @@ def first_forward(network, pending, inputs, hidden_next):
                 same = False
                 break
         if same:
-            hidden_next[:] = pending.hidden
+            copy_into(hidden_next, pending.hidden)
             pending.valid[0] = 0
             return
     pending.valid[0] = 0
@@ -202,7 +210,7 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
     level = readout[LEVEL]
     previous_level = level
     for t in range(inputs.shape[0]):
-        row[:] = inputs[t]
+        copy_into(row, inputs[t])
         if chain and feedback_column >= 0 and t > 0:
             previous = outputs[t - 1]
             if head == SQUARED_LOSS:
@@ -223,7 +231,7 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
         else:
             softmax(outputs[t].copy(), outputs[t])
         if chain:
-            hidden[:] = hidden_next
+            copy_into(hidden, hidden_next)
 
 
 LARGEST = np.finfo(np.float64).max
@@ -242,7 +250,7 @@ def read_out(readout, level, output):
 def predict_step(network, head, inputs, pending, readout, output):
     """The prediction for x_t from the current state; h_t is kept in `pending` for learn_one."""
     cell_forward(network, network.hidden, inputs, pending.hidden)
-    pending.inputs[:] = inputs
+    copy_into(pending.inputs, inputs)
     pending.valid[0] = 1
     head_forward(network, pending.hidden, output)
     if head == SQUARED_LOSS:

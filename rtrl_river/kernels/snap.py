@@ -7,7 +7,7 @@ from numba import njit
 
 from .driver import trace_reset, trace_update
 from .jit import JIT
-from .network import recurrent_views
+from .network import copy_into, recurrent_views
 
 
 class SnApTraces(NamedTuple):
@@ -76,7 +76,7 @@ def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
         for j in range(m):
             gradient[unit_parameter(i, j, n, d)] = 0.0
         for a in range(stop - start):
-            values[start + a] = scratch[a]
+            copy_into(values[start + a], scratch[a])
             weight = hidden_error[kept[start + a]]
             for j in range(m):
                 gradient[unit_parameter(i, j, n, d)] += weight * scratch[a, j]

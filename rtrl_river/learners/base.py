@@ -4,7 +4,7 @@ import abc
 
 from river import base
 
-from ..kernels.driver import learn_steps
+from ..kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
 
 
 class Learner(base.Base, abc.ABC):
@@ -54,9 +54,13 @@ class LearnerState(abc.ABC):
               pending, buffers, losses, skipped):
         """Learn the rows of `inputs` in order with one kernel call; skipped[0] counts the
         updates dropped for a non-finite gradient."""
-        learn_steps(
-            network.arrays(), self.traces(len(targets)), optimizer.arrays(), head,
-            inputs, targets, learning_rates, max_norm, pending, buffers, losses, skipped,
+        arrays = network.arrays()
+        learn, _ = ENTRY_POINTS[type(arrays)]
+        announce_first_compile(learn)
+        learn(
+            tuple(arrays), plain_traces(self.traces(len(targets))), tuple(optimizer.arrays()),
+            head, inputs, targets, learning_rates, max_norm, tuple(pending), tuple(buffers),
+            losses, skipped,
         )
 
     @abc.abstractmethod
