@@ -34,6 +34,37 @@ def unit_parameter(i, j, n, d):
     return n * n + n * d + i
 
 
+@njit(**JIT)
+def snap1_row(weight, slope, error, source, immediate, gradient, start, count):
+    """count entries of unit i's influence row: source[j] = slope (weight source[j] +
+    immediate[j]), and their gradient error source[j] into gradient[start + j]. The sum and
+    the scaling stay separate operations, as in the general update."""
+    for j in range(count):
+        value = weight * source[j] if weight != 0.0 else 0.0
+        value = (value + immediate[j]) * slope
+        source[j] = value
+        gradient[start + j] = error * value
+
+
+@njit(**JIT)
+def snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """SnAp-1: unit i keeps only J[i, its own parameters], so J_t = diag(1 - h_t^2)
+    (diag(W_hh) J_{t-1} + I_t) row by row, in place, with the gradient written in the same
+    pass (the general update's numbers, O(P) with no scratch copy)."""
+    n, d = hidden.shape[0], inputs.shape[0]
+    for i in range(n):
+        weight = W_hh[i, i]
+        slope = 1.0 - hidden[i] * hidden[i]
+        error = hidden_error[i]
+        row = values[i]
+        snap1_row(weight, slope, error, row[:n], hidden_prev, gradient, i * n, n)
+        snap1_row(weight, slope, error, row[n : n + d], inputs, gradient, n * n + i * d, d)
+        value = weight * row[n + d] if weight != 0.0 else 0.0
+        value = (value + 1.0) * slope
+        row[n + d] = value
+        gradient[n * n + n * d + i] = error * value
+
+
 @trace_reset(SnApTraces)
 @njit(**JIT)
 def snap_reset(traces):
@@ -52,6 +83,9 @@ def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     m = n + d + 1
     W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
     kept, offsets, values, scratch = traces.kept_units, traces.kept_offsets, traces.values, traces.scratch
+    if scratch.shape[0] == 1:  # one kept row per unit, its own (SnAp-1): one fused pass
+        snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient)
+        return
     for i in range(n):
         start, stop = offsets[i], offsets[i + 1]
         for a in range(stop - start):

@@ -34,20 +34,59 @@ def recurrent_views(theta, n_hidden, n_inputs):
     return W_hh, W_xh, b_h
 
 
+@njit(**JIT)
+def elman_activation(total):
+    # inf - inf (inputs near float64's limit) is indeterminate: read it as 0, never NaN
+    return math.tanh(total) if total == total else 0.0
+
+
 @cell_kernel(ElmanArrays, "forward")
 @njit(**JIT)
 def elman_forward(network, hidden, inputs, hidden_next):
     """hidden_next = tanh(W_hh hidden + W_xh inputs + b_h)."""
     n = hidden.shape[0]
     W_hh, W_xh, b_h = recurrent_views(network.theta, n, network.n_inputs)
-    for i in range(n):
+    # Eight rows at a time: eight independent chains of multiply-adds instead of one, each
+    # row's sum still taken in the same order (the same bits as one row at a time).
+    blocks = n - n % 8
+    for i in range(0, blocks, 8):
+        t0, t1, t2, t3 = b_h[i], b_h[i + 1], b_h[i + 2], b_h[i + 3]
+        t4, t5, t6, t7 = b_h[i + 4], b_h[i + 5], b_h[i + 6], b_h[i + 7]
+        for j in range(n):
+            h = hidden[j]
+            t0 += W_hh[i, j] * h
+            t1 += W_hh[i + 1, j] * h
+            t2 += W_hh[i + 2, j] * h
+            t3 += W_hh[i + 3, j] * h
+            t4 += W_hh[i + 4, j] * h
+            t5 += W_hh[i + 5, j] * h
+            t6 += W_hh[i + 6, j] * h
+            t7 += W_hh[i + 7, j] * h
+        for j in range(inputs.shape[0]):
+            x = inputs[j]
+            t0 += W_xh[i, j] * x
+            t1 += W_xh[i + 1, j] * x
+            t2 += W_xh[i + 2, j] * x
+            t3 += W_xh[i + 3, j] * x
+            t4 += W_xh[i + 4, j] * x
+            t5 += W_xh[i + 5, j] * x
+            t6 += W_xh[i + 6, j] * x
+            t7 += W_xh[i + 7, j] * x
+        hidden_next[i] = elman_activation(t0)
+        hidden_next[i + 1] = elman_activation(t1)
+        hidden_next[i + 2] = elman_activation(t2)
+        hidden_next[i + 3] = elman_activation(t3)
+        hidden_next[i + 4] = elman_activation(t4)
+        hidden_next[i + 5] = elman_activation(t5)
+        hidden_next[i + 6] = elman_activation(t6)
+        hidden_next[i + 7] = elman_activation(t7)
+    for i in range(blocks, n):
         total = b_h[i]
         for j in range(n):
             total += W_hh[i, j] * hidden[j]
         for j in range(inputs.shape[0]):
             total += W_xh[i, j] * inputs[j]
-        # inf - inf (inputs near float64's limit) is indeterminate: read it as 0, never NaN
-        hidden_next[i] = math.tanh(total) if total == total else 0.0
+        hidden_next[i] = elman_activation(total)
 
 
 @cell_kernel(ElmanArrays, "backward")
@@ -66,11 +105,13 @@ def elman_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient,
         for j in range(d):
             gradient[n * n + i * d + j] += dz[i] * inputs[j]
         gradient[n * n + n * d + i] += dz[i]
+    # dh = W_hh^T dz as row axpys (contiguous rows, each dh[j] summed over i in order)
     for j in range(n):
-        total = 0.0
-        for i in range(n):
-            total += W_hh[i, j] * dz[i]
-        dh[j] = total
+        dh[j] = 0.0
+    for i in range(n):
+        weight = dz[i]
+        for j in range(n):
+            dh[j] += W_hh[i, j] * weight
 
 
 @cell_kernel(ElmanArrays, "mask_gradient")
