@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import Interval, StrOptions, validate_parameters
 from .cells import CELLS
-from .kernels.arrays import PendingForward, StepBuffers
+from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
 from .kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
 from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
@@ -294,12 +294,24 @@ class RTRLEstimator:
     def _forget_calls(self):
         self.__dict__.pop("_calls", None)
 
+    def _align_arrays(self):
+        """Put the parameters, moments and traces on cache lines (copies where needed; no
+        array here is a view of another)."""
+        net, optimizer, state = self.network_, self.optimizer_state_, self.learner_state_
+        net.theta = aligned(net.theta)
+        optimizer.first_moment = aligned(optimizer.first_moment)
+        optimizer.second_moment = aligned(optimizer.second_moment)
+        for name, value in vars(state).items():
+            if isinstance(value, np.ndarray):
+                setattr(state, name, aligned(value))
+
     def _allocate_buffers(self):
         self._forget_calls()
+        self._align_arrays()
         net = self.network_
         n, k = net.n_hidden, net.n_outputs
         self.buffers_ = StepBuffers(
-            np.zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
+            aligned_zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
         )
         self.pending_ = PendingForward(np.zeros(1, dtype=np.int64), np.zeros(net.n_inputs), np.zeros(n))
         self._one_loss = np.zeros(1)

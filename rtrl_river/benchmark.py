@@ -1,7 +1,8 @@
 """Speed tables: `python -m rtrl_river.benchmark` prints medians (µs per step) and ratios.
 
-Everything runs single-threaded in one process, so each ratio compares numbers taken under
-the same conditions. Medians over repeats, because shared machines are noisy.
+Everything runs single-threaded (BLAS too, unless --threads says otherwise) in one process,
+so each ratio compares numbers taken under the same conditions. Medians over repeats, because
+shared machines are noisy.
 """
 
 import argparse
@@ -114,7 +115,7 @@ def _synthetic(n_steps, n_features, seed=0):
     return pd.DataFrame(X, columns=[f"x{j}" for j in range(n_features)]), pd.Series(y)
 
 
-def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
+def learn_many_table(hidden_sizes, n_features, n_steps, repeats, threads=1):
     """µs per step of learn_many, of the bare kernel on the same steps, and of the W_hh @ J
     product the exact RTRL step is built on."""
     from . import RTRLRegressor
@@ -154,7 +155,8 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
             f"{blas:.2f}", f"{kernel / blas:.2f}",
         ))
     _table(
-        f"learn_many of {n_steps} steps, exact RTRL, {n_features} features, single thread",
+        f"learn_many of {n_steps} steps, exact RTRL, {n_features} features, {threads} BLAS "
+        f"thread(s), medians of {repeats}",
         ("n", "P", "learn_many µs/step", "kernel µs/step", "overhead µs/step",
          "W_hh@J µs", "kernel / W_hh@J"),
         rows,
@@ -414,6 +416,8 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=4, help="inputs of the synthetic stream")
     parser.add_argument("--steps", type=int, default=1000, help="rows per learn_many call")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (exact RTRL's W_hh @ J); every other kernel runs on one")
     parser.add_argument(
         "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
         choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio",
@@ -424,13 +428,14 @@ def main(argv=None):
         "against a bandwidth floor; startup: import and first-call seconds)",
     )
     args = parser.parse_args(argv)
-    with threadpool_limits(1):
+    with threadpool_limits(args.threads):
         if "learn_one" in args.tables:
             learn_one_table(args.hidden_sizes, args.repeats)
         if "classifier" in args.tables:
             classifier_table(args.hidden_sizes, args.repeats)
         if "learn_many" in args.tables:
-            learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
+            learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats,
+                             args.threads)
         if "learners" in args.tables:
             learners_table(args.hidden_sizes, args.features, args.repeats)
         if "cells" in args.tables:
