@@ -35,33 +35,39 @@ def unit_parameter(i, j, n, d):
 
 
 @njit(**JIT)
-def snap1_row(weight, slope, error, source, immediate, gradient, start, count):
-    """count entries of unit i's influence row: source[j] = slope (weight source[j] +
-    immediate[j]), and their gradient error source[j] into gradient[start + j]. The sum and
-    the scaling stay separate operations, as in the general update."""
-    for j in range(count):
-        value = weight * source[j] if weight != 0.0 else 0.0
-        value = (value + immediate[j]) * slope
-        source[j] = value
-        gradient[start + j] = error * value
-
-
-@njit(**JIT)
 def snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient):
     """SnAp-1: unit i keeps only J[i, its own parameters], so J_t = diag(1 - h_t^2)
     (diag(W_hh) J_{t-1} + I_t) row by row, in place, with the gradient written in the same
-    pass (the general update's numbers, O(P) with no scratch copy)."""
+    pass: the general update's numbers, O(P), no scratch copy. The sum and the scaling stay
+    separate operations, as there; a zero weight is skipped (its product with an infinite
+    trace would be NaN), by a test outside the loops so that they vectorise."""
     n, d = hidden.shape[0], inputs.shape[0]
     for i in range(n):
         weight = W_hh[i, i]
         slope = 1.0 - hidden[i] * hidden[i]
         error = hidden_error[i]
-        row = values[i]
-        snap1_row(weight, slope, error, row[:n], hidden_prev, gradient, i * n, n)
-        snap1_row(weight, slope, error, row[n : n + d], inputs, gradient, n * n + i * d, d)
-        value = weight * row[n + d] if weight != 0.0 else 0.0
-        value = (value + 1.0) * slope
-        row[n + d] = value
+        recurrent, incoming = i * n, n * n + i * d
+        if weight != 0.0:
+            for j in range(n):
+                value = (weight * values[i, j] + hidden_prev[j]) * slope
+                values[i, j] = value
+                gradient[recurrent + j] = error * value
+            for j in range(d):
+                value = (weight * values[i, n + j] + inputs[j]) * slope
+                values[i, n + j] = value
+                gradient[incoming + j] = error * value
+            value = (weight * values[i, n + d] + 1.0) * slope
+        else:
+            for j in range(n):
+                value = hidden_prev[j] * slope
+                values[i, j] = value
+                gradient[recurrent + j] = error * value
+            for j in range(d):
+                value = inputs[j] * slope
+                values[i, n + j] = value
+                gradient[incoming + j] = error * value
+            value = slope
+        values[i, n + d] = value
         gradient[n * n + n * d + i] = error * value
 
 
