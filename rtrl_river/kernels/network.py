@@ -31,11 +31,13 @@ def head_views(theta, n_hidden, n_outputs):
 @njit(**JIT)
 def head_forward(network, hidden, output):
     """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss)."""
-    W_hy, b_y = head_views(network.theta, hidden.shape[0], network.n_outputs)
+    theta, n, k = network.theta, hidden.shape[0], network.n_outputs
+    start = theta.shape[0] - k * (n + 1)  # W_hy row-major, then b_y (see head_views)
     for c in range(output.shape[0]):
-        total = b_y[c]
-        for j in range(hidden.shape[0]):
-            total += W_hy[c, j] * hidden[j]
+        total = theta[start + k * n + c]
+        row = start + c * n
+        for j in range(n):
+            total += theta[row + j] * hidden[j]
         output[c] = total
 
 
@@ -75,15 +77,15 @@ def loss_and_error(head, output, target, error):
 def head_gradient(network, hidden, error, gradient, hidden_error):
     """Head gradient into its block of `gradient`, and dL/dh = W_hy^T error into hidden_error."""
     n, k = hidden.shape[0], error.shape[0]
-    start = network.theta.shape[0] - k * (n + 1)
-    W_hy, _ = head_views(network.theta, n, k)
+    theta = network.theta
+    start = theta.shape[0] - k * (n + 1)  # W_hy row-major, then b_y (see head_views)
     for j in range(n):
         hidden_error[j] = 0.0
     for c in range(k):
         row = start + c * n
         for j in range(n):
             gradient[row + j] = error[c] * hidden[j]
-            hidden_error[j] += W_hy[c, j] * error[c]
+            hidden_error[j] += theta[row + j] * error[c]
         gradient[start + k * n + c] = error[c]
 
 

@@ -44,34 +44,37 @@ def elman_activation(total):
 @njit(**JIT)
 def elman_forward(network, hidden, inputs, hidden_next):
     """hidden_next = tanh(W_hh hidden + W_xh inputs + b_h)."""
-    n = hidden.shape[0]
-    W_hh, W_xh, b_h = recurrent_views(network.theta, n, network.n_inputs)
+    # theta indexed directly (the layout of recurrent_views): views cost more than this loop
+    theta, n, d = network.theta, hidden.shape[0], inputs.shape[0]
+    bias = n * n + n * d
     # Eight rows at a time: eight independent chains of multiply-adds instead of one, each
     # row's sum still taken in the same order (the same bits as one row at a time).
     blocks = n - n % 8
     for i in range(0, blocks, 8):
-        t0, t1, t2, t3 = b_h[i], b_h[i + 1], b_h[i + 2], b_h[i + 3]
-        t4, t5, t6, t7 = b_h[i + 4], b_h[i + 5], b_h[i + 6], b_h[i + 7]
+        t0, t1, t2, t3 = theta[bias + i], theta[bias + i + 1], theta[bias + i + 2], theta[bias + i + 3]
+        t4, t5, t6, t7 = theta[bias + i + 4], theta[bias + i + 5], theta[bias + i + 6], theta[bias + i + 7]
+        r = i * n
         for j in range(n):
             h = hidden[j]
-            t0 += W_hh[i, j] * h
-            t1 += W_hh[i + 1, j] * h
-            t2 += W_hh[i + 2, j] * h
-            t3 += W_hh[i + 3, j] * h
-            t4 += W_hh[i + 4, j] * h
-            t5 += W_hh[i + 5, j] * h
-            t6 += W_hh[i + 6, j] * h
-            t7 += W_hh[i + 7, j] * h
-        for j in range(inputs.shape[0]):
+            t0 += theta[r + j] * h
+            t1 += theta[r + n + j] * h
+            t2 += theta[r + 2 * n + j] * h
+            t3 += theta[r + 3 * n + j] * h
+            t4 += theta[r + 4 * n + j] * h
+            t5 += theta[r + 5 * n + j] * h
+            t6 += theta[r + 6 * n + j] * h
+            t7 += theta[r + 7 * n + j] * h
+        r = n * n + i * d
+        for j in range(d):
             x = inputs[j]
-            t0 += W_xh[i, j] * x
-            t1 += W_xh[i + 1, j] * x
-            t2 += W_xh[i + 2, j] * x
-            t3 += W_xh[i + 3, j] * x
-            t4 += W_xh[i + 4, j] * x
-            t5 += W_xh[i + 5, j] * x
-            t6 += W_xh[i + 6, j] * x
-            t7 += W_xh[i + 7, j] * x
+            t0 += theta[r + j] * x
+            t1 += theta[r + d + j] * x
+            t2 += theta[r + 2 * d + j] * x
+            t3 += theta[r + 3 * d + j] * x
+            t4 += theta[r + 4 * d + j] * x
+            t5 += theta[r + 5 * d + j] * x
+            t6 += theta[r + 6 * d + j] * x
+            t7 += theta[r + 7 * d + j] * x
         hidden_next[i] = elman_activation(t0)
         hidden_next[i + 1] = elman_activation(t1)
         hidden_next[i + 2] = elman_activation(t2)
@@ -81,11 +84,11 @@ def elman_forward(network, hidden, inputs, hidden_next):
         hidden_next[i + 6] = elman_activation(t6)
         hidden_next[i + 7] = elman_activation(t7)
     for i in range(blocks, n):
-        total = b_h[i]
+        total = theta[bias + i]
         for j in range(n):
-            total += W_hh[i, j] * hidden[j]
-        for j in range(inputs.shape[0]):
-            total += W_xh[i, j] * inputs[j]
+            total += theta[i * n + j] * hidden[j]
+        for j in range(d):
+            total += theta[n * n + i * d + j] * inputs[j]
         hidden_next[i] = elman_activation(total)
 
 
