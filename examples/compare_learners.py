@@ -1,4 +1,5 @@
-"""Every gradient estimator on the delayed-recall stream (y_t = x_{t-6}), three seeds each.
+"""Every gradient estimator on the delayed-recall stream (y_t = x_{t-6}), three seeds each, at
+the estimator's defaults.
 
 Run: python examples/compare_learners.py      (about 20 s)
 The same comparison, with a table, CSV, JSON and plot: rtrl-river compare --dataset delayed-recall
@@ -24,10 +25,11 @@ LEARNERS = {
 
 
 def final_mse(learner, seed):
-    model = RTRLRegressor(hidden_size=16, learner=learner, lr=0.001, seed=seed)
+    model = RTRLRegressor(learner=learner, seed=seed)
     errors = []
     for x, y in DelayedRecall(delay=6, n_steps=20_000, seed=seed):
-        errors.append((model.predict_one(x) - y) ** 2)
+        prediction = model.predict_one(x)  # None before the first target
+        errors.append(np.nan if prediction is None else (prediction - y) ** 2)
         model.learn_one(x, y)
     return float(np.mean(errors[-4000:]))
 

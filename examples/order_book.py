@@ -13,11 +13,10 @@ from rtrl_river.learners import TBPTT
 
 MODELS = {
     "LinearRegression": lambda: preprocessing.StandardScaler() | linear_model.LinearRegression(),
-    "RTRL": lambda: preprocessing.StandardScaler() | RTRLRegressor(lr=0.001, seed=0),
-    "SnAp-1": lambda: preprocessing.StandardScaler()
-    | RTRLRegressor(learner="snap-1", lr=0.001, seed=0),
+    "RTRL": lambda: preprocessing.StandardScaler() | RTRLRegressor(seed=0),
+    "SnAp-1": lambda: preprocessing.StandardScaler() | RTRLRegressor(learner="snap-1", seed=0),
     "TBPTT(2)": lambda: preprocessing.StandardScaler()
-    | RTRLRegressor(learner=TBPTT(truncation=2), lr=0.001, seed=0),
+    | RTRLRegressor(learner=TBPTT(truncation=2), seed=0),
 }
 
 if __name__ == "__main__":

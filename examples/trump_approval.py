@@ -16,10 +16,10 @@ MODELS = {
     | linear_model.LinearRegression(),
     "StandardScaler | RTRLRegressor()": lambda: preprocessing.StandardScaler()
     | RTRLRegressor(seed=42),
-    "StandardScaler | RTRLRegressor(target_feedback=True)": lambda: preprocessing.StandardScaler()
-    | RTRLRegressor(target_feedback=True, seed=42),
-    "  ... optimizer='sgd', lr=0.05": lambda: preprocessing.StandardScaler()
-    | RTRLRegressor(target_feedback=True, optimizer="sgd", lr=0.05, seed=42),
+    "  ... the plain network (no scaling, change or feedback)": lambda: preprocessing.StandardScaler()
+    | RTRLRegressor(target_feedback=False, target_scaling=False, predict_change=False, seed=42),
+    "  ... without the change (the network learns the level)": lambda: preprocessing.StandardScaler()
+    | RTRLRegressor(predict_change=False, seed=42),
 }
 
 

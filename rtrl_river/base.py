@@ -1,11 +1,14 @@
 """The machinery both estimators share: feature index, validation, River and sklearn glue."""
 
+from __future__ import annotations
+
 import math
 import warnings
 from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from river import optim
@@ -19,6 +22,9 @@ from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
 from .optimizers import KINDS, OptimizerState, check_learning_rate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Everything `fit` clears to start afresh. Other `_`-prefixed attributes (set by sklearn's
 # machinery, e.g. inside a Pipeline) are never touched.
@@ -207,7 +213,7 @@ class RTRLEstimator:
     # ---------------------------------------------------------------- state
 
     @property
-    def params_(self):
+    def params_(self) -> dict[str, np.ndarray]:
         """Views of the cell's weights (Elman: W_hh, W_xh, b_h; eLSTM: W_z, W_f, w_z, w_f, b_z,
         b_f), W_hy and b_y into the parameter vector (live weights)."""
         if not self._is_initialized():
@@ -215,7 +221,7 @@ class RTRLEstimator:
         return self.network_.params()
 
     @property
-    def hidden_(self):
+    def hidden_(self) -> np.ndarray:
         """The current hidden state h_t (the eLSTM's cell state c_t), a copy."""
         if not self._is_initialized():
             raise AttributeError("hidden_ exists once the model has learned")
@@ -356,7 +362,7 @@ class RTRLEstimator:
             arrived = [name for name in names if name not in set(known)]
             self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
         the optimizer's moments are kept."""
         if not self._is_initialized():
@@ -506,7 +512,7 @@ class RTRLEstimator:
         if skipped_before == 0 and skipped[0] > 0:
             self._warn_skipped()
 
-    def learn_one(self, x, y):
+    def learn_one(self, x: dict, y: Any) -> None:
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
         self._check_target(y)
@@ -526,7 +532,7 @@ class RTRLEstimator:
             row[len(self.feature_index_):] = feedback[0]
         self._run_learner(row[None, :], targets)
 
-    def learn_many(self, X, y):
+    def learn_many(self, X: pd.DataFrame, y: pd.Series) -> None:
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
         kernel call. Columns absent from X read as 0 for these rows."""
         columns, values = _frame_columns_and_values(X)

@@ -263,13 +263,15 @@ def _learner_rows(learners):
     return rows
 
 
-def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2):
+def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2, times=None):
     """µs per step of each learner against hidden size, its fitted growth exponent in n,
-    and the memory its traces hold."""
+    and the memory its traces hold. Fills and returns `times` (a new dict if None), so a
+    caller keeps the timings finished before an interruption."""
     from . import RTRLRegressor
     from .learners import LEARNERS
 
-    times, memory = {}, {}
+    times = {} if times is None else times
+    memory = {}
     for name, extra in _learner_rows(learners or list(LEARNERS)):
         label = name + (f" (density {extra['recurrent_density']})" if extra else "")
         for n in hidden_sizes:

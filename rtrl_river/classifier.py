@@ -1,6 +1,10 @@
 """RTRLClassifier: an online recurrent classifier with a class-incremental softmax head."""
 
+from __future__ import annotations
+
+from collections.abc import Hashable
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
@@ -10,6 +14,13 @@ from sklearn.utils.validation import validate_data
 
 from .base import RTRLEstimator, _frame_columns_and_values
 from .kernels.arrays import SOFTMAX_CROSS_ENTROPY
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import ArrayLike
+    from river import optim
+
+    from .learners import Learner
 
 
 LABEL_KINDS = ((bool, np.bool_), Integral, Real, str)  # bool before Integral, Integral before Real
@@ -117,8 +128,8 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         self,
         hidden_size: int = 16,
         cell: str = "elman",
-        learner="rtrl",
-        optimizer="adam",
+        learner: str | Learner = "rtrl",
+        optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.003,
         clip_gradient: float | None = 10.0,
         target_feedback: bool = True,
@@ -256,7 +267,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
 
     # ------------------------------------------------------------ River
 
-    def predict_proba_one(self, x):
+    def predict_proba_one(self, x: dict) -> dict[Hashable, float]:
         """Probabilities of every class seen, for this step given the state and x; {} before
         any learning. Changes nothing."""
         if not self._is_initialized() or not self.class_index_:
@@ -265,7 +276,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         probabilities = self._raw_output_one(x)
         return {label: float(probabilities[row]) for label, row in self.class_index_.items()}
 
-    def predict_proba_many(self, X):
+    def predict_proba_many(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each row of X from the current state independently (not chained)."""
         import pandas as pd
 
@@ -277,7 +288,9 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
 
     # ------------------------------------------------------------ scikit-learn
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None
+    ) -> RTRLClassifier:
         """Continue the stream with the rows of X, in order. `classes` is required on the first
         call, as in scikit-learn; labels beyond them are still accepted, each adding a class."""
         first = not self._is_initialized()
@@ -302,7 +315,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
             self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
 
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> RTRLClassifier:
         """Fresh weights and state, then `max_iter` passes over the rows in order, each from a
         reset state. The classes are the sorted unique labels of y."""
         self._validate_params()
@@ -317,12 +330,12 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
             self.n_iter_ = self.max_iter
         return self
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, columns in `classes_` order, for the rows of X run as a
         continuation of the stream; the state is restored afterwards."""
         return self._predict_outputs(X)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable class of each row of X, run as a continuation of the stream."""
         probabilities = self.predict_proba(X)
         return self.classes_[np.argmax(probabilities, axis=1)]

@@ -1,7 +1,10 @@
 """RTRLRegressor: an online recurrent regressor for River and scikit-learn."""
 
+from __future__ import annotations
+
 import math
 import sys
+from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
@@ -13,6 +16,13 @@ from .kernels.network import (
     CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LEVEL, OFFSET, SCALE,
 )
 from .scaling import RunningStandardizer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import ArrayLike
+    from river import optim
+
+    from .learners import Learner
 
 
 class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchRegressor):
@@ -111,8 +121,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         self,
         hidden_size: int = 16,
         cell: str = "elman",
-        learner="rtrl",
-        optimizer="adam",
+        learner: str | Learner = "rtrl",
+        optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.0005,
         clip_gradient: float | None = 5.0,
         target_feedback: bool = True,
@@ -281,7 +291,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
 
     # ------------------------------------------------------------ River
 
-    def predict_one(self, x):
+    def predict_one(self, x: dict) -> float | None:
         """The prediction for this step, given the current state and x; changes nothing.
         None before the first target (River's evaluators skip it)."""
         if not self._is_initialized():
@@ -289,7 +299,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
             return None
         return float(self._raw_output_one(x)[0])
 
-    def predict_many(self, X):
+    def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained); None
         for every row before the first target."""
         columns, values = _frame_columns_and_values(X)
@@ -299,16 +309,16 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
 
     # ------------------------------------------------------------ scikit-learn
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike) -> RTRLRegressor:
         """Continue the stream with the rows of X, in order."""
         return self._partial_fit(X, y)
 
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> RTRLRegressor:
         """Fresh weights and state, then `max_iter` passes over the rows in order, each from a
         reset state."""
         return self._fit(X, y)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Run the rows of X as a continuation of the stream, without learning, and restore the
         state. With `target_feedback`, each row after the first is fed the previous row's
         prediction, since its target is unknown."""

@@ -1,13 +1,12 @@
 """The quality suite: progressive validation of the estimators at their defaults, beside the
 models a River user would pick instead, on real series, memory tasks and exchangeable rows.
 
-    python -m rtrl_river.suite [--learners rtrl snap-1 tbptt uoro] [--seeds 3] [--out DIR]
+    rtrl-river suite [--learners rtrl snap-1 tbptt uoro elstm-64] [--seeds 3] [--out DIR]
 
 Every RTRL entry is `StandardScaler() | RTRLRegressor(learner=..., seed=...)` (or
 `RTRLClassifier`): defaults only, the same for every stream.
 """
 
-import argparse
 import collections
 import csv
 import math
@@ -16,13 +15,22 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-SERIES, MEMORY, CLASSES = "series", "memory", "classification"
-LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro"]
+SERIES, MEMORY, CLASSES, FORECAST = "series", "memory", "classification", "forecast"
+# The RTRL entries: every learner on the default Elman cell, and the eLSTM at the hidden size
+# whose learn_one costs about what the Elman default's does (exact RTRL on it is O(n d)).
+MODELS = {
+    "rtrl": {"learner": "rtrl"},
+    "snap-1": {"learner": "snap-1"},
+    "snap-2": {"learner": "snap-2"},
+    "tbptt": {"learner": "tbptt"},
+    "uoro": {"learner": "uoro"},
+    "elstm-64": {"cell": "elstm", "hidden_size": 64},
+}
+LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro", "elstm-64"]
 
 
 # ------------------------------------------------------------------ streams
@@ -74,16 +82,32 @@ def _mackey_glass(seed):
     return list(MackeyGlass(n_steps=20_000, seed=seed))
 
 
-def _add_task(seed):
-    from .datasets import AddTask
+def _add_task(lag1, lag2):
+    def make(seed):
+        from .datasets import AddTask
 
-    return list(AddTask(lag1=3, lag2=8, n_steps=50_000, seed=seed))
+        return list(AddTask(lag1=lag1, lag2=lag2, n_steps=50_000, seed=seed))
+
+    return make
+
+
+def _river_series(name, drift=False):
+    """A series as River's forecasting protocol takes it: (x, y) with x as it comes."""
+
+    def make(seed):
+        from river import datasets
+        from river.drift import datasets as drift_datasets
+
+        return list(getattr(drift_datasets if drift else datasets, name)())
+
+    return make
 
 
 @dataclass(frozen=True)
 class Task:
     """A stream and how it is scored: MAE from the second sample (series), NMSE or log-loss
-    over the last quarter (memory tasks), log-loss over every sample (classification)."""
+    over the last quarter (memory tasks), log-loss over every sample (classification), MAE
+    averaged over the horizon under River's forecasting protocol (forecasts)."""
 
     name: str
     kind: str
@@ -91,6 +115,7 @@ class Task:
     metric: str
     synthetic: bool = False
     seasonality: int = 0
+    horizon: int = 0
 
     @property
     def classification(self):
@@ -111,7 +136,16 @@ TASKS = [
     Task("delayed recall, lag 10", MEMORY, _delayed_recall(10), "NMSE", synthetic=True),
     Task("NARMA-10", MEMORY, _narma, "NMSE", synthetic=True),
     Task("Mackey-Glass", MEMORY, _mackey_glass, "NMSE", synthetic=True),
-    Task("add task (3, 8)", MEMORY, _add_task, "log-loss", synthetic=True),
+    Task("add task (3, 8)", MEMORY, _add_task(3, 8), "log-loss", synthetic=True),
+    Task("delayed recall, lag 20", MEMORY, _delayed_recall(20), "NMSE", synthetic=True),
+    Task("delayed recall, lag 50", MEMORY, _delayed_recall(50), "NMSE", synthetic=True),
+    Task("delayed recall, lag 100", MEMORY, _delayed_recall(100), "NMSE", synthetic=True),
+    Task("add task (10, 30)", MEMORY, _add_task(10, 30), "log-loss", synthetic=True),
+    Task("AirlinePassengers, h=12", FORECAST, _river_series("AirlinePassengers"), "MAE@h",
+         seasonality=12, horizon=12),
+    Task("WaterFlow, h=24", FORECAST, _river_series("WaterFlow"), "MAE@h", horizon=24),
+    Task("AirlinePassengers (drift), h=12", FORECAST,
+         _river_series("AirlinePassengers", drift=True), "MAE@h", seasonality=12, horizon=12),
     Task("Phishing", CLASSES, _river("Phishing"), "log-loss"),
     Task("Bananas", CLASSES, _river("Bananas"), "log-loss"),
     Task("ImageSegments", CLASSES, _river("ImageSegments"), "log-loss"),
@@ -157,9 +191,45 @@ class OneStepForecaster:
         self.last = y
 
 
+class LastValueForecaster:
+    """Every step ahead is the last value seen."""
+
+    def __init__(self):
+        self.last = None
+
+    def learn_one(self, y, x=None):
+        self.last = y
+
+    def forecast(self, horizon, xs=None):
+        return [self.last] * horizon
+
+
+class SeriesOnly:
+    """A River forecaster fed the series alone: the track datasets' x holds a datetime, which
+    SNARIMAX would pass to its linear regression."""
+
+    def __init__(self, forecaster):
+        self.forecaster = forecaster
+
+    def learn_one(self, y, x=None):
+        self.forecaster.learn_one(y)
+
+    def forecast(self, horizon, xs=None):
+        return self.forecaster.forecast(horizon)
+
+
 def baselines(task):
     """What a River user would pick instead, by name."""
     from river import dummy, linear_model, preprocessing, stats, time_series
+
+    if task.kind == FORECAST:
+        # River's documented recipes (its HoltWinters and SNARIMAX docstrings), seasonality 12
+        return {
+            "last value": LastValueForecaster,
+            "holt-winters": lambda: time_series.HoltWinters(
+                alpha=0.3, beta=0.1, gamma=0.6, seasonality=12, multiplicative=True),
+            "snarimax": lambda: SeriesOnly(time_series.SNARIMAX(p=12, d=1, q=12, m=12, sd=1)),
+        }
 
     if task.classification:
         linear = linear_model.SoftmaxRegression if task.name == "ImageSegments" else linear_model.LogisticRegression
@@ -180,21 +250,38 @@ def baselines(task):
     return models
 
 
-def rtrl_model(task, learner, seed, **settings):
+def rtrl_model(task, name, seed, **settings):
+    """StandardScaler | the estimator of the suite's entry `name`, at its defaults (for a
+    forecast, RTRLForecaster told the series' season)."""
     from river import preprocessing
 
-    from . import RTRLClassifier, RTRLRegressor
+    from . import RTRLClassifier, RTRLForecaster, RTRLRegressor
+
+    if task.kind == FORECAST:
+        return RTRLForecaster(seed=seed, seasonality=task.seasonality,
+                              **{**MODELS[name], **settings})
 
     estimator = RTRLClassifier if task.classification else RTRLRegressor
-    return preprocessing.StandardScaler() | estimator(learner=learner, seed=seed, **settings)
+    return preprocessing.StandardScaler() | estimator(seed=seed, **{**MODELS[name], **settings})
 
 
 # ------------------------------------------------------------------ scoring
 
 
+def forecasting(task, rows, model):
+    """River's forecasting protocol: MAE averaged over the horizon."""
+    from river import evaluate, metrics
+
+    score = evaluate.evaluate(rows, model, metrics.MAE(), horizon=task.horizon,
+                              agg_func=statistics.mean).get()
+    return {"score": score, "finite": math.isfinite(score), "accuracy": None}
+
+
 def progressive(task, rows, model):
     """Predict each sample, then learn it; the task's score and whether every prediction was
     finite."""
+    if task.kind == FORECAST:
+        return forecasting(task, rows, model)
     n = len(rows)
     scored_from = 1 if task.kind == SERIES else (3 * n) // 4 if task.kind == MEMORY else 0
     errors, targets, finite, correct, counted = [], [], True, 0, 0
@@ -229,7 +316,9 @@ def progressive(task, rows, model):
 
 
 def weights_finite(model):
-    estimator = model[-1] if hasattr(model, "steps") else None
+    if hasattr(model, "regressor_"):  # RTRLForecaster
+        model = model.regressor_
+    estimator = model[-1] if hasattr(model, "steps") else model
     if estimator is None or not hasattr(estimator, "network_"):
         return True
     return bool(np.isfinite(estimator.network_.theta).all())
@@ -240,7 +329,7 @@ def run_one(job):
     task_name, model_name, seed, settings = job
     task = next(t for t in TASKS if t.name == task_name)
     rows = task.make(seed if task.synthetic else 0)
-    if model_name in LEARNERS_ALL:
+    if model_name in MODELS:
         model = rtrl_model(task, model_name, seed, **settings)
     else:
         model = baselines(task)[model_name]()
@@ -249,9 +338,6 @@ def run_one(job):
     outcome["finite"] &= weights_finite(model)
     return {"task": task_name, "model": model_name, "seed": seed,
             "us/sample": (time.perf_counter() - start) / len(rows) * 1e6, **outcome}
-
-
-LEARNERS_ALL = ["rtrl", "snap-1", "snap-2", "tbptt", "uoro"]
 
 
 def jobs_for(tasks, learners, seeds, settings):
@@ -269,11 +355,12 @@ def jobs_for(tasks, learners, seeds, settings):
 
 
 def run_suite(tasks=None, learners=LEARNERS, seeds=(0, 1, 2), jobs=2, settings=None,
-              progress=True):
-    """Every (task, model, seed) run, in parallel over `jobs` processes."""
+              progress=True, results=None):
+    """Every (task, model, seed) run, in parallel over `jobs` processes; each finished run is
+    appended to `results` (a new list unless given) as it comes."""
     tasks = [t for t in TASKS if tasks is None or t.name in tasks]
     work = jobs_for(tasks, list(learners), list(seeds), dict(settings or {}))
-    results = []
+    results = [] if results is None else results
     bar = _progress(len(work)) if progress else None
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
@@ -320,8 +407,8 @@ def table(results):
     summary = summarise(results)
     tasks = [t for t in TASKS if any(key[0] == t.name for key in summary)]
     models = list(dict.fromkeys(r["model"] for r in results))
-    baseline_names = [m for m in models if m not in LEARNERS_ALL]
-    learner_names = [m for m in models if m in LEARNERS_ALL]
+    baseline_names = [m for m in models if m not in MODELS]
+    learner_names = [m for m in models if m in MODELS]
     columns = baseline_names + learner_names
     header = ["stream", "metric", *columns]
     lines = []
@@ -356,50 +443,44 @@ def _format(value):
     return f"{value:.2e}"
 
 
-def write_csv(results, path):
+def write_csv(results, f):
+    """Every run as a row of CSV, into the open text file f."""
     fields = ["task", "model", "seed", "score", "accuracy", "finite", "us/sample"]
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        for r in results:
-            writer.writerow({k: r[k] for k in fields})
+    writer = csv.DictWriter(f, fieldnames=fields)
+    writer.writeheader()
+    for r in results:
+        writer.writerow({k: r[k] for k in fields})
 
 
-def build_parser(parser=None):
-    parser = parser or argparse.ArgumentParser(
-        prog="rtrl-river suite", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", nargs="+", default=LEARNERS, choices=LEARNERS_ALL,
-                        metavar="LEARNER", help=f"default: {' '.join(LEARNERS)}")
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 0..K-1 (default 3)")
+def add_arguments(parser):
+    """The suite's options, on `parser` (the `rtrl-river suite` subcommand's)."""
+    from .cli import positive_int
+
+    parser.add_argument("--learners", nargs="+", default=LEARNERS, choices=list(MODELS),
+                        metavar="ENTRY", help=f"RTRL entries, from {', '.join(MODELS)} "
+                        f"(default: {' '.join(LEARNERS)})")
+    parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
+                        help="seeds 0..K-1 (default: 3)")
     parser.add_argument("--streams", nargs="+", default=None, metavar="NAME",
-                        help="run only these streams (names as in the table)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--out", default="rtrl-river-out", help="directory for suite.csv")
+                        choices=[t.name for t in TASKS],
+                        help="run only these streams, named as in the table (default: all)")
+    parser.add_argument("--jobs", type=positive_int, default=2, metavar="J",
+                        help="worker processes (default: 2)")
+    parser.add_argument("--out", default="rtrl-river-out", metavar="DIR",
+                        help="directory for suite.csv (default: rtrl-river-out)")
     return parser
 
 
-def main(argv=None, args=None):
-    args = args or build_parser().parse_args(argv)
-    names = {t.name for t in TASKS}
-    for name in args.streams or []:
-        if name not in names:
-            raise SystemExit(f"unknown stream {name!r}; choose from: {', '.join(sorted(names))}")
-    if args.seeds < 1 or args.jobs < 1:
-        raise SystemExit("--seeds and --jobs must be at least 1")
-    start = time.perf_counter()
-    results = run_suite(args.streams, args.learners, range(args.seeds), args.jobs)
-    print(f"\nquality suite at the defaults: median over {args.seeds} seed(s); MAE from the "
-          "second sample, NMSE and add-task log-loss over the last quarter, log-loss over "
-          "every sample; * marks the best entry of each row")
+def print_table(results, seeds):
+    print(f"\nquality suite at the defaults: median over {seeds} seed(s); MAE from the second "
+          "sample, NMSE and add-task log-loss over the last quarter, log-loss over every "
+          "sample, MAE@h: River's forecasting protocol, MAE averaged over the horizon; * marks "
+          "the best entry of each row")
     for line in table(results):
         print(line)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(results, out / "suite.csv")
-    print(f"\nwrote {out / 'suite.csv'} ({time.perf_counter() - start:.0f} s)")
-    return results
 
 
 if __name__ == "__main__":
-    main()
-    sys.exit(0)
+    from .cli import main
+
+    sys.exit(main(["suite", *sys.argv[1:]]))

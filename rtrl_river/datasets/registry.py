@@ -1,14 +1,16 @@
 """Streams by name, for the command line: River's bundled series and this package's synthetic
-ones. Nothing is downloaded."""
+ones (nothing is downloaded), and a user's own CSV file."""
 
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from river import datasets
 from river.drift import datasets as drift_datasets
 
 from .add_task import AddTask
+from .csv_file import CSVStream
 from .delayed_recall import DelayedRecall
 from .order_book import OrderBook
 
@@ -17,15 +19,14 @@ REGRESSION, CLASSIFICATION = "regression", "classification"
 
 @dataclass(frozen=True)
 class Stream:
-    """A named stream: `make(seed)` returns an iterable of (x, y). `settings` are the
-    estimator settings `rtrl-river compare` uses on it unless told otherwise."""
+    """A named stream: `make(seed)` returns an iterable of (x, y). Every command runs the
+    estimators at their defaults on it unless told otherwise."""
 
     name: str
     task: str
     make: Callable
     description: str
     synthetic: bool = False
-    settings: tuple = ()
 
 
 class _TargetOnly:
@@ -74,22 +75,30 @@ STREAMS = {
         Stream("delayed-recall", REGRESSION,
                lambda seed: DelayedRecall(delay=6, n_steps=20_000, seed=seed),
                "synthetic: y_t = x_{t-6} for random signs x; MSE floor 1 without memory",
-               synthetic=True, settings=(("lr", 0.001),)),
+               synthetic=True),
         Stream("add-task", CLASSIFICATION,
                lambda seed: AddTask(lag1=3, lag2=8, n_steps=50_000, seed=seed),
                "synthetic: P(y_t) depends on x_{t-3} and x_{t-8}; 0.662 / 0.519 / 0.454 nats",
-               synthetic=True, settings=(("lr", 0.001), ("clip_gradient", None))),
+               synthetic=True),
         Stream("order-book", REGRESSION,
                lambda seed: OrderBook(n_steps=20_000, seed=seed),
                "synthetic limit order book with a hidden regime; next mid-price move",
-               synthetic=True, settings=(("lr", 0.001),)),
+               synthetic=True),
     ]
 }
 
 
-def load(name, seed=0, n_steps=None):
-    """The named stream as a list of (x, y), at most n_steps of them."""
-    if name not in STREAMS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(STREAMS)}")
-    rows = STREAMS[name].make(seed)
-    return list(itertools.islice(rows, n_steps))
+def csv_stream(path, target, drop=(), task=REGRESSION):
+    """A stream read from a CSV file (see `CSVStream`), named after the file. The header is
+    checked at once: a missing target column is a ValueError."""
+    series = CSVStream(path, target, drop=drop, classification=task == CLASSIFICATION)
+    return Stream(Path(path).stem, task, lambda seed: series, f"{path}: predict {target!r}")
+
+
+def load(stream, seed=0, n_steps=None):
+    """The stream (a name or a `Stream`) as a list of (x, y), at most n_steps of them."""
+    if isinstance(stream, str):
+        if stream not in STREAMS:
+            raise ValueError(f"unknown dataset {stream!r}; choose one of {', '.join(STREAMS)}")
+        stream = STREAMS[stream]
+    return list(itertools.islice(stream.make(seed), n_steps))

@@ -1,0 +1,172 @@
+"""RTRLForecaster: River's forecasting protocol on the recurrent regressor's machinery."""
+
+import collections
+import math
+from numbers import Real
+
+import numpy as np
+from river import preprocessing
+from river.time_series.base import Forecaster
+
+from .regressor import RTRLRegressor
+
+
+class RTRLForecaster(Forecaster):
+    """Forecasts a series any number of steps ahead from one recurrent state.
+
+    `learn_one(y, x)` is one step of an `RTRLRegressor` (the same kernels, learners, target
+    scaling and change prediction) whose input is the exogenous features in x and, fed back,
+    its own previous target. `forecast(horizon, xs)` rolls the hidden state forward on copies,
+    feeding back its own predictions, and changes nothing: a horizon of any length comes from
+    the current state, with no window re-run.
+
+    With `seasonality=m`, the network models the seasonal difference s_t = y_t - y_{t-m}
+    (y_{t-m} read as the first value for the first m steps): with change prediction, its
+    untrained forecast is y_{t-1} + (y_{t-m} - y_{t-m-1}), "last season's change added to the
+    current level", and it learns corrections to that. A season is then one lookup away, where
+    learning it from scratch would take far more than the 144 points of a monthly series.
+
+    Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
+    `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (River's
+    `StandardScaler`) and fed in. Calendar effects belong in `seasonality` or in numeric
+    features the user derives.
+
+    Parameters
+    ----------
+    hidden_size
+        Number of hidden units n.
+    cell
+        "elman" or "elstm" (see `RTRLRegressor`).
+    learner
+        The gradient estimator, by name or as a `rtrl_river.learners` object.
+    optimizer
+        "sgd", "adam", "rmsprop" or "adagrad", or a `river.optim` object.
+    lr
+        Learning rate of an optimizer given by name.
+    clip_gradient
+        Maximum L2 norm of each step's gradient; None disables clipping.
+    target_scaling
+        Learn in online-standardised units (see `RTRLRegressor`).
+    predict_change
+        Predict the change from the previous step (see `RTRLRegressor`).
+    seasonality
+        The season's length m in steps (12 for monthly data with a yearly cycle); 0 for none.
+    seed
+        Seed of the weight initialisation; an int makes every run identical.
+
+    Attributes
+    ----------
+    regressor_ : RTRLRegressor
+        The recurrent regressor that learns the (seasonally differenced) series.
+
+    Examples
+    --------
+
+    >>> import statistics
+    >>> from river import datasets, evaluate, metrics
+    >>> from rtrl_river import RTRLForecaster
+
+    >>> model = RTRLForecaster(seasonality=12, seed=42)
+    >>> evaluate.evaluate(datasets.AirlinePassengers(), model, metrics.MAE(), horizon=12,
+    ...                   agg_func=statistics.mean)
+    mean(MAE): 29.301408
+
+    """
+
+    def __init__(
+        self,
+        hidden_size: int = 16,
+        cell: str = "elman",
+        learner="rtrl",
+        optimizer="adam",
+        lr: float = 0.0005,
+        clip_gradient: float | None = 5.0,
+        target_scaling: bool = True,
+        predict_change: bool = True,
+        seasonality: int = 0,
+        seed: int | None = None,
+    ):
+        self.hidden_size = hidden_size
+        self.cell = cell
+        self.learner = learner
+        self.optimizer = optimizer
+        self.lr = lr
+        self.clip_gradient = clip_gradient
+        self.target_scaling = target_scaling
+        self.predict_change = predict_change
+        self.seasonality = seasonality
+        self.seed = seed
+
+    @classmethod
+    def _unit_test_params(cls):
+        yield {"hidden_size": 4, "seed": 1}
+        yield {"hidden_size": 3, "seasonality": 2, "learner": "tbptt", "seed": 2}
+        yield {"hidden_size": 8, "cell": "elstm", "predict_change": False, "seed": 3}
+
+    def _initialize(self):
+        if isinstance(self.seasonality, bool) or not isinstance(self.seasonality, int) or self.seasonality < 0:
+            raise ValueError(f"seasonality must be an integer >= 0, got {self.seasonality!r}")
+        self.regressor_ = RTRLRegressor(
+            hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
+            optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
+            target_feedback=True, target_scaling=self.target_scaling,
+            predict_change=self.predict_change, seed=self.seed,
+        )
+        self.scaler_ = preprocessing.StandardScaler()
+        self.history_ = collections.deque(maxlen=max(self.seasonality, 1))
+        self.first_ = None
+
+    @staticmethod
+    def _numeric(x):
+        """The exogenous values that are real numbers (a datetime or a string is ignored)."""
+        return {k: v for k, v in (x or {}).items() if isinstance(v, Real)}
+
+    def _seasonal_base(self, steps_ahead, forecasts):
+        """y_{t+k-m} for k = steps_ahead (k = 0: the step being learned), from the last m
+        targets, this forecast's own earlier values, or the first value before the start."""
+        m = self.seasonality
+        if not m:
+            return 0.0
+        if steps_ahead > m:
+            return forecasts[steps_ahead - m - 1]
+        index = len(self.history_) - m + steps_ahead - 1  # history_ ends at y_t
+        if steps_ahead == 0:
+            index += 1  # y_t is not in the history yet when it is being learned
+        return self.history_[index] if index >= 0 else self.first_
+
+    def learn_one(self, y, x=None):
+        """One time step: learn y (seasonally differenced with `seasonality`) from x."""
+        if not hasattr(self, "regressor_"):
+            self._initialize()
+        features = self._numeric(x)
+        regressor = self.regressor_
+        regressor._check_target(y)
+        regressor._unseen_features(features)  # every check before anything changes
+        y = float(y)
+        if self.first_ is None:
+            self.first_ = y
+        base = self._seasonal_base(0, [])
+        self.scaler_.learn_one(features)
+        regressor.learn_one(self.scaler_.transform_one(features), y - base)
+        self.history_.append(y)
+
+    def forecast(self, horizon, xs=None):
+        """The next `horizon` values from the current state, each step fed the previous
+        forecast; changes nothing. A list of None before the first target."""
+        if not hasattr(self, "regressor_") or self.first_ is None:
+            return [None] * horizon
+        if xs is not None and len(xs) != horizon:
+            raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
+        regressor = self.regressor_
+        columns = list(regressor.feature_index_)
+        rows = []
+        for k in range(horizon):
+            features = self.scaler_.transform_one(self._numeric(xs[k])) if xs else {}
+            rows.append([features.get(name, 0.0) for name in columns])
+        values = np.array(rows, dtype=float).reshape(horizon, len(columns))
+        differences = regressor._raw_outputs(columns, values, chain=True)[:, 0]
+        forecasts = []
+        for k, difference in enumerate(differences.tolist(), start=1):
+            forecasts.append(difference + self._seasonal_base(k, forecasts))
+        return [value if math.isfinite(value) else math.copysign(1.7976931348623157e308, value)
+                for value in forecasts]

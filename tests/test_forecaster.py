@@ -1,0 +1,101 @@
+"""RTRLForecaster: River's forecasting protocol, seasonal differencing, purity, pickling."""
+
+import datetime
+import pickle
+import statistics
+
+import numpy as np
+import pytest
+from river import checks, datasets, evaluate, metrics
+
+from rtrl_river import RTRLForecaster
+
+
+@pytest.mark.parametrize("params", list(RTRLForecaster._unit_test_params()))
+def test_river_checks_pass(params):
+    model = RTRLForecaster(**params)
+    for check in checks.yield_checks(model):
+        check(model.clone())
+
+
+def test_river_evaluate_runs_on_the_track_datasets_as_they_come():
+    """River's ForecastingTrack datasets carry a datetime in x: it is ignored, not rejected."""
+    for dataset, horizon, seasonality in [(datasets.AirlinePassengers(), 12, 12),
+                                          (datasets.WaterFlow(), 24, 0)]:
+        score = evaluate.evaluate(dataset, RTRLForecaster(seasonality=seasonality, seed=0),
+                                  metrics.MAE(), horizon=horizon, agg_func=statistics.mean)
+        assert np.isfinite(score.get())
+
+
+def test_forecast_changes_nothing_and_its_first_step_is_the_regressors_prediction():
+    model = RTRLForecaster(hidden_size=4, seed=0)
+    for t, (x, y) in enumerate(datasets.AirlinePassengers().take(40)):
+        model.learn_one(y, x)
+    before = pickle.dumps(model)
+    first = model.forecast(5)
+    assert pickle.dumps(model) == before
+    assert model.forecast(5) == first
+    assert first[0] == pytest.approx(model.regressor_.predict_one({}), rel=1e-12)
+
+
+def test_seasonal_differencing_untrained_is_last_seasons_change_added_to_the_level():
+    """With a network that cannot move (and no change learned yet), the forecast is
+    y_t + (y_{t+k-m} - y_{t-m}), and beyond one season it builds on its own values."""
+    m, ys = 4, [10.0, 12.0, 15.0, 11.0, 13.0, 16.0, 18.0, 14.0, 17.0]
+    model = RTRLForecaster(hidden_size=3, seasonality=m, seed=0)
+    for y in ys:
+        model.learn_one(y)
+    regressor = model.regressor_
+    # the network's part of the forecast, isolated: the regressor's own chained prediction of
+    # the seasonally differenced series
+    differences = regressor._raw_outputs([], np.zeros((6, 0)), chain=True)[:, 0]
+    forecasts = model.forecast(6)
+    t = len(ys) - 1
+    for k in range(1, 7):
+        base = ys[t + k - m] if k <= m else forecasts[k - m - 1]
+        assert forecasts[k - 1] == pytest.approx(differences[k - 1] + base, rel=1e-12)
+    # the series it learns: s_t = y_t - y_{t-m}, with y_0 standing in before the start
+    expected = [y - (ys[i - m] if i >= m else ys[0]) for i, y in enumerate(ys)]
+    assert regressor.last_target_ == expected[-1]
+
+
+def test_numeric_exogenous_features_are_used_and_others_ignored():
+    model = RTRLForecaster(hidden_size=3, seed=0)
+    for t in range(30):
+        model.learn_one(float(t % 5), {"when": datetime.datetime(2020, 1, 1 + t), "u": float(t % 3),
+                                       "label": "a"})
+    assert set(model.regressor_.feature_index_) == {"u"}
+    with_x = model.forecast(3, xs=[{"u": 2.0}, {"u": 0.0}, {"u": 1.0}])
+    without = model.forecast(3)
+    assert with_x != without
+    with pytest.raises(ValueError, match="horizon"):
+        model.forecast(3, xs=[{"u": 1.0}])
+
+
+def test_bad_values_leave_the_forecaster_unchanged():
+    model = RTRLForecaster(hidden_size=3, seed=0)
+    for t in range(10):
+        model.learn_one(float(t), {"u": 1.0})
+    before = pickle.dumps(model)
+    with pytest.raises(ValueError):
+        model.learn_one(float("nan"), {"u": 1.0})
+    with pytest.raises(ValueError):
+        model.learn_one(1.0, {"u": float("inf")})
+    assert pickle.dumps(model) == before
+
+
+def test_pickling_mid_stream_resumes_bit_identically():
+    ys = [y for _, y in datasets.AirlinePassengers()]
+    model = RTRLForecaster(seasonality=12, seed=1)
+    for y in ys[:70]:
+        model.learn_one(y)
+    copy = pickle.loads(pickle.dumps(model))
+    for y in ys[70:]:
+        model.learn_one(y)
+        copy.learn_one(y)
+    assert model.forecast(12) == copy.forecast(12)
+    np.testing.assert_array_equal(model.regressor_.network_.theta, copy.regressor_.network_.theta)
+
+
+def test_before_any_target_the_forecast_is_empty_handed():
+    assert RTRLForecaster().forecast(3) == [None, None, None]

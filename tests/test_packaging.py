@@ -1,0 +1,110 @@
+"""The distributions: the sdist and the wheel carry the license and the type marker, and the
+sdist carries everything its own test suite needs."""
+
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP = shutil.ignore_patterns(".git", "__pycache__", "*.nbi", "*.nbc", "*.egg-info", "build",
+                              "dist", "site", "rtrl-river-out", ".pytest_cache")
+
+
+@pytest.fixture(scope="module")
+def distributions(tmp_path_factory):
+    """The sdist, and the wheel built from it (python -m build), from a copy of the tree."""
+    work = tmp_path_factory.mktemp("build")
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=SKIP)
+    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(work / "dist"),
+                             str(source)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    sdist, = (work / "dist").glob("*.tar.gz")
+    wheel, = (work / "dist").glob("*.whl")
+    return work, sdist, wheel
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_license_and_the_type_marker(distributions):
+    _, _, wheel = distributions
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "rtrl_river/py.typed" in names
+    license_file, = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    text = zipfile.ZipFile(wheel).read(license_file).decode()
+    assert "BSD 3-Clause" in text and "the rtrl_river developers" in text
+    metadata, = [n for n in names if n.endswith(".dist-info/METADATA")]
+    metadata = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "License-Expression: BSD-3-Clause" in metadata
+    assert "Author: the rtrl_river developers" in metadata
+    assert "Requires-Dist: matplotlib" in metadata and 'extra == "plot"' in metadata
+    assert not any(line.startswith("Requires-Dist: matplotlib") and "extra" not in line
+                   for line in metadata.splitlines())
+    assert not any(name.startswith("tests/") for name in names)
+
+
+@pytest.mark.slow
+def test_the_sdist_carries_the_license_and_its_own_tests(distributions):
+    _, sdist, _ = distributions
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for needed in ("LICENSE", "rtrl_river/py.typed", "tests/conftest.py", "tests/naive.py",
+                   "tests/__init__.py", "README.md", "mkdocs.yml", "docs/index.md",
+                   "docs/api/cli.md", "pyproject.toml"):
+        assert needed in names, needed
+    assert {p.name for p in (ROOT / "tests").glob("*.py")} <= {
+        Path(n).name for n in names if n.startswith("tests/")}
+    assert not any(n.endswith((".nbi", ".nbc", ".pyc")) for n in names)
+
+
+@pytest.mark.slow
+def test_the_unpacked_sdist_collects_the_same_tests(distributions):
+    work, sdist, _ = distributions
+    with tarfile.open(sdist) as archive:
+        archive.extractall(work / "unpacked", filter="data")
+    unpacked, = (work / "unpacked").iterdir()
+
+    def collected(directory):
+        result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                                 "-p", "no:cacheprovider", "tests"], cwd=directory,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        return sorted(line for line in result.stdout.splitlines() if "::" in line)
+
+    from_sdist = collected(unpacked)
+    assert len(from_sdist) > 100
+    assert from_sdist == collected(ROOT)
+    # and tests that need no compiled kernels pass there, on the sdist's own docs and code
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_cli.py",
+         "tests/test_docs.py", "-k", "bad_arguments or command_line_page or printed_twice"],
+        cwd=unpacked, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("estimator, methods", [
+    ("RTRLRegressor", ["__init__", "learn_one", "learn_many", "predict_one", "predict_many",
+                       "partial_fit", "fit", "predict", "reset_state"]),
+    ("RTRLClassifier", ["__init__", "learn_one", "learn_many", "predict_proba_one",
+                        "predict_proba_many", "partial_fit", "fit", "predict_proba", "predict",
+                        "reset_state"]),
+])
+def test_the_public_api_is_typed(estimator, methods):
+    import inspect
+
+    import rtrl_river
+
+    assert (Path(rtrl_river.__file__).parent / "py.typed").exists()
+    cls = getattr(rtrl_river, estimator)
+    for name in methods:
+        signature = inspect.signature(getattr(cls, name))
+        for parameter in list(signature.parameters.values())[1:]:
+            assert parameter.annotation is not inspect.Parameter.empty, (name, parameter.name)
+        if name != "__init__":
+            assert signature.return_annotation is not inspect.Signature.empty, name
