@@ -16,7 +16,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import Interval, StrOptions, validate_parameters
 from .cells import CELLS
-from .kernels.arrays import PendingForward, StepBuffers
+from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
+from .kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
 from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
@@ -31,7 +32,7 @@ FITTED_ATTRIBUTES = (
     "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
     "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
     "classes_", "class_index_", "target_offset_", "_one_loss", "feedback_", "target_scaler_",
-    "level_scaler_", "skipped_", "readout_",
+    "level_scaler_", "skipped_", "readout_", "_calls",
 )
 
 
@@ -145,6 +146,49 @@ def _series_like(values, X):
     return nw.new_series("prediction", values, backend=native).to_native()
 
 
+class OneStepCalls:
+    """What `learn_one` and `predict_one` pass to their kernels, built once per layout.
+
+    Every group of arrays as a plain tuple (see `kernels/calls.py`), an input row and the
+    one-step target, rate and output arrays. Valid while the arrays it holds are the model's:
+    growth, `fit` and unpickling replace them, and drop this (`_forget_calls`); `matches`
+    double-checks the identity of the arrays that growth replaces.
+    """
+
+    __slots__ = (
+        "network", "theta", "learner_state", "optimizer_state", "learn", "predict", "network_args",
+        "traces_args", "optimizer_args", "pending_args", "buffers_args", "rows", "row",
+        "n_features", "targets", "output", "before_step",
+    )
+
+    def __init__(self, model):
+        net, state, optimizer = model.network_, model.learner_state_, model.optimizer_state_
+        self.network, self.theta = net, net.theta
+        self.learner_state, self.optimizer_state = state, optimizer
+        arrays = net.arrays()
+        self.learn, self.predict = ENTRY_POINTS[type(arrays)]
+        announce_first_compile(self.learn)
+        announce_first_compile(self.predict)
+        self.network_args = tuple(arrays)
+        self.traces_args = plain_traces(state.one_step_traces())
+        self.before_step = state.before_one_step if state.draws_each_step else None
+        self.optimizer_args = tuple(optimizer.arrays())
+        self.pending_args = tuple(model.pending_)
+        self.buffers_args = tuple(model.buffers_)
+        self.rows = np.zeros((1, net.n_inputs))
+        self.row = self.rows[0]
+        self.n_features = len(model.feature_index_)
+        self.targets = np.zeros(1)
+        self.output = np.zeros(net.n_outputs)
+
+    def matches(self, model):
+        return (
+            self.network is model.network_ and self.theta is model.network_.theta
+            and self.learner_state is model.learner_state_
+            and self.optimizer_state is model.optimizer_state_
+        )
+
+
 class RTRLEstimator:
     """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
 
@@ -240,11 +284,40 @@ class RTRLEstimator:
             self._clear_state()
             raise
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "_calls" in state:  # rebuilt on the next call (`state` may be __dict__ itself)
+            state = {key: value for key, value in state.items() if key != "_calls"}
+        return state
+
+    def _one_step_calls(self):
+        """The cached kernel arguments of a one-step call (built when missing or stale)."""
+        calls = self.__dict__.get("_calls")
+        if calls is None or not calls.matches(self):
+            calls = self._calls = OneStepCalls(self)
+        return calls
+
+    def _forget_calls(self):
+        self.__dict__.pop("_calls", None)
+
+    def _align_arrays(self):
+        """Put the parameters, moments and traces on cache lines (copies where needed; no
+        array here is a view of another)."""
+        net, optimizer, state = self.network_, self.optimizer_state_, self.learner_state_
+        net.theta = aligned(net.theta)
+        optimizer.first_moment = aligned(optimizer.first_moment)
+        optimizer.second_moment = aligned(optimizer.second_moment)
+        for name, value in vars(state).items():
+            if isinstance(value, np.ndarray):
+                setattr(state, name, aligned(value))
+
     def _allocate_buffers(self):
+        self._forget_calls()
+        self._align_arrays()
         net = self.network_
         n, k = net.n_hidden, net.n_outputs
         self.buffers_ = StepBuffers(
-            np.zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
+            aligned_zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
         )
         self.pending_ = PendingForward(np.zeros(1, dtype=np.int64), np.zeros(net.n_inputs), np.zeros(n))
         self._one_loss = np.zeros(1)
@@ -384,13 +457,16 @@ class RTRLEstimator:
         )
         self.t_ += n_steps
         if skipped_before == 0 and self.skipped_[0] > 0:
-            warnings.warn(
-                f"{type(self).__name__}: a gradient with a NaN or an infinity was dropped at step "
-                f"{self.t_} (weights untouched, gradient traces reset); n_skipped_updates_ counts "
-                "such steps. Standardise the inputs, or lower lr.",
-                RuntimeWarning, stacklevel=3,
-            )
+            self._warn_skipped()
         return losses
+
+    def _warn_skipped(self):
+        warnings.warn(
+            f"{type(self).__name__}: a gradient with a NaN or an infinity was dropped at step "
+            f"{self.t_} (weights untouched, gradient traces reset); n_skipped_updates_ counts "
+            "such steps. Standardise the inputs, or lower lr.",
+            RuntimeWarning, stacklevel=4,
+        )
 
     @property
     def n_skipped_updates_(self):
@@ -399,10 +475,52 @@ class RTRLEstimator:
             raise AttributeError("n_skipped_updates_ exists once the model has learned")
         return int(self.skipped_[0])
 
+    def _fill_row(self, calls, x):
+        """Check every value of the dict x and write the known features into calls.row (the
+        rest 0), in one pass; returns False when x names a feature not seen yet."""
+        row = calls.row
+        row.fill(0.0)
+        index = self.feature_index_
+        complete = True
+        for name, value in x.items():
+            if type(value) is not float or not math.isfinite(value):  # plain floats go fast
+                check_real(value, f"feature {name!r}")
+            column = index.get(name)
+            if column is None:
+                if _is_nan(name):
+                    raise ValueError(f"feature name {name!r} is NaN, which cannot name a feature")
+                complete = False
+            else:
+                row[column] = value
+        return complete
+
+    def _learn_one_step(self, calls, y):
+        """learn_one on the row in calls.row (checked, no new feature, a known target)."""
+        feedback = calls.row[calls.n_features:] if self.target_feedback else None
+        calls.targets[0] = self._encode_one(y, feedback)
+        if calls.before_step is not None:
+            calls.before_step()
+        clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
+        skipped = self.skipped_
+        skipped_before = skipped[0]
+        calls.learn(
+            calls.network_args, calls.traces_args, calls.optimizer_args, self._head, calls.rows,
+            calls.targets, self.optimizer_state_.learning_rates(1), clip, calls.pending_args,
+            calls.buffers_args, self._one_loss, skipped,
+        )
+        self.t_ += 1
+        if skipped_before == 0 and skipped[0] > 0:
+            self._warn_skipped()
+
     def learn_one(self, x: dict, y: Any) -> None:
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
         self._check_target(y)
+        if self._is_initialized() and self._knows_target(y):
+            calls = self._one_step_calls()
+            if self._fill_row(calls, x):
+                self._learn_one_step(calls, y)
+                return
         unseen = self._unseen_features(x)
         if not self._is_initialized():
             self._initialize()
@@ -428,11 +546,13 @@ class RTRLEstimator:
 
     def _raw_output_one(self, x):
         """The head's output for x from the current state, without learning."""
-        self._unseen_features(x)
-        output = np.zeros(self.network_.n_outputs)
-        predict_step(self.network_.arrays(), self._head, self._input_row(x), self.pending_,
-                     self.readout_, output)
-        return output
+        calls = self._one_step_calls()
+        self._fill_row(calls, x)
+        if self.target_feedback:
+            self._write_feedback(calls.row[calls.n_features:])
+        calls.predict(calls.network_args, self._head, calls.row, calls.pending_args, self.readout_,
+                      calls.output)
+        return calls.output
 
     def _raw_outputs(self, columns, values, chain):
         """Predictions for the rows of `values` (the regressor's in the target's units, the

@@ -1,7 +1,8 @@
 """Speed tables: `python -m rtrl_river.benchmark` prints medians (µs per step) and ratios.
 
-Everything runs single-threaded in one process, so each ratio compares numbers taken under
-the same conditions. Medians over repeats, because shared machines are noisy.
+Everything runs single-threaded (BLAS too, unless --threads says otherwise) in one process,
+so each ratio compares numbers taken under the same conditions. Medians over repeats, because
+shared machines are noisy.
 """
 
 import argparse
@@ -34,7 +35,7 @@ def _table(title, header, rows):
 
 
 def _per_call_table(title, data, predict, baseline_name, make_baseline, make_rnn, hidden_sizes,
-                    repeats):
+                    repeats, learners=("rtrl", "snap-1")):
     """µs per `predict` + learn_one pair over `data`, for the baseline and the RNN at each n."""
 
     def run(make):
@@ -46,14 +47,26 @@ def _per_call_table(title, data, predict, baseline_name, make_baseline, make_rnn
 
         return go
 
-    baseline = _median_us(run(make_baseline), len(data), repeats)
-    rows = [(baseline_name, f"{baseline:.1f}", "1.00")]
-    for n in hidden_sizes:
-        run(lambda: make_rnn(n))()  # compile and warm up
-        cost = _median_us(run(lambda: make_rnn(n)), len(data), repeats)
-        rows.append((f"RTRL n={n}", f"{cost:.1f}", f"{cost / baseline:.2f}"))
+    # interleaved repeats, so each ratio compares runs under the same load
+    runners = {baseline_name: run(make_baseline)}
+    for learner in learners:
+        for n in hidden_sizes:
+            label = f"{learner} n={n}"
+            runners[label] = run(lambda n=n, learner=learner: make_rnn(n, learner))
+            runners[label]()  # compile and warm up
+    times = {label: [] for label in runners}
+    for _ in range(repeats):
+        for label, go in runners.items():
+            times[label].append(_median_us(go, len(data), 1))
+    baseline = statistics.median(times[baseline_name])
+    rows = []
+    for label, values in times.items():
+        cost = statistics.median(values)
+        ratios = [v / b for v, b in zip(values, times[baseline_name])]
+        rows.append((label, f"{cost:.1f}", f"{cost / baseline:.2f}",
+                     f"{min(ratios):.2f}-{max(ratios):.2f}"))
     _table(f"{predict} + learn_one on {title} ({len(data)} steps), StandardScaler | model",
-           ("model", "µs/step", f"x {baseline_name}"), rows)
+           ("model", "µs/step", f"x {baseline_name}", "range of ratios"), rows)
 
 
 def learn_one_table(hidden_sizes, repeats):
@@ -66,8 +79,8 @@ def learn_one_table(hidden_sizes, repeats):
     _per_call_table(
         "TrumpApproval", list(datasets.TrumpApproval()), "predict_one", "LinearRegression",
         lambda: preprocessing.StandardScaler() | linear_model.LinearRegression(),
-        lambda n: preprocessing.StandardScaler()
-        | RTRLRegressor(hidden_size=n, target_feedback=True, seed=0),
+        lambda n, learner: preprocessing.StandardScaler()
+        | RTRLRegressor(hidden_size=n, learner=learner, target_feedback=True, seed=0),
         hidden_sizes, repeats,
     )
 
@@ -82,7 +95,8 @@ def classifier_table(hidden_sizes, repeats):
     _per_call_table(
         "Phishing", list(datasets.Phishing()), "predict_proba_one", "LogisticRegression",
         lambda: preprocessing.StandardScaler() | linear_model.LogisticRegression(),
-        lambda n: preprocessing.StandardScaler() | RTRLClassifier(hidden_size=n, seed=0),
+        lambda n, learner: preprocessing.StandardScaler()
+        | RTRLClassifier(hidden_size=n, learner=learner, seed=0),
         hidden_sizes, repeats,
     )
 
@@ -101,7 +115,7 @@ def _synthetic(n_steps, n_features, seed=0):
     return pd.DataFrame(X, columns=[f"x{j}" for j in range(n_features)]), pd.Series(y)
 
 
-def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
+def learn_many_table(hidden_sizes, n_features, n_steps, repeats, threads=1):
     """µs per step of learn_many, of the bare kernel on the same steps, and of the W_hh @ J
     product the exact RTRL step is built on."""
     from . import RTRLRegressor
@@ -141,11 +155,98 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats):
             f"{blas:.2f}", f"{kernel / blas:.2f}",
         ))
     _table(
-        f"learn_many of {n_steps} steps, exact RTRL, {n_features} features, single thread",
+        f"learn_many of {n_steps} steps, exact RTRL, {n_features} features, {threads} BLAS "
+        f"thread(s), medians of {repeats}",
         ("n", "P", "learn_many µs/step", "kernel µs/step", "overhead µs/step",
          "W_hh@J µs", "kernel / W_hh@J"),
         rows,
     )
+
+
+@njit(cache=True)
+def _triad(x, y, scale):
+    for p in range(x.shape[0]):
+        x[p] = scale * x[p] + y[p]
+
+
+def _triad_ns(size, repeats, inner=200):
+    """ns per element of x = a x + y over `size` doubles (read two, write one: the least a
+    step that touches every parameter's trace can move), in cache, single thread."""
+    x, y = np.zeros(size), np.ones(size)
+    _triad(x, y, 0.5)
+    return _median_us(lambda: [_triad(x, y, 0.5) for _ in range(inner)], inner, repeats) * 1e3 / size
+
+
+def floors_table(hidden_sizes, n_features, repeats, learners=("snap-1", "uoro", "tbptt"),
+                 budget=0.2):
+    """ns per parameter a learn_many step for the O(P) learners (SGD and Adam), against the
+    bandwidth floor: one in-cache triad pass over P doubles."""
+    from . import RTRLRegressor
+
+    rows = []
+    for n in hidden_sizes:
+        floor = None
+        for learner in learners:
+            costs = []
+            for optimizer in ("sgd", "adam"):
+                model = RTRLRegressor(hidden_size=n, learner=learner, optimizer=optimizer, seed=0)
+                X, y = _synthetic(2, n_features)
+                model.learn_many(X, y)  # compile, allocate
+                start = time.perf_counter()
+                model.learn_many(X, y)
+                one = (time.perf_counter() - start) / 2
+                n_steps = int(min(2000, max(5, budget / max(one, 1e-6))))
+                X, y = _synthetic(n_steps, n_features, seed=1)
+                us = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
+                n_parameters = model.network_.n_parameters
+                costs.append((us, us * 1e3 / n_parameters))
+            if floor is None:
+                floor = _triad_ns(n_parameters, repeats)
+            (sgd_us, sgd_ns), (adam_us, adam_ns) = costs
+            rows.append((
+                learner, n, n_parameters, f"{sgd_us:.1f}", f"{sgd_ns:.2f}", f"{adam_us:.1f}",
+                f"{adam_ns:.2f}", f"{floor:.2f}", f"{sgd_ns / floor:.1f}",
+            ))
+    _table(
+        f"O(P) learners against the bandwidth floor: learn_many, {n_features} features, single "
+        f"thread, medians of {repeats}; floor = ns per element of one in-cache triad "
+        "(x = a x + y) over P doubles",
+        ("learner", "n", "P", "SGD µs/step", "SGD ns/param", "Adam µs/step", "Adam ns/param",
+         "floor ns", "SGD / floor"),
+        rows,
+    )
+
+
+def _import_seconds(statement, repeats):
+    import subprocess
+    import sys
+
+    code = (f"import time; start = time.perf_counter(); {statement}; "
+            "print(time.perf_counter() - start)")
+    times = []
+    for _ in range(repeats):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True)
+        times.append(float(result.stdout.split()[-1]))
+    return statistics.median(times)
+
+
+def startup_table(repeats):
+    """Seconds to import the estimators (warm disk cache), and to their first learn_one with a
+    warm numba cache, next to the imports they cannot avoid (numpy, numba, river) and
+    scikit-learn's base classes, which they subclass."""
+    first = ("from rtrl_river import RTRLRegressor; m = RTRLRegressor(); "
+             "m.predict_one({'a': 1.0}); m.learn_one({'a': 1.0}, 1.0); "
+             "m.predict_one({'a': 2.0}); m.learn_one({'a': 2.0}, 0.5)")
+    _import_seconds(first, 1)  # warm the numba cache
+    rows = [
+        ("import numpy, numba, river.base", _import_seconds("import numpy, numba, river.base", repeats)),
+        ("import sklearn.base", _import_seconds("import sklearn.base", repeats)),
+        ("from rtrl_river import RTRLRegressor", _import_seconds("from rtrl_river import RTRLRegressor", repeats)),
+        ("... and two predict_one + learn_one", _import_seconds(first, repeats)),
+    ]
+    _table(f"Start-up, seconds (fresh processes, medians of {repeats})", ("step", "s"),
+           [(label, f"{seconds:.2f}") for label, seconds in rows])
 
 
 def _state_bytes(state):
@@ -317,27 +418,36 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=4, help="inputs of the synthetic stream")
     parser.add_argument("--steps", type=int, default=1000, help="rows per learn_many call")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (exact RTRL's W_hh @ J); every other kernel runs on one")
     parser.add_argument(
         "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
-        choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio"],
+        choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio",
+                 "floors", "startup"],
         help="which tables to print (learners: every gradient estimator against n; cells: "
         "both cells and every learner that applies against n; cell_ratio: an eLSTM learn_one "
-        "at n=256 against an Elman one at n=16)",
+        "at n=256 against an Elman one at n=16; floors: the O(P) learners in ns per parameter "
+        "against a bandwidth floor; startup: import and first-call seconds)",
     )
     args = parser.parse_args(argv)
-    with threadpool_limits(1):
+    with threadpool_limits(args.threads):
         if "learn_one" in args.tables:
             learn_one_table(args.hidden_sizes, args.repeats)
         if "classifier" in args.tables:
             classifier_table(args.hidden_sizes, args.repeats)
         if "learn_many" in args.tables:
-            learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats)
+            learn_many_table(args.hidden_sizes, args.features, args.steps, args.repeats,
+                             args.threads)
         if "learners" in args.tables:
             learners_table(args.hidden_sizes, args.features, args.repeats)
         if "cells" in args.tables:
             cells_table(args.hidden_sizes, args.features, args.repeats)
         if "cell_ratio" in args.tables:
             cell_ratio_table(args.features, args.repeats)
+        if "floors" in args.tables:
+            floors_table(args.hidden_sizes, args.features, args.repeats)
+    if "startup" in args.tables:
+        startup_table(args.repeats)
 
 
 if __name__ == "__main__":

@@ -222,6 +222,21 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         self.last_target_ = int(encoded[-1])
         return encoded, feedback
 
+    def _knows_target(self, y):
+        return y in self.class_index_
+
+    def _encode_one(self, label, feedback):
+        """learn_one's target for a known label: its row in the head, with the one-hot
+        previous label written into `feedback` (None: not wanted; given zeroed)."""
+        row = self.class_index_[label]
+        if not 0 <= row < self.network_.n_outputs:
+            raise RuntimeError(f"class row {row} out of range for a head with "
+                               f"{self.network_.n_outputs} outputs")
+        if feedback is not None and self.last_target_ >= 0:
+            feedback[self.last_target_] = 1.0
+        self.last_target_ = row
+        return row
+
     def _targets_fit_head(self, targets):
         n_outputs = self.network_.n_outputs
         if len(targets) == 1:  # learn_one: scalar comparisons, no array reductions

@@ -211,33 +211,50 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         scaling), and with `predict_change` the network's previous target (the change).
         """
         values = np.asarray(raw, dtype=np.float64).reshape(-1)
+        targets = np.empty(len(values))
+        feedback = np.empty((len(values), len(self.feedback_)))
+        for t, y in enumerate(values.tolist()):
+            targets[t] = self._encode_step(y, feedback[t])
+        self._update_readout()
+        return targets, feedback
+
+    def _encode_step(self, y, feedback):
+        """The network's target for the target y (a float), after writing the values fed back
+        at this step into `feedback` (None: not wanted); the readout is not updated."""
         if self.target_offset_ is None:
-            self.target_offset_ = float(values[0])
+            self.target_offset_ = y
             if not (self.target_scaling or self.predict_change):
                 # Plain mode: the output bias starts at the stream's first target, so a series
                 # far from zero does not spend thousands of steps walking the bias there.
                 self.network_.params()["b_y"][0] = self.target_offset_
-        targets = np.empty(len(values))
-        feedback = np.empty((len(values), len(self.feedback_)))
-        for t, y in enumerate(values.tolist()):
-            feedback[t] = self.feedback_
-            quantity = y
-            if self.predict_change:  # saturated: two targets near 1e308 can differ by more
-                change = y - (y if self.last_target_ is None else self.last_target_)
-                quantity = min(max(change, -sys.float_info.max), sys.float_info.max)
-            if self.target_scaling:
-                targets[t] = self.target_scaler_.learn(quantity)
-                if self.level_scaler_ is not self.target_scaler_:
-                    self.level_scaler_.learn(y)
-                self.feedback_[0] = self.level_scaler_.standardize(y)
-            else:
-                targets[t] = quantity
-                self.feedback_[0] = y - self.target_offset_
-            if len(self.feedback_) > 1:
-                self.feedback_[1] = targets[t]
-            self.last_target_ = y
+        if feedback is not None:
+            feedback[:] = self.feedback_
+        quantity = y
+        if self.predict_change:  # saturated: two targets near 1e308 can differ by more
+            change = y - (y if self.last_target_ is None else self.last_target_)
+            quantity = min(max(change, -sys.float_info.max), sys.float_info.max)
+        if self.target_scaling:
+            target = self.target_scaler_.learn(quantity)
+            if self.level_scaler_ is not self.target_scaler_:
+                self.level_scaler_.learn(y)
+            self.feedback_[0] = self.level_scaler_.standardize(y)
+        else:
+            target = quantity
+            self.feedback_[0] = y - self.target_offset_
+        if len(self.feedback_) > 1:
+            self.feedback_[1] = target
+        self.last_target_ = y
+        return target
+
+    def _knows_target(self, y):
+        return True
+
+    def _encode_one(self, y, feedback):
+        """learn_one's target: the network's target for y, the fed-back values written into
+        `feedback` (None: not wanted), the readout updated."""
+        target = self._encode_step(float(y), feedback)
         self._update_readout()
-        return targets, feedback
+        return target
 
     def _write_feedback(self, block):
         block[:] = self.feedback_

@@ -1,7 +1,45 @@
-"""Shared fixtures: small random streams."""
+"""Shared fixtures: small random streams; a numba cache that matches the kernels' sources."""
+
+import hashlib
+import os
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+KERNELS = Path(__file__).resolve().parent.parent / "rtrl_river" / "kernels"
+
+
+def kernel_sources_digest():
+    """A digest of every kernel source file, names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(KERNELS.rglob("*.py")):
+        digest.update(path.relative_to(KERNELS).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def use_kernel_keyed_cache():
+    """Point numba's cache at a directory named by the kernels' digest, under NUMBA_CACHE_DIR
+    if set, else under the user's cache directory (private, as numba's cache must be).
+
+    numba checks a cached kernel against its own file's timestamp only, so a kernel that calls
+    one from another file keeps the callee's old code after the callee is edited. A directory
+    per version of the kernel sources cannot hold such stale code. This must run before numba
+    is imported (numba reads NUMBA_CACHE_DIR once).
+    """
+    base = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "rtrl_river", "numba",
+    )
+    directory = os.path.join(base, kernel_sources_digest())
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    os.environ["NUMBA_CACHE_DIR"] = directory
+    if "numba" in sys.modules:  # imported early by a plugin: tell its config too
+        sys.modules["numba"].config.CACHE_DIR = directory
+
+
+use_kernel_keyed_cache()
 
 
 def random_stream(n_steps, n_features, seed=0):

@@ -155,3 +155,35 @@ def test_grid_search_over_a_pipeline_with_time_series_split():
     # the target depends on the last three inputs: the tuned model must explain most of it
     assert search.best_score_ > 0.5
     assert search.predict(X.iloc[:5]).shape == (5,)
+
+
+@pytest.mark.parametrize("learner", ["rtrl", "snap-1", "tbptt", "uoro"])
+def test_learn_one_follows_growth_and_unpickling_as_learn_many_does(learner):
+    """learn_one keeps its kernel arguments between calls: after a feature appears, after
+    unpickling and after fit they must be the model's current arrays, so the stream ends
+    bit for bit where learn_many's does."""
+    stream = random_stream(60, 3)
+    grown = [({**x, "late": 0.5 * y}, y) if t >= 20 else (x, y) for t, (x, y) in enumerate(stream)]
+    one = RTRLRegressor(**PARAMS, learner=learner)
+    many = RTRLRegressor(**PARAMS, learner=learner)
+    for x, y in grown[:40]:
+        one.predict_one(x)
+        one.learn_one(x, y)
+    state = pickle.dumps(one)
+    assert b"_calls" not in state
+    one = pickle.loads(state)
+    for x, y in grown[40:]:
+        one.learn_one(x, y)
+    for chunk in (grown[:20], grown[20:40], grown[40:]):
+        many.learn_many(pd.DataFrame([x for x, _ in chunk]), pd.Series([y for _, y in chunk]))
+    for name, value in one.params_.items():
+        np.testing.assert_array_equal(value, many.params_[name])
+    np.testing.assert_array_equal(one.hidden_, many.hidden_)
+    assert one.predict_one(grown[-1][0]) == many.predict_one(grown[-1][0])
+    one.fit(*frame(stream[:10]))
+    many.fit(*frame(stream[:10]))
+    x, y = stream[10]
+    one.learn_one(x, y)
+    many.learn_many(*frame([(x, y)]))
+    for name, value in one.params_.items():
+        np.testing.assert_array_equal(value, many.params_[name])

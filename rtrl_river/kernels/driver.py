@@ -11,7 +11,7 @@ from numba.extending import overload
 
 from .cells import cell_forward, cell_mask_gradient
 from .jit import JIT
-from .network import clip_norm, first_forward, head_step, optimizer_step
+from .network import clip_norm, copy_into, first_forward, head_step, optimizer_step
 
 
 TRACE_UPDATES = {}
@@ -97,4 +97,4 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
         else:
             reset_traces(traces)
             skipped[0] += 1
-        hidden[:] = hidden_next
+        copy_into(hidden, hidden_next)

@@ -12,6 +12,14 @@ from .jit import JIT
 
 
 @njit(**JIT)
+def copy_into(target, source):
+    """target[:] = source for 1-d arrays of the same length, as a loop: a slice assignment
+    also compiles numba's shape-mismatch error path, seconds of a cold start."""
+    for j in range(target.shape[0]):
+        target[j] = source[j]
+
+
+@njit(**JIT)
 def head_views(theta, n_hidden, n_outputs):
     """W_hy (k x n) and b_y (k) as views into theta, whose last k(n+1) entries they are."""
     start = theta.shape[0] - n_outputs * (n_hidden + 1)
@@ -23,11 +31,13 @@ def head_views(theta, n_hidden, n_outputs):
 @njit(**JIT)
 def head_forward(network, hidden, output):
     """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss)."""
-    W_hy, b_y = head_views(network.theta, hidden.shape[0], network.n_outputs)
+    theta, n, k = network.theta, hidden.shape[0], network.n_outputs
+    start = theta.shape[0] - k * (n + 1)  # W_hy row-major, then b_y (see head_views)
     for c in range(output.shape[0]):
-        total = b_y[c]
-        for j in range(hidden.shape[0]):
-            total += W_hy[c, j] * hidden[j]
+        total = theta[start + k * n + c]
+        row = start + c * n
+        for j in range(n):
+            total += theta[row + j] * hidden[j]
         output[c] = total
 
 
@@ -67,21 +77,43 @@ def loss_and_error(head, output, target, error):
 def head_gradient(network, hidden, error, gradient, hidden_error):
     """Head gradient into its block of `gradient`, and dL/dh = W_hy^T error into hidden_error."""
     n, k = hidden.shape[0], error.shape[0]
-    start = network.theta.shape[0] - k * (n + 1)
-    W_hy, _ = head_views(network.theta, n, k)
+    theta = network.theta
+    start = theta.shape[0] - k * (n + 1)  # W_hy row-major, then b_y (see head_views)
     for j in range(n):
         hidden_error[j] = 0.0
     for c in range(k):
         row = start + c * n
         for j in range(n):
             gradient[row + j] = error[c] * hidden[j]
-            hidden_error[j] += W_hy[c, j] * error[c]
+            hidden_error[j] += theta[row + j] * error[c]
         gradient[start + k * n + c] = error[c]
 
 
 # Sums of squares at or above this are treated as overflowing: each term is then divided by
 # the largest magnitude first, so a finite gradient always gets a finite norm.
 SAFE_SQUARED_NORM = 1e300
+
+
+@njit(**JIT)
+def sum_of_squares(vector):
+    """The sum of vector[p]^2 in eight partial sums (entry p goes to sum p mod 8) added in a
+    fixed order: eight independent chains instead of one latency-bound chain, and the same
+    bits wherever the vector sits in memory."""
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    size = vector.shape[0]
+    blocks = size - size % 8
+    for p in range(0, blocks, 8):
+        s0 += vector[p] * vector[p]
+        s1 += vector[p + 1] * vector[p + 1]
+        s2 += vector[p + 2] * vector[p + 2]
+        s3 += vector[p + 3] * vector[p + 3]
+        s4 += vector[p + 4] * vector[p + 4]
+        s5 += vector[p + 5] * vector[p + 5]
+        s6 += vector[p + 6] * vector[p + 6]
+        s7 += vector[p + 7] * vector[p + 7]
+    for p in range(blocks, size):
+        s0 += vector[p] * vector[p]
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
 @njit(**JIT)
@@ -92,9 +124,7 @@ def clip_norm(gradient, max_norm):
     infinity, or when clipping is off and its norm is beyond 1e150 (an overflow in the making):
     such a step must not reach the weights. The norm is computed without overflow.
     """
-    total = 0.0
-    for p in range(gradient.shape[0]):
-        total += gradient[p] * gradient[p]
+    total = sum_of_squares(gradient)
     if total < SAFE_SQUARED_NORM:  # False for NaN and infinity
         if max_norm > 0.0 and total > max_norm * max_norm:
             scale = max_norm / math.sqrt(total)
@@ -169,7 +199,7 @@ def first_forward(network, pending, inputs, hidden_next):
                 same = False
                 break
         if same:
-            hidden_next[:] = pending.hidden
+            copy_into(hidden_next, pending.hidden)
             pending.valid[0] = 0
             return
     pending.valid[0] = 0
@@ -202,7 +232,7 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
     level = readout[LEVEL]
     previous_level = level
     for t in range(inputs.shape[0]):
-        row[:] = inputs[t]
+        copy_into(row, inputs[t])
         if chain and feedback_column >= 0 and t > 0:
             previous = outputs[t - 1]
             if head == SQUARED_LOSS:
@@ -223,7 +253,7 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
         else:
             softmax(outputs[t].copy(), outputs[t])
         if chain:
-            hidden[:] = hidden_next
+            copy_into(hidden, hidden_next)
 
 
 LARGEST = np.finfo(np.float64).max
@@ -242,7 +272,7 @@ def read_out(readout, level, output):
 def predict_step(network, head, inputs, pending, readout, output):
     """The prediction for x_t from the current state; h_t is kept in `pending` for learn_one."""
     cell_forward(network, network.hidden, inputs, pending.hidden)
-    pending.inputs[:] = inputs
+    copy_into(pending.inputs, inputs)
     pending.valid[0] = 1
     head_forward(network, pending.hidden, output)
     if head == SQUARED_LOSS:

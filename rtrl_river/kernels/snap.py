@@ -7,7 +7,7 @@ from numba import njit
 
 from .driver import trace_reset, trace_update
 from .jit import JIT
-from .network import recurrent_views
+from .network import copy_into, recurrent_views
 
 
 class SnApTraces(NamedTuple):
@@ -34,6 +34,43 @@ def unit_parameter(i, j, n, d):
     return n * n + n * d + i
 
 
+@njit(**JIT)
+def snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient):
+    """SnAp-1: unit i keeps only J[i, its own parameters], so J_t = diag(1 - h_t^2)
+    (diag(W_hh) J_{t-1} + I_t) row by row, in place, with the gradient written in the same
+    pass: the general update's numbers, O(P), no scratch copy. The sum and the scaling stay
+    separate operations, as there; a zero weight is skipped (its product with an infinite
+    trace would be NaN), by a test outside the loops so that they vectorise."""
+    n, d = hidden.shape[0], inputs.shape[0]
+    for i in range(n):
+        weight = W_hh[i, i]
+        slope = 1.0 - hidden[i] * hidden[i]
+        error = hidden_error[i]
+        recurrent, incoming = i * n, n * n + i * d
+        if weight != 0.0:
+            for j in range(n):
+                value = (weight * values[i, j] + hidden_prev[j]) * slope
+                values[i, j] = value
+                gradient[recurrent + j] = error * value
+            for j in range(d):
+                value = (weight * values[i, n + j] + inputs[j]) * slope
+                values[i, n + j] = value
+                gradient[incoming + j] = error * value
+            value = (weight * values[i, n + d] + 1.0) * slope
+        else:
+            for j in range(n):
+                value = hidden_prev[j] * slope
+                values[i, j] = value
+                gradient[recurrent + j] = error * value
+            for j in range(d):
+                value = inputs[j] * slope
+                values[i, n + j] = value
+                gradient[incoming + j] = error * value
+            value = slope
+        values[i, n + d] = value
+        gradient[n * n + n * d + i] = error * value
+
+
 @trace_reset(SnApTraces)
 @njit(**JIT)
 def snap_reset(traces):
@@ -52,6 +89,9 @@ def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     m = n + d + 1
     W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
     kept, offsets, values, scratch = traces.kept_units, traces.kept_offsets, traces.values, traces.scratch
+    if scratch.shape[0] == 1:  # one kept row per unit, its own (SnAp-1): one fused pass
+        snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient)
+        return
     for i in range(n):
         start, stop = offsets[i], offsets[i + 1]
         for a in range(stop - start):
@@ -76,7 +116,7 @@ def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
         for j in range(m):
             gradient[unit_parameter(i, j, n, d)] = 0.0
         for a in range(stop - start):
-            values[start + a] = scratch[a]
+            copy_into(values[start + a], scratch[a])
             weight = hidden_error[kept[start + a]]
             for j in range(m):
                 gradient[unit_parameter(i, j, n, d)] += weight * scratch[a, j]

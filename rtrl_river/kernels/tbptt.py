@@ -8,6 +8,7 @@ from numba import njit
 from .cells import cell_backward
 from .driver import trace_reset, trace_update
 from .jit import JIT
+from .network import copy_into
 
 
 class TBPTTTraces(NamedTuple):
@@ -37,16 +38,16 @@ def tbptt_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, 
     n = hidden.shape[0]
     k = traces.hidden.shape[0]
     slot = traces.position[0]
-    traces.hidden_prev[slot] = hidden_prev
-    traces.inputs[slot] = inputs
-    traces.hidden[slot] = hidden
+    copy_into(traces.hidden_prev[slot], hidden_prev)
+    copy_into(traces.inputs[slot], inputs)
+    copy_into(traces.hidden[slot], hidden)
     traces.position[0] = (slot + 1) % k
     traces.count[0] = min(traces.count[0] + 1, k)
 
     for p in range(network.theta.shape[0] - network.n_outputs * (n + 1)):
         gradient[p] = 0.0
     dh = traces.hidden_error
-    dh[:] = hidden_error
+    copy_into(dh, hidden_error)
     for back in range(traces.count[0]):
         s = (slot - back) % k
         cell_backward(network, traces.hidden_prev[s], traces.inputs[s], traces.hidden[s], dh,

@@ -8,7 +8,7 @@ from numba import njit
 
 from .driver import trace_reset, trace_update
 from .jit import JIT
-from .network import recurrent_views
+from .network import recurrent_views, sum_of_squares
 
 EPSILON = 1e-7
 # The estimate s~ theta~^T is unbiased but its norm can grow geometrically with the expansion
@@ -54,10 +54,7 @@ def uoro_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
         propagated[i] = (1.0 - hidden[i] * hidden[i]) * total
         propagated_norm += propagated[i] * propagated[i]
     propagated_norm = math.sqrt(propagated_norm)
-    theta_norm = 0.0
-    for p in range(theta_tilde.shape[0]):
-        theta_norm += theta_tilde[p] * theta_tilde[p]
-    theta_norm = math.sqrt(theta_norm)
+    theta_norm = math.sqrt(sum_of_squares(theta_tilde))
     # nu^T dh_t/dtheta: unit i's parameters get (nu_i (1 - h_i^2)) [h_{t-1}, x_t, 1]
     row_norm = 1.0
     for j in range(n):
@@ -88,9 +85,7 @@ def uoro_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     state_norm = 0.0
     for i in range(n):
         state_norm += s_tilde[i] * s_tilde[i]
-    theta_norm = 0.0
-    for p in range(theta_tilde.shape[0]):
-        theta_norm += theta_tilde[p] * theta_tilde[p]
+    theta_norm = sum_of_squares(theta_tilde)
     estimate_norm = math.sqrt(state_norm) * math.sqrt(theta_norm)
     bound = MAX_ESTIMATE_NORM * math.sqrt(n * theta_tilde.shape[0])
     if not estimate_norm <= bound:  # also catches NaN: the step is then reset by the loop

@@ -4,7 +4,7 @@ import abc
 
 from river import base
 
-from ..kernels.driver import learn_steps
+from ..kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
 
 
 class Learner(base.Base, abc.ABC):
@@ -39,13 +39,28 @@ class LearnerState(abc.ABC):
     def traces(self, n_steps):
         """The arrays the trace update works on, as a NamedTuple, for a call of n_steps."""
 
+    # True when each one-step call needs `before_one_step` (fresh random draws, say)
+    draws_each_step = False
+
+    def one_step_traces(self):
+        """The arrays of `traces(1)`, which `learn_one` caches as long as the layout stands; a
+        learner that draws per step makes room for one step's draws here."""
+        return self.traces(1)
+
+    def before_one_step(self):
+        """Draw what a one-step call needs, into the arrays of `one_step_traces`."""
+
     def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
               pending, buffers, losses, skipped):
         """Learn the rows of `inputs` in order with one kernel call; skipped[0] counts the
         updates dropped for a non-finite gradient."""
-        learn_steps(
-            network.arrays(), self.traces(len(targets)), optimizer.arrays(), head,
-            inputs, targets, learning_rates, max_norm, pending, buffers, losses, skipped,
+        arrays = network.arrays()
+        learn, _ = ENTRY_POINTS[type(arrays)]
+        announce_first_compile(learn)
+        learn(
+            tuple(arrays), plain_traces(self.traces(len(targets))), tuple(optimizer.arrays()),
+            head, inputs, targets, learning_rates, max_norm, tuple(pending), tuple(buffers),
+            losses, skipped,
         )
 
     @abc.abstractmethod

@@ -63,6 +63,17 @@ class UOROState(LearnerState):
         signs = np.where(self.rng.random((n_steps, len(self.state_tangent))) < 0.5, -1.0, 1.0)
         return UOROTraces(self.state_tangent, self.parameter_tangent, signs, self.propagated)
 
+    draws_each_step = True
+
+    def one_step_traces(self):
+        self.one_step_signs = np.zeros((1, len(self.state_tangent)))
+        return UOROTraces(self.state_tangent, self.parameter_tangent, self.one_step_signs,
+                          self.propagated)
+
+    def before_one_step(self):
+        # the same draw as traces(1)
+        self.one_step_signs[0] = np.where(self.rng.random(len(self.state_tangent)) < 0.5, -1.0, 1.0)
+
     def reset(self):
         self.state_tangent[:] = 0.0
         self.parameter_tangent[:] = 0.0
