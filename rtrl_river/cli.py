@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .datasets.registry import CLASSIFICATION, REGRESSION, STREAMS, csv_stream, load
 from .learners import LEARNERS
+from .suite import LastValueForecaster as LastValue
 
 DEFAULT_LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro"]
 INTERRUPTED = 130  # the shell's exit status for a process stopped by Ctrl-C (128 + SIGINT)
@@ -33,23 +34,24 @@ INTERRUPTED = 130  # the shell's exit status for a process stopped by Ctrl-C (12
 
 
 def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not at least 1")
     return value
 
 
 def non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text} is negative")
     return value
+
+
+def _whole_number(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 def positive_float(text):
@@ -523,19 +525,6 @@ def _plot_curves(plt, stream, results, f):
 
 
 # ------------------------------------------------------------------ forecast
-
-
-class LastValue:
-    """The persistence forecast: every step ahead is the last value seen."""
-
-    def __init__(self):
-        self.last = None
-
-    def learn_one(self, y, x=None):
-        self.last = y
-
-    def forecast(self, horizon, xs=None):
-        return [self.last] * horizon
 
 
 class SeasonalHoltWinters(LastValue):
