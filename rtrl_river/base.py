@@ -204,6 +204,7 @@ class RTRLEstimator:
         "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
+        "recurrent_lr_scale": [Interval(Real, 0, None, closed="left")],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "recurrent_density": [Interval(Real, 0, 1, closed="right")],
@@ -269,7 +270,12 @@ class RTRLEstimator:
                 self.cell,
             )
             self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
-            self.optimizer_state_ = OptimizerState(self.optimizer, self.lr, self.network_.n_parameters)
+            # the Elman cell's W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale
+            recurrent_end = self.hidden_size**2 if self.cell == "elman" else 0
+            self.optimizer_state_ = OptimizerState(
+                self.optimizer, self.lr, self.network_.n_parameters, recurrent_end,
+                self.recurrent_lr_scale,
+            )
             self.feature_index_ = {}
             self.n_features_in_ = 0
             self.t_ = 0

@@ -77,6 +77,13 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         Learning rate of an optimizer given by name.
     clip_gradient
         Maximum L2 norm of each step's whole gradient; None disables clipping.
+    recurrent_lr_scale
+        The Elman cell's recurrent matrix W_hh learns at lr times this (a fraction, a
+        multiple, or 0 to keep W_hh at its initial values); the other weights at lr. Adam moves
+        every weight by about lr a step, so a unit's recurrent input moves by up to about n * lr
+        and the change compounds through time: the recurrence tolerates a smaller step than the
+        input weights and the head. No effect on the eLSTM (its recurrent weights are
+        element-wise).
     target_feedback
         Feed the previous step's label in as a one-hot input over the classes seen so far
         (all zeros before the first step); the block grows with the classes.
@@ -132,6 +139,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.003,
         clip_gradient: float | None = 10.0,
+        recurrent_lr_scale: float = 0.25,
         target_feedback: bool = True,
         max_iter: int = 10,
         recurrent_density: float = 1.0,
@@ -143,6 +151,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         self.optimizer = optimizer
         self.lr = lr
         self.clip_gradient = clip_gradient
+        self.recurrent_lr_scale = recurrent_lr_scale
         self.target_feedback = target_feedback
         self.max_iter = max_iter
         self.recurrent_density = recurrent_density

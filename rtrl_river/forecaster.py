@@ -45,6 +45,13 @@ class RTRLForecaster(Forecaster):
         Learning rate of an optimizer given by name.
     clip_gradient
         Maximum L2 norm of each step's gradient; None disables clipping.
+    recurrent_lr_scale
+        The Elman cell's recurrent matrix W_hh learns at lr times this (a fraction, a
+        multiple, or 0 to keep W_hh at its initial values); the other weights at lr. Adam moves
+        every weight by about lr a step, so a unit's recurrent input moves by up to about n * lr
+        and the change compounds through time: the recurrence tolerates a smaller step than the
+        input weights and the head. No effect on the eLSTM (its recurrent weights are
+        element-wise).
     target_scaling
         Learn in online-standardised units (see `RTRLRegressor`).
     predict_change
@@ -81,6 +88,7 @@ class RTRLForecaster(Forecaster):
         optimizer="adam",
         lr: float = 0.0005,
         clip_gradient: float | None = 5.0,
+        recurrent_lr_scale: float = 1.0,
         target_scaling: bool = True,
         predict_change: bool = True,
         seasonality: int = 0,
@@ -92,6 +100,7 @@ class RTRLForecaster(Forecaster):
         self.optimizer = optimizer
         self.lr = lr
         self.clip_gradient = clip_gradient
+        self.recurrent_lr_scale = recurrent_lr_scale
         self.target_scaling = target_scaling
         self.predict_change = predict_change
         self.seasonality = seasonality
@@ -109,6 +118,7 @@ class RTRLForecaster(Forecaster):
         self.regressor_ = RTRLRegressor(
             hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
             optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
+            recurrent_lr_scale=self.recurrent_lr_scale,
             target_feedback=True, target_scaling=self.target_scaling,
             predict_change=self.predict_change, seed=self.seed,
         )

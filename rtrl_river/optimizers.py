@@ -77,7 +77,7 @@ class OptimizerState:
     step count and moments live here.
     """
 
-    def __init__(self, optimizer, lr, n_parameters):
+    def __init__(self, optimizer, lr, n_parameters, recurrent_end=0, recurrent_scale=1.0):
         settings = dict(DEFAULTS)
         if isinstance(optimizer, str):
             self.kind = KINDS[optimizer]
@@ -92,6 +92,9 @@ class OptimizerState:
             if isinstance(self.schedule, optim.schedulers.Constant)
             else None
         )
+        # the first `recurrent_end` parameters step at the rate times `recurrent_scale`
+        self.recurrent_end = int(recurrent_end)
+        self.recurrent_scale = float(recurrent_scale)
         self.first_moment = np.zeros(n_parameters)
         self.second_moment = np.zeros(n_parameters)
         self.step = np.zeros(1, dtype=np.int64)
@@ -101,7 +104,7 @@ class OptimizerState:
         s = self.settings
         return arrays.OptimizerArrays(
             self.kind, float(s["beta_1"]), float(s["beta_2"]), float(s["eps"]), float(s["rho"]),
-            self.first_moment, self.second_moment, self.step,
+            self.recurrent_end, self.recurrent_scale, self.first_moment, self.second_moment, self.step,
         )
 
     def learning_rates(self, n_steps):

@@ -63,6 +63,13 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         Learning rate of an optimizer given by name.
     clip_gradient
         Maximum L2 norm of each step's whole gradient; None disables clipping.
+    recurrent_lr_scale
+        The Elman cell's recurrent matrix W_hh learns at lr times this (a fraction, a
+        multiple, or 0 to keep W_hh at its initial values); the other weights at lr. Adam moves
+        every weight by about lr a step, so a unit's recurrent input moves by up to about n * lr
+        and the change compounds through time: the recurrence tolerates a smaller step than the
+        input weights and the head. No effect on the eLSTM (its recurrent weights are
+        element-wise).
     target_feedback
         Feed the previous step's target in as an extra input, as y_{t-1} - y_1 (centred on the
         stream's first target y_1; 0 before the first step). Without it, a model sees only x and
@@ -125,6 +132,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.0005,
         clip_gradient: float | None = 5.0,
+        recurrent_lr_scale: float = 1.0,
         target_feedback: bool = True,
         target_scaling: bool = True,
         predict_change: bool = True,
@@ -138,6 +146,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         self.optimizer = optimizer
         self.lr = lr
         self.clip_gradient = clip_gradient
+        self.recurrent_lr_scale = recurrent_lr_scale
         self.target_feedback = target_feedback
         self.target_scaling = target_scaling
         self.predict_change = predict_change

@@ -13,6 +13,8 @@ class OptimizerArrays(NamedTuple):
     beta_2: float
     eps: float
     rho: float
+    recurrent_end: int  # parameters [0, recurrent_end) (Elman's W_hh) step at a scaled rate
+    recurrent_scale: float
     first_moment: np.ndarray
     second_moment: np.ndarray
     step: np.ndarray  # int64[1]: the optimizer's iteration count, advanced by the kernel

@@ -151,33 +151,44 @@ def clip_norm(gradient, max_norm):
 
 @njit(**JIT)
 def optimizer_step(optimizer, theta, gradient, learning_rate):
-    """One update of theta with river.optim's rule for the optimizer's kind."""
+    """One update of theta with river.optim's rule for the optimizer's kind; the first
+    `optimizer.recurrent_end` parameters (the Elman cell's W_hh) step at learning_rate times
+    `optimizer.recurrent_scale`."""
     t = optimizer.step[0]
+    end = optimizer.recurrent_end
+    if end > 0:
+        update_range(optimizer, theta, gradient, learning_rate * optimizer.recurrent_scale, t, 0, end)
+    update_range(optimizer, theta, gradient, learning_rate, t, end, theta.shape[0])
+    optimizer.step[0] = t + 1
+
+
+@njit(**JIT)
+def update_range(optimizer, theta, gradient, learning_rate, t, start, stop):
+    """The optimizer's update of theta[start:stop] at step t (the step count is left as is)."""
     m, v = optimizer.first_moment, optimizer.second_moment
     if optimizer.kind == SGD:
-        for p in range(theta.shape[0]):
+        for p in range(start, stop):
             theta[p] -= learning_rate * gradient[p]
     elif optimizer.kind == ADAM:
         b1, b2 = optimizer.beta_1, optimizer.beta_2
         rate = learning_rate * (1.0 - b2 ** (t + 1)) ** 0.5
         rate /= 1.0 - b1 ** (t + 1)
-        for p in range(theta.shape[0]):
+        for p in range(start, stop):
             g = gradient[p]
             m[p] = b1 * m[p] + (1.0 - b1) * g
             v[p] = b2 * v[p] + (1.0 - b2) * g * g
             theta[p] -= rate * m[p] / (v[p] ** 0.5 + optimizer.eps)
     elif optimizer.kind == RMSPROP:
         rho = optimizer.rho
-        for p in range(theta.shape[0]):
+        for p in range(start, stop):
             g = gradient[p]
             v[p] = rho * v[p] + (1.0 - rho) * g * g
             theta[p] -= learning_rate / (v[p] + optimizer.eps) ** 0.5 * g
     elif optimizer.kind == ADAGRAD:
-        for p in range(theta.shape[0]):
+        for p in range(start, stop):
             g = gradient[p]
             v[p] += g * g
             theta[p] -= learning_rate / (v[p] + optimizer.eps) ** 0.5 * g
-    optimizer.step[0] = t + 1
 
 
 @njit(**JIT)
