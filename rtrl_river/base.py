@@ -1,4 +1,9 @@
-"""The machinery both estimators share: feature index, validation, River and sklearn glue."""
+"""The machinery both estimators share: feature index, validation, River and sklearn glue.
+
+scikit-learn is imported only inside the methods that take arrays (`fit`, `partial_fit`,
+`predict`, ...) and in `__sklearn_tags__`: importing the estimators and the River path never
+load it (see `_sklearn_protocol.py`).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +16,16 @@ from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from river import optim
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import Interval, StrOptions, validate_parameters
+from ._sklearn_protocol import SklearnEstimator
+from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
 from .cells import CELLS
 from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
 from .kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
 from .kernels.network import READOUT_SIZE, predict_rows, predict_step
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
-from .optimizers import KINDS, OptimizerState, check_learning_rate
+from .optimizers import KINDS, RIVER_NAMES, OptimizerState, check_learning_rate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -189,7 +193,7 @@ class OneStepCalls:
         )
 
 
-class RTRLEstimator:
+class RTRLEstimator(SklearnEstimator):
     """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
 
     Subclasses define `__init__` (their parameters and defaults), the head (`_head`), how
@@ -201,7 +205,10 @@ class RTRLEstimator:
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "cell": [StrOptions(set(CELLS))],
         "learner": [StrOptions(set(LEARNERS)), Learner],
-        "optimizer": [StrOptions(set(KINDS)), optim.SGD, optim.Adam, optim.RMSProp, optim.AdaGrad],
+        "optimizer": [
+            StrOptions(set(KINDS)),
+            *(InstanceOfImported("river.optim", name) for name in RIVER_NAMES),
+        ],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
         "recurrent_lr_scale": [Interval(Real, 0, None, closed="left")],
@@ -291,10 +298,8 @@ class RTRLEstimator:
             raise
 
     def __getstate__(self):
-        state = super().__getstate__()
-        if "_calls" in state:  # rebuilt on the next call (`state` may be __dict__ itself)
-            state = {key: value for key, value in state.items() if key != "_calls"}
-        return state
+        # every attribute but the cached kernel arguments, rebuilt on the next call
+        return {key: value for key, value in self.__dict__.items() if key != "_calls"}
 
     def _one_step_calls(self):
         """The cached kernel arguments of a one-step call (built when missing or stale)."""
@@ -585,10 +590,14 @@ class RTRLEstimator:
         return list(names)
 
     def _check_sklearn_X(self, X, reset):
+        from sklearn.utils.validation import validate_data
+
         X = validate_data(self, X, reset=reset, dtype=np.float64)
         return self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X)
 
     def _partial_fit(self, X, y):
+        from sklearn.utils.validation import validate_data
+
         first = not self._is_initialized()
         with self._restored_on_error():
             X, y = validate_data(
@@ -609,6 +618,8 @@ class RTRLEstimator:
         return self
 
     def _predict_outputs(self, X):
+        from sklearn.utils.validation import check_is_fitted
+
         check_is_fitted(self)
         columns, values = self._check_sklearn_X(X, reset=False)
         return self._raw_outputs(columns, values, chain=True)

@@ -217,36 +217,57 @@ def floors_table(hidden_sizes, n_features, repeats, learners=("snap-1", "uoro", 
     )
 
 
-def _import_seconds(statement, repeats):
+def _run_fresh(code):
+    """stdout of `code` run in a fresh interpreter."""
     import subprocess
     import sys
 
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _import_seconds(statement, repeats):
     code = (f"import time; start = time.perf_counter(); {statement}; "
             "print(time.perf_counter() - start)")
-    times = []
-    for _ in range(repeats):
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                check=True)
-        times.append(float(result.stdout.split()[-1]))
-    return statistics.median(times)
+    return statistics.median(float(_run_fresh(code).split()[-1]) for _ in range(repeats))
+
+
+# Where numba's CPU target is ready for a first jitted call: loading it imports numba.np's
+# array functions, whose BLAS check imports scipy.linalg (the first kernel call does this).
+NUMBA_TARGET = ("import numpy, numba, river.base; from numba.core.registry import cpu_target; "
+                "cpu_target.target_context.refresh()")
+HEAVY_PACKAGES = ("sklearn", "pandas", "scipy")
+
+
+def _loaded_modules(statement):
+    """How many modules of each package in HEAVY_PACKAGES a fresh process has loaded after
+    `statement`."""
+    code = (f"{statement}; import sys; "
+            f"print(*(sum(m.split('.')[0] == p for m in sys.modules) for p in {HEAVY_PACKAGES!r}))")
+    return [int(count) for count in _run_fresh(code).split()[-len(HEAVY_PACKAGES):]]
 
 
 def startup_table(repeats):
     """Seconds to import the estimators (warm disk cache), and to their first learn_one with a
-    warm numba cache, next to the imports they cannot avoid (numpy, numba, river) and
-    scikit-learn's base classes, which they subclass."""
+    warm numba cache, next to the imports they cannot avoid (numpy, numba, river.base, and
+    numba's CPU target, which a first kernel call loads) and scikit-learn's base module, which
+    they no longer import; then the modules of scikit-learn, pandas and scipy each step has
+    loaded."""
     first = ("from rtrl_river import RTRLRegressor; m = RTRLRegressor(); "
              "m.predict_one({'a': 1.0}); m.learn_one({'a': 1.0}, 1.0); "
              "m.predict_one({'a': 2.0}); m.learn_one({'a': 2.0}, 0.5)")
     _import_seconds(first, 1)  # warm the numba cache
-    rows = [
-        ("import numpy, numba, river.base", _import_seconds("import numpy, numba, river.base", repeats)),
-        ("import sklearn.base", _import_seconds("import sklearn.base", repeats)),
-        ("from rtrl_river import RTRLRegressor", _import_seconds("from rtrl_river import RTRLRegressor", repeats)),
-        ("... and two predict_one + learn_one", _import_seconds(first, repeats)),
+    steps = [
+        ("import numpy, numba, river.base", "import numpy, numba, river.base"),
+        ("... and numba's CPU target", NUMBA_TARGET),
+        ("import sklearn.base", "import sklearn.base"),
+        ("from rtrl_river import RTRLRegressor", "from rtrl_river import RTRLRegressor"),
+        ("... and two predict_one + learn_one", first),
     ]
     _table(f"Start-up, seconds (fresh processes, medians of {repeats})", ("step", "s"),
-           [(label, f"{seconds:.2f}") for label, seconds in rows])
+           [(label, f"{_import_seconds(code, repeats):.2f}") for label, code in steps])
+    _table("Modules loaded after each step (fresh processes)", ("step", *HEAVY_PACKAGES),
+           [(label, *_loaded_modules(code)) for label, code in steps])
 
 
 def _state_bytes(state):

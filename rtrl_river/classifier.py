@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
 from .base import RTRLEstimator, _frame_columns_and_values
 from .kernels.arrays import SOFTMAX_CROSS_ENTROPY
@@ -47,7 +44,7 @@ def _label_array(labels):
     return array
 
 
-class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchClassifier):
+class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
     """Online recurrent classifier trained one time step at a time by Real-Time Recurrent Learning.
 
     The Elman network of `RTRLRegressor` with a softmax cross-entropy head over the classes
@@ -302,6 +299,9 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
     ) -> RTRLClassifier:
         """Continue the stream with the rows of X, in order. `classes` is required on the first
         call, as in scikit-learn; labels beyond them are still accepted, each adding a class."""
+        from sklearn.utils.multiclass import check_classification_targets
+        from sklearn.utils.validation import validate_data
+
         first = not self._is_initialized()
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit")
@@ -324,9 +324,18 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
             self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
 
+    def set_partial_fit_request(self, **requests) -> RTRLClassifier:
+        """Request metadata passed to `partial_fit` (`classes`), as in scikit-learn's metadata
+        routing. Returns the estimator."""
+        return self._as_sklearn_estimator(
+            lambda estimator: estimator.set_partial_fit_request(**requests))
+
     def fit(self, X: ArrayLike, y: ArrayLike) -> RTRLClassifier:
         """Fresh weights and state, then `max_iter` passes over the rows in order, each from a
         reset state. The classes are the sorted unique labels of y."""
+        from sklearn.utils.multiclass import check_classification_targets
+        from sklearn.utils.validation import validate_data
+
         self._validate_params()
         with self._restored_on_error():
             self._clear_state()
@@ -348,3 +357,17 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, BaseEstimator, river_base.M
         """The most probable class of each row of X, run as a continuation of the stream."""
         probabilities = self.predict_proba(X)
         return self.classes_[np.argmax(probabilities, axis=1)]
+
+    def score(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        """The accuracy of `predict(X)` against y (scikit-learn's `accuracy_score`)."""
+        from sklearn.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        return tags

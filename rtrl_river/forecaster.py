@@ -1,14 +1,50 @@
 """RTRLForecaster: River's forecasting protocol on the recurrent regressor's machinery."""
 
 import collections
+import importlib.util
 import math
+import sys
 from numbers import Real
+from pathlib import Path
 
 import numpy as np
-from river import preprocessing
-from river.time_series.base import Forecaster
 
 from .regressor import RTRLRegressor
+from .scaling import FeatureStandardizer
+
+
+def _river_forecaster_class():
+    """River's `time_series.base.Forecaster`, without running `river.time_series/__init__.py`.
+
+    That package imports its models and metrics, and through them most of River and
+    scikit-learn (about 0.7 s), while the base class needs only `river.base`. Unless the
+    package is loaded already, its `base` module is loaded on its own, under its own name, as
+    the import system would: the package, when imported later, finds it in `sys.modules` and
+    uses the same module, so there is one Forecaster class. Should that fail (River laid out
+    differently), the ordinary import is used.
+    """
+    name = "river.time_series.base"
+    if name not in sys.modules and "river.time_series" not in sys.modules:
+        try:
+            import river
+
+            path = Path(river.__file__).parent / "time_series" / "base.py"
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[name]
+                raise
+        except Exception:  # pragma: no cover - a River laid out differently
+            pass
+    from river.time_series.base import Forecaster
+
+    return Forecaster
+
+
+Forecaster = _river_forecaster_class()
 
 
 class RTRLForecaster(Forecaster):
@@ -27,8 +63,8 @@ class RTRLForecaster(Forecaster):
     learning it from scratch would take far more than the 144 points of a monthly series.
 
     Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
-    `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (River's
-    `StandardScaler`) and fed in. Calendar effects belong in `seasonality` or in numeric
+    `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (as River's
+    `StandardScaler` does, to the bit) and fed in. Calendar effects belong in `seasonality` or in numeric
     features the user derives.
 
     Parameters
@@ -122,7 +158,7 @@ class RTRLForecaster(Forecaster):
             target_feedback=True, target_scaling=self.target_scaling,
             predict_change=self.predict_change, seed=self.seed,
         )
-        self.scaler_ = preprocessing.StandardScaler()
+        self.scaler_ = FeatureStandardizer()
         self.history_ = collections.deque(maxlen=max(self.seasonality, 1))
         self.first_ = None
 

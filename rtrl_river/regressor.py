@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
-from sklearn.base import BaseEstimator, RegressorMixin
 
 from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
 from .kernels.arrays import SQUARED_LOSS
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from .learners import Learner
 
 
-class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.MiniBatchRegressor):
+class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
     """Online recurrent regressor trained one time step at a time by Real-Time Recurrent Learning.
 
     An Elman network, h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h) and yhat_t = W_hy h_t + b_y,
@@ -332,3 +331,18 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, BaseEstimator, river_base.Min
         state. With `target_feedback`, each row after the first is fed the previous row's
         prediction, since its target is unknown."""
         return self._predict_outputs(X)[:, 0]
+
+    def score(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        """The coefficient of determination R^2 of `predict(X)` against y (scikit-learn's
+        `r2_score`)."""
+        from sklearn.metrics import r2_score
+
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import RegressorTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        return tags

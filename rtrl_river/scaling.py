@@ -1,5 +1,7 @@
-"""Online standardisation of a target stream, as River's TargetStandardScaler, without overflow."""
+"""Online standardisation of a target stream, as River's TargetStandardScaler, without overflow,
+and of dict features, as River's StandardScaler."""
 
+import collections
 import math
 
 
@@ -65,3 +67,35 @@ class RunningStandardizer:
     @property
     def location(self):
         return math.ldexp(self.mean, self.exponent)
+
+
+class FeatureStandardizer:
+    """Online standardisation of dict features, as River's `preprocessing.StandardScaler`
+    (with_std=True, no window) does it, in the same arithmetic.
+
+    The forecaster standardises its exogenous features with it: `river.preprocessing` imports
+    most of River, scikit-learn included, where this needs a few lines.
+    """
+
+    def __init__(self):
+        self.counts = collections.Counter()
+        self.means = collections.defaultdict(float)
+        self.vars = collections.defaultdict(float)
+
+    def learn_one(self, x):
+        counts, means, vars_ = self.counts, self.means, self.vars
+        for i, xi in x.items():
+            counts[i] += 1
+            old_mean = means[i]
+            means[i] += (xi - old_mean) / counts[i]
+            vars_[i] += ((xi - old_mean) * (xi - means[i]) - vars_[i]) / counts[i]
+
+    def transform_one(self, x):
+        """x standardised by the statistics so far: 0 for a feature without spread (or never
+        learned); changes nothing."""
+        means, vars_ = self.means, self.vars
+        result = {}
+        for i, xi in x.items():
+            v = vars_.get(i, 0.0)
+            result[i] = (xi - means.get(i, 0.0)) / v**0.5 if v else 0.0
+        return result

@@ -1,0 +1,185 @@
+"""scikit-learn's estimator protocol, implemented without its base classes: the same
+parameters, text, tags, score, cloning, metadata routing and HTML display as
+`sklearn.base.BaseEstimator` with `RegressorMixin` / `ClassifierMixin` give."""
+
+import pickle
+
+import numpy as np
+import pytest
+import sklearn
+from river import optim, preprocessing
+from sklearn.base import (
+    BaseEstimator, ClassifierMixin, RegressorMixin, clone, is_classifier, is_regressor,
+)
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import get_tags
+
+from rtrl_river import RTRLClassifier, RTRLRegressor
+from rtrl_river.learners import SnAp, TBPTT
+from rtrl_river.scaling import FeatureStandardizer
+
+ESTIMATORS = (RTRLRegressor, RTRLClassifier)
+
+
+def configurations():
+    for estimator in ESTIMATORS:
+        yield estimator()
+        for params in estimator._unit_test_params():
+            yield estimator(**params)
+        # long enough to wrap, with objects among the values
+        yield estimator(cell="elstm", hidden_size=3, learner=TBPTT(truncation=4), lr=0.1,
+                        optimizer=optim.Adam(optim.schedulers.InverseScaling(0.01)),
+                        clip_gradient=None, target_feedback=False, max_iter=3, seed=7)
+        yield estimator(hidden_size=12, learner=SnAp(level=2), lr=0.01, max_iter=2, seed=1,
+                        optimizer=optim.RMSProp(0.01), recurrent_density=0.3)
+        yield estimator(lr=float("nan"), seed=123456789, max_iter=987654321, hidden_size=4)
+
+
+def reference(model, mixin=None):
+    """`model`'s parameters on a class deriving from scikit-learn's own base classes."""
+    bases = (mixin, BaseEstimator) if mixin else (BaseEstimator,)
+    cls = type(type(model).__name__, bases, {"__init__": type(model).__init__})
+    twin = object.__new__(cls)
+    twin.__dict__.update(model.get_params(deep=False))
+    return twin
+
+
+@pytest.mark.parametrize("model", list(configurations()), ids=repr)
+def test_text_is_scikit_learns(model):
+    twin = reference(model)
+    assert repr(model) == BaseEstimator.__repr__(twin)
+    for limit in (20, 60, 150):
+        assert model.__repr__(N_CHAR_MAX=limit) == BaseEstimator.__repr__(twin, N_CHAR_MAX=limit)
+    with sklearn.config_context(print_changed_only=False):
+        assert repr(model) == BaseEstimator.__repr__(twin)
+    assert str(model) == type(model).__name__  # River's
+
+
+@pytest.mark.parametrize("model", list(configurations()), ids=repr)
+def test_parameters_are_scikit_learns(model):
+    twin = reference(model)
+    assert type(model)._get_param_names() == BaseEstimator._get_param_names.__func__(type(twin))
+    for deep in (True, False):
+        assert model.get_params(deep=deep).keys() == twin.get_params(deep=deep).keys()
+    assert model.get_params().keys() == model._get_params().keys()  # River's names too
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS)
+def test_set_params_sets_returns_and_rejects_as_scikit_learn(estimator):
+    model = estimator()
+    assert model.set_params() is model
+    assert model.set_params(hidden_size=3, seed=2) is model
+    assert (model.hidden_size, model.seed) == (3, 2)
+    names = estimator._get_param_names()
+    message = (f"Invalid parameter 'bogus' for estimator {estimator.__name__}. "
+               f"Valid parameters are: {names!r}.")
+    with pytest.raises(ValueError) as error:
+        model.set_params(bogus=1)
+    assert str(error.value) == message
+
+
+def test_nested_parameters_reach_a_parameter_that_has_them():
+    class Holder(RTRLRegressor):
+        def __init__(self, hidden_size=16, inner=None):
+            super().__init__(hidden_size=hidden_size)
+            self.inner = inner
+
+    model = Holder(inner=StandardScaler())
+    assert model.get_params()["inner__with_mean"] is True
+    model.set_params(inner__with_mean=False)
+    assert model.inner.with_mean is False
+
+
+@pytest.mark.parametrize("estimator, mixin", [(RTRLRegressor, RegressorMixin),
+                                              (RTRLClassifier, ClassifierMixin)])
+def test_tags_are_those_of_the_mixin_with_finite_inputs_and_a_required_target(estimator, mixin):
+    expected = get_tags(reference(estimator(), mixin))
+    expected.input_tags.allow_nan = False
+    expected.target_tags.required = True
+    assert get_tags(estimator()) == expected
+    assert is_regressor(estimator()) == (estimator is RTRLRegressor)
+    assert is_classifier(estimator()) == (estimator is RTRLClassifier)
+
+
+def test_they_are_not_scikit_learn_base_estimators():
+    """Deliberately: subclassing BaseEstimator imports scikit-learn, scipy and pandas."""
+    assert not isinstance(RTRLRegressor(), BaseEstimator)
+    assert not isinstance(RTRLClassifier(), BaseEstimator)
+
+
+def test_score_is_r2_and_accuracy():
+    rng = np.random.default_rng(0)
+    X, weights = rng.normal(size=(40, 3)), rng.uniform(size=40)
+    y = X[:, 0] + 0.1 * rng.normal(size=40)
+    labels = (y > 0).astype(int)
+    regressor = RTRLRegressor(hidden_size=4, max_iter=2, seed=0).fit(X, y)
+    classifier = RTRLClassifier(hidden_size=4, max_iter=2, seed=0).fit(X, labels)
+    for weight in (None, weights):
+        # predict restores the state, so a second predict gives the same rows
+        assert regressor.score(X, y, weight) == r2_score(y, regressor.predict(X),
+                                                         sample_weight=weight)
+        assert classifier.score(X, labels, sample_weight=weight) == accuracy_score(
+            labels, classifier.predict(X), sample_weight=weight)
+
+
+@pytest.mark.parametrize("model", [m for m in configurations() if m.lr == m.lr], ids=repr)
+def test_clones_keep_parameters_and_drop_the_state(model):
+    model = clone(model)
+    model.learn_one({"a": 1.0}, 1 if isinstance(model, RTRLClassifier) else 1.0)
+    for copy in (clone(model), model.clone()):
+        assert repr(copy) == repr(model)
+        assert not copy._is_initialized()
+        assert copy.get_params(deep=False).keys() == model.get_params(deep=False).keys()
+
+
+def test_metadata_routing_requests_land_on_the_estimator_and_are_honoured():
+    rng = np.random.default_rng(1)
+    X, weights = rng.normal(size=(30, 3)), rng.uniform(size=30)
+    labels = (X[:, 0] > 0).astype(int)
+    assert set(RTRLRegressor().get_metadata_routing().score.requests) == {"sample_weight"}
+    assert set(RTRLClassifier().get_metadata_routing().partial_fit.requests) == {"classes"}
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = RTRLClassifier(hidden_size=3, max_iter=1, seed=0)
+        assert model.set_score_request(sample_weight=True) is model
+        assert model.set_partial_fit_request(classes=True) is model
+        routing = clone(model).get_metadata_routing()
+        assert routing.score.requests == {"sample_weight": True}
+        assert routing.partial_fit.requests == {"classes": True}
+        pipeline = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), model)
+        scores = cross_validate(pipeline, X, labels, cv=3, params={"sample_weight": weights},
+                                error_score="raise")["test_score"]
+        assert np.isfinite(scores).all()
+        with pytest.raises(TypeError, match="Unexpected args"):
+            model.set_score_request(bogus=True)
+    assert pickle.loads(pickle.dumps(model))._metadata_request.score.requests == {
+        "sample_weight": True}
+
+
+def test_the_html_display_is_scikit_learns_and_follows_its_setting():
+    model = RTRLRegressor(hidden_size=3, seed=5)
+    html = model._repr_html_()
+    assert "RTRLRegressor" in html and "hidden_size" in html
+    assert model._repr_mimebundle_()["text/plain"] == repr(model)
+    with sklearn.config_context(display="text"):
+        assert not hasattr(model, "_repr_html_")
+        assert "text/html" not in model._repr_mimebundle_()
+    assert "RTRLRegressor" in (preprocessing.StandardScaler() | model)._repr_html_()
+
+
+def test_the_feature_standardizer_is_rivers_standard_scaler_to_the_bit():
+    rng = np.random.default_rng(2)
+    ours, rivers = FeatureStandardizer(), preprocessing.StandardScaler()
+    for t in range(300):
+        x = {name: float(rng.normal(3.0, 10.0)) for name in "abc" if rng.uniform() < 0.8}
+        if t % 7 == 0:
+            x["n"] = int(rng.integers(-5, 5))
+        if t % 50 == 0:
+            x["constant"] = 2.0
+        probe = {**x, "never": 1.5}
+        assert ours.transform_one(probe) == rivers.transform_one(probe)
+        ours.learn_one(x)
+        rivers.learn_one(x)
+        assert ours.transform_one(x) == rivers.transform_one(x)
