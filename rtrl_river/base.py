@@ -160,7 +160,7 @@ class OneStepCalls:
     """
 
     __slots__ = (
-        "network", "theta", "learner_state", "optimizer_state", "learn", "predict", "network_args",
+        "network", "theta", "learner_state", "optimizer_state", "network_args",
         "traces_args", "optimizer_args", "pending_args", "buffers_args", "rows", "row",
         "n_features", "targets", "output", "before_step",
     )
@@ -170,7 +170,10 @@ class OneStepCalls:
         self.network, self.theta = net, net.theta
         self.learner_state, self.optimizer_state = state, optimizer
         arrays = net.arrays()
-        self.learn, self.predict = ENTRY_POINTS[type(arrays)]
+        # the cell's entry kernels, `learn` and `predict`, are attributes of a class made per
+        # cell: a class is where River's memory count stops, and the compiled kernels, shared
+        # by every model, are not this model's memory
+        self.__class__ = _calls_class(type(arrays))
         announce_first_compile(self.learn)
         announce_first_compile(self.predict)
         self.network_args = tuple(arrays)
@@ -191,6 +194,21 @@ class OneStepCalls:
             and self.learner_state is model.learner_state_
             and self.optimizer_state is model.optimizer_state_
         )
+
+
+_CALLS_CLASSES = {}
+
+
+def _calls_class(arrays_type):
+    """The `OneStepCalls` subclass whose `learn` and `predict` are the entry kernels of the cell
+    whose arrays are of `arrays_type`."""
+    cls = _CALLS_CLASSES.get(arrays_type)
+    if cls is None:
+        learn, predict = ENTRY_POINTS[arrays_type]
+        cls = type(f"OneStepCalls_{arrays_type.__name__}", (OneStepCalls,), {
+            "__slots__": (), "learn": staticmethod(learn), "predict": staticmethod(predict)})
+        _CALLS_CLASSES[arrays_type] = cls
+    return cls
 
 
 class RTRLEstimator(SklearnEstimator):

@@ -449,8 +449,8 @@ def _print_table(stream, rows, results, args):
     metrics = [key for key in results[0]["curve"] if key != "step"]
     settings = _rnn("rtrl", args, 0)[-1]
     print(f"\n{stream.name}: {len(rows)} samples, {stream.task}; RTRL estimators: hidden size "
-          f"{args.hidden_size}, {args.optimizer} lr {settings.lr}, clip {settings.clip_gradient}, "
-          f"feedback {settings.target_feedback}; {args.seeds} seed(s), mean ± std over seeds")
+          f"{args.hidden_size}, {args.optimizer} lr {settings.lr} (W_hh x{settings.recurrent_lr_scale}), "
+          f"clip {settings.clip_gradient}, feedback {settings.target_feedback}; {args.seeds} seed(s), mean ± std over seeds")
     header = ["model", *metrics, "µs/sample", "peak KiB"]
     table = []
     for result in results:

@@ -56,11 +56,15 @@ class RTRLForecaster(Forecaster):
     feeding back its own predictions, and changes nothing: a horizon of any length comes from
     the current state, with no window re-run.
 
-    With `seasonality=m`, the network models the seasonal difference s_t = y_t - y_{t-m}
-    (y_{t-m} read as the first value for the first m steps): with change prediction, its
-    untrained forecast is y_{t-1} + (y_{t-m} - y_{t-m-1}), "last season's change added to the
-    current level", and it learns corrections to that. A season is then one lookup away, where
-    learning it from scratch would take far more than the 144 points of a monthly series.
+    With `seasonality=m`, the network models the seasonal difference s_t = y_t - r_t from a
+    seasonal reference r_t, the mean of y_{t-m}, y_{t-2m}, ..., y_{t-Jm} over the
+    J = `seasonal_average` seasons back (those that exist; the first value for the first m
+    steps). With J = 1 that is plain seasonal differencing, and with change prediction the
+    untrained forecast is "last season's change added to the current level"; averaging J
+    seasons keeps one season's noise out of every forecast (on AirlinePassengers at horizon 12,
+    J = 1, 2, 3, 4 give MAE 29.3, 28.8, 28.7, 28.8). The network learns corrections to that. A
+    season is then one lookup away, where learning it from scratch would take far more than
+    the 144 points of a monthly series.
 
     Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
     `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (as River's
@@ -94,6 +98,9 @@ class RTRLForecaster(Forecaster):
         Predict the change from the previous step (see `RTRLRegressor`).
     seasonality
         The season's length m in steps (12 for monthly data with a yearly cycle); 0 for none.
+    seasonal_average
+        How many past seasons J the seasonal reference averages (see above); 1 for plain
+        seasonal differencing. Unused without `seasonality`.
     seed
         Seed of the weight initialisation; an int makes every run identical.
 
@@ -112,7 +119,7 @@ class RTRLForecaster(Forecaster):
     >>> model = RTRLForecaster(seasonality=12, seed=42)
     >>> evaluate.evaluate(datasets.AirlinePassengers(), model, metrics.MAE(), horizon=12,
     ...                   agg_func=statistics.mean)
-    mean(MAE): 29.301408
+    mean(MAE): 28.649328
 
     """
 
@@ -128,6 +135,7 @@ class RTRLForecaster(Forecaster):
         target_scaling: bool = True,
         predict_change: bool = True,
         seasonality: int = 0,
+        seasonal_average: int = 3,
         seed: int | None = None,
     ):
         self.hidden_size = hidden_size
@@ -140,6 +148,7 @@ class RTRLForecaster(Forecaster):
         self.target_scaling = target_scaling
         self.predict_change = predict_change
         self.seasonality = seasonality
+        self.seasonal_average = seasonal_average
         self.seed = seed
 
     @classmethod
@@ -151,6 +160,9 @@ class RTRLForecaster(Forecaster):
     def _initialize(self):
         if isinstance(self.seasonality, bool) or not isinstance(self.seasonality, int) or self.seasonality < 0:
             raise ValueError(f"seasonality must be an integer >= 0, got {self.seasonality!r}")
+        average = self.seasonal_average
+        if isinstance(average, bool) or not isinstance(average, int) or average < 1:
+            raise ValueError(f"seasonal_average must be an integer >= 1, got {average!r}")
         self.regressor_ = RTRLRegressor(
             hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
             optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
@@ -159,7 +171,7 @@ class RTRLForecaster(Forecaster):
             predict_change=self.predict_change, seed=self.seed,
         )
         self.scaler_ = FeatureStandardizer()
-        self.history_ = collections.deque(maxlen=max(self.seasonality, 1))
+        self.history_ = collections.deque(maxlen=max(self.seasonality * self.seasonal_average, 1))
         self.first_ = None
 
     @staticmethod
@@ -168,17 +180,28 @@ class RTRLForecaster(Forecaster):
         return {k: v for k, v in (x or {}).items() if isinstance(v, Real)}
 
     def _seasonal_base(self, steps_ahead, forecasts):
-        """y_{t+k-m} for k = steps_ahead (k = 0: the step being learned), from the last m
-        targets, this forecast's own earlier values, or the first value before the start."""
+        """The seasonal reference of step t+k, k = steps_ahead (k = 0: the step being learned):
+        the mean of y_{t+k-jm} over the J = `seasonal_average` seasons j = 1..J back, taken from
+        the last J*m targets or this forecast's own earlier values, over those that exist (the
+        first value before one season has passed)."""
         m = self.seasonality
         if not m:
             return 0.0
-        if steps_ahead > m:
-            return forecasts[steps_ahead - m - 1]
-        index = len(self.history_) - m + steps_ahead - 1  # history_ ends at y_t
-        if steps_ahead == 0:
-            index += 1  # y_t is not in the history yet when it is being learned
-        return self.history_[index] if index >= 0 else self.first_
+        seasons = self.seasonal_average
+        total, count = 0.0, 0
+        for j in range(1, seasons + 1):
+            back = steps_ahead - j * m  # y_{t+back}
+            if back > 0:
+                total += forecasts[back - 1]
+                count += 1
+                continue
+            index = len(self.history_) - 1 + back  # history_ ends at y_t
+            if steps_ahead == 0:
+                index += 1  # y_t is not in the history yet when it is being learned
+            if index >= 0:
+                total += self.history_[index]
+                count += 1
+        return total / count if count else self.first_
 
     def learn_one(self, y, x=None):
         """One time step: learn y (seasonally differenced with `seasonality`) from x."""

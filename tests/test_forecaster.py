@@ -38,11 +38,19 @@ def test_forecast_changes_nothing_and_its_first_step_is_the_regressors_predictio
     assert first[0] == pytest.approx(model.regressor_.predict_one({}), rel=1e-12)
 
 
-def test_seasonal_differencing_untrained_is_last_seasons_change_added_to_the_level():
-    """With a network that cannot move (and no change learned yet), the forecast is
-    y_t + (y_{t+k-m} - y_{t-m}), and beyond one season it builds on its own values."""
-    m, ys = 4, [10.0, 12.0, 15.0, 11.0, 13.0, 16.0, 18.0, 14.0, 17.0]
-    model = RTRLForecaster(hidden_size=3, seasonality=m, seed=0)
+def seasonal_reference(series, i, m, seasons):
+    """The mean of series[i - j*m] over j = 1..seasons where it exists; series[0] if none."""
+    back = [series[i - j * m] for j in range(1, seasons + 1) if i - j * m >= 0]
+    return sum(back) / len(back) if back else series[0]
+
+
+@pytest.mark.parametrize("seasons", [1, 2, 3])
+def test_seasonal_reference_untrained_forecast_and_learned_series(seasons):
+    """The forecast is the network's chained prediction of the differenced series plus the
+    seasonal reference, the mean of the values 1..J seasons back (the forecast's own values
+    beyond one season); the series learned is y_t minus its reference."""
+    m, ys = 4, [10.0, 12.0, 15.0, 11.0, 13.0, 16.0, 18.0, 14.0, 17.0, 19.0, 22.0, 18.0, 21.0]
+    model = RTRLForecaster(hidden_size=3, seasonality=m, seasonal_average=seasons, seed=0)
     for y in ys:
         model.learn_one(y)
     regressor = model.regressor_
@@ -50,13 +58,30 @@ def test_seasonal_differencing_untrained_is_last_seasons_change_added_to_the_lev
     # the seasonally differenced series
     differences = regressor._raw_outputs([], np.zeros((6, 0)), chain=True)[:, 0]
     forecasts = model.forecast(6)
-    t = len(ys) - 1
+    series = ys + forecasts
     for k in range(1, 7):
-        base = ys[t + k - m] if k <= m else forecasts[k - m - 1]
+        i = len(ys) - 1 + k
+        base = seasonal_reference(series, i, m, seasons)
         assert forecasts[k - 1] == pytest.approx(differences[k - 1] + base, rel=1e-12)
-    # the series it learns: s_t = y_t - y_{t-m}, with y_0 standing in before the start
-    expected = [y - (ys[i - m] if i >= m else ys[0]) for i, y in enumerate(ys)]
-    assert regressor.last_target_ == expected[-1]
+    expected = [y - seasonal_reference(ys, i, m, seasons) for i, y in enumerate(ys)]
+    assert regressor.last_target_ == pytest.approx(expected[-1], rel=1e-12)
+
+
+def test_one_season_is_plain_seasonal_differencing():
+    """J = 1: y_t + (y_{t+k-m} - y_{t-m}) untrained, as the class docstring says."""
+    m, ys = 4, [10.0, 12.0, 15.0, 11.0, 13.0, 16.0, 18.0, 14.0, 17.0]
+    model = RTRLForecaster(hidden_size=3, seasonality=m, seasonal_average=1, seed=0)
+    for y in ys:
+        model.learn_one(y)
+    assert model.regressor_.last_target_ == ys[-1] - ys[-1 - m]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "3"])
+def test_bad_seasonal_average_is_a_clear_error(bad):
+    model = RTRLForecaster(seasonality=4, seasonal_average=bad)
+    with pytest.raises(ValueError, match="seasonal_average"):
+        model.learn_one(1.0)
+    assert not hasattr(model, "regressor_")
 
 
 def test_numeric_exogenous_features_are_used_and_others_ignored():
