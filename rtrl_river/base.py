@@ -353,6 +353,9 @@ class RTRLEstimator(SklearnEstimator):
 
     def _insert_inputs(self, position, count):
         """`count` new input columns at `position`, zero weights and zero traces."""
+        # the cached kernel arguments hold views of the arrays about to grow: drop them first,
+        # so an array replaced by a larger one is freed as soon as it is replaced
+        self._forget_calls()
         self.learner_state_.insert_inputs(self.network_, position, count)
         self.optimizer_state_.insert_inputs(self.network_, position, count)
         self.network_.insert_inputs(position, count)
@@ -550,6 +553,7 @@ class RTRLEstimator(SklearnEstimator):
             if self._fill_row(calls, x):
                 self._learn_one_step(calls, y)
                 return
+            del calls  # it holds views of the arrays a new feature is about to grow
         unseen = self._unseen_features(x)
         if not self._is_initialized():
             self._initialize()

@@ -271,7 +271,17 @@ def startup_table(repeats):
 
 
 def _state_bytes(state):
-    return sum(v.nbytes for v in vars(state).values() if isinstance(v, np.ndarray))
+    """Bytes of the learner's arrays, growable ones with their spare room."""
+    from .growth import GrowableArray
+
+    total = 0
+    for value in vars(state).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, np.ndarray):
+                total += item.nbytes
+            elif isinstance(item, GrowableArray):
+                total += item.buffer.nbytes
+    return total
 
 
 def _learner_rows(learners):
@@ -430,6 +440,86 @@ def cell_ratio_table(n_features, repeats, n_steps=2000, large=256, small=16):
     return elman, elstm
 
 
+def _traced_extra(function):
+    """The peak traced bytes above those traced before, while function() runs; tracemalloc
+    must be tracing."""
+    import tracemalloc
+
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    function()
+    return tracemalloc.get_traced_memory()[1] - before
+
+
+def growth_table(hidden_sizes, n_features):
+    """Peak memory of learn_one calls that bring new feature names, exact RTRL, against the
+    size of its two influence matrices: the first names (zero traces), one more name (in the
+    reserved room), more names than the room has left, and the previous path on the same
+    arrays (the grown copy built beside the old block, then its aligned copy, the old block
+    held meanwhile, as that learn_one did). numpy reports its allocations to tracemalloc."""
+    import tracemalloc
+
+    from . import RTRLRegressor
+    from .kernels.arrays import aligned
+
+    X, y = _synthetic(8, n_features)
+    rows = [(dict(zip(X.columns, row)), target)
+            for row, target in zip(X.to_numpy().tolist(), y.tolist())]
+    warm = RTRLRegressor(hidden_size=3, seed=0)  # load the kernels before tracing
+    for t, (x, target) in enumerate(rows):
+        warm.learn_one({**x, **{f"new{t}-{j}": 1.0 for j in range(t * 3)}}, target)
+    mib = 2.0**20
+    table = []
+
+    def traced(case, model, function):
+        state = model.learner_state_
+        held = sum(storage.buffer.nbytes for storage in state.storage)
+        extra = _traced_extra(function)
+        traces = sum(matrix.nbytes for matrix in state.matrices)
+        table.append((model.hidden_size, case, f"{traces / mib:.1f}", f"{held / mib:.1f}",
+                      f"{extra / mib:.2f}", f"{(held + extra) / traces:.2f}"))
+
+    for n in hidden_sizes:
+        tracemalloc.start()
+        try:
+            model = RTRLRegressor(hidden_size=n, seed=0)
+            model._initialize()  # its arrays, before any name
+            x, target = rows[0]
+            traced("first names, zero traces", model, lambda: model.learn_one(x, target))
+            for x, target in rows[1:3]:
+                model.learn_one(x, target)
+            x, target = rows[3]
+            traced("no new name", model, lambda: model.learn_one(x, target))
+            # the previous path, on the 2 x n x P block it held
+            state, net = model.learner_state_, model.network_
+            block = np.stack(state.matrices)
+            position = len(model.feature_index_)
+            extra = _traced_extra(lambda: aligned(net.insert_input_columns(block, position, 1)))
+            size = block.nbytes
+            table.append((n, "one new name, built anew (previous path)", f"{size / mib:.1f}",
+                          f"{size / mib:.1f}", f"{extra / mib:.2f}", f"{(size + extra) / size:.2f}"))
+            del block
+            x, target = rows[4]
+            traced("one new name, in the room", model,
+                   lambda: model.learn_one({**x, "late": 1.0}, target))
+            storage = state.storage[0]
+            left = (storage.capacity - storage.size) // (n * net.recurrent_per_input)
+            names = {f"later{j}": 1.0 for j in range(left + 1)}
+            x, target = rows[5]
+            traced(f"{left + 1} new names, past the room", model,
+                   lambda: model.learn_one({**x, **names}, target))
+        finally:
+            tracemalloc.stop()
+    _table(
+        f"Memory of a learn_one that brings new feature names, exact RTRL, {n_features} "
+        "features and the fed-back target. traces = the two n x P influence matrices after the "
+        "step; held = their buffers before it, with their spare room; extra = tracemalloc's "
+        "peak during the step above what was held; x = (held + extra) / traces",
+        ("n", "step", "traces MiB", "held MiB", "extra MiB", "x traces"),
+        table,
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m rtrl_river.benchmark",
@@ -444,11 +534,12 @@ def main(argv=None):
     parser.add_argument(
         "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
         choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio",
-                 "floors", "startup"],
+                 "floors", "startup", "growth"],
         help="which tables to print (learners: every gradient estimator against n; cells: "
         "both cells and every learner that applies against n; cell_ratio: an eLSTM learn_one "
         "at n=256 against an Elman one at n=16; floors: the O(P) learners in ns per parameter "
-        "against a bandwidth floor; startup: import and first-call seconds)",
+        "against a bandwidth floor; startup: import and first-call seconds; growth: peak "
+        "memory of a step that brings new feature names, exact RTRL, against its traces)",
     )
     args = parser.parse_args(argv)
     with threadpool_limits(args.threads):
@@ -467,6 +558,8 @@ def main(argv=None):
             cell_ratio_table(args.features, args.repeats)
         if "floors" in args.tables:
             floors_table(args.hidden_sizes, args.features, args.repeats)
+        if "growth" in args.tables:
+            growth_table(args.hidden_sizes, args.features)
     if "startup" in args.tables:
         startup_table(args.repeats)
 

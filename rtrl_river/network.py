@@ -102,6 +102,13 @@ class Network:
         return sum(int(np.prod(shape)) for shape in shapes.values())
 
     @property
+    def recurrent_per_input(self):
+        """How many recurrent parameters one more input brings: a column of each input block,
+        one per row (Elman: n)."""
+        shapes = self.cell.recurrent_shapes(self.n_hidden, self.n_inputs)
+        return sum(shapes[name][0] for name in self.cell.input_blocks)
+
+    @property
     def n_parameters(self):
         return self.n_recurrent + self.n_outputs * (self.n_hidden + 1)
 

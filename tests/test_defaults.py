@@ -136,13 +136,15 @@ def test_a_non_finite_trace_skips_the_update_resets_the_traces_and_warns_once():
     for x, y in stream[:5]:
         model.learn_one(x, y)
     theta = model.network_.theta.copy()
-    model.learner_state_.influence[:] = np.inf  # as if the trace had overflowed
+    for matrix in model.learner_state_.matrices:
+        matrix[:] = np.inf  # as if the trace had overflowed
     with pytest.warns(RuntimeWarning, match="NaN or an infinity"):
         model.learn_one(*stream[5])
     np.testing.assert_array_equal(model.network_.theta, theta)
     assert model.n_skipped_updates_ == 1
-    assert np.all(model.learner_state_.influence == 0.0)
-    model.learner_state_.influence[:] = np.nan
+    assert all(np.all(matrix == 0.0) for matrix in model.learner_state_.matrices)
+    for matrix in model.learner_state_.matrices:
+        matrix[:] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per model: no second warning
         model.learn_one(*stream[6])

@@ -61,11 +61,11 @@ def test_predict_one_is_pure_and_its_forward_step_is_reused():
     without.learn_one(*stream[0])
     for x, y in stream[1:]:
         theta, hidden = with_predict.network_.theta.copy(), with_predict.hidden_
-        influence = with_predict.learner_state_.influence.copy()
+        influence = np.array(with_predict.learner_state_.matrices)
         with_predict.predict_one(x)
         np.testing.assert_array_equal(with_predict.network_.theta, theta)
         np.testing.assert_array_equal(with_predict.hidden_, hidden)
-        np.testing.assert_array_equal(with_predict.learner_state_.influence, influence)
+        np.testing.assert_array_equal(np.array(with_predict.learner_state_.matrices), influence)
         assert with_predict.pending_.valid[0] == 1
         with_predict.learn_one(x, y)
         assert with_predict.pending_.valid[0] == 0  # consumed by learn_one
@@ -94,7 +94,7 @@ def test_state_carries_across_calls_and_reset_forgets_it():
     remembered = model.predict_one(x)
     model.reset_state()
     assert not model.hidden_.any()
-    assert not model.learner_state_.influence.any()
+    assert not any(matrix.any() for matrix in model.learner_state_.matrices)
     np.testing.assert_array_equal(model.params_["W_hh"], weights)
     assert model.predict_one(x) != remembered
 

@@ -55,7 +55,14 @@ def aligned(array):
 
 
 def aligned_zeros(shape, dtype=np.float64):
-    return aligned(np.zeros(shape, dtype=dtype))
+    """Zeros whose data starts on an ALIGNMENT-byte boundary, allocated once (not as zeros
+    copied to an aligned place, which holds two of them for a moment)."""
+    dtype = np.dtype(dtype)
+    shape = (shape,) if np.ndim(shape) == 0 else tuple(shape)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    buffer = np.zeros(nbytes + ALIGNMENT, dtype=np.uint8)
+    offset = -buffer.ctypes.data % ALIGNMENT
+    return buffer[offset : offset + nbytes].view(dtype).reshape(shape)
 
 
 SQUARED_LOSS = 0

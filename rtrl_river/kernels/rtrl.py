@@ -12,7 +12,12 @@ from .network import recurrent_views
 
 
 class RTRLTraces(NamedTuple):
-    influence: np.ndarray  # 2 x n x P: J_{t-1} in influence[current]; J_t goes in the other
+    """The influence matrix, double-buffered: J_{t-1} in one n x P array, J_t written into
+    the other. Two arrays, not one 2 x n x P block, so that growing them for a new input
+    needs room for one at a time (`learners.rtrl.RTRLState`)."""
+
+    first: np.ndarray  # n x P: J_{t-1} while current[0] == 0
+    second: np.ndarray  # n x P: J_{t-1} while current[0] == 1
     current: np.ndarray  # int64[1]
 
 
@@ -47,7 +52,8 @@ def influence_step(W_hh, influence, influence_next, hidden_prev, inputs, hidden,
 @trace_reset(RTRLTraces)
 @njit(**JIT)
 def rtrl_reset(traces):
-    traces.influence[:] = 0.0
+    traces.first[:] = 0.0
+    traces.second[:] = 0.0
 
 
 @trace_update(RTRLTraces)
@@ -57,8 +63,12 @@ def rtrl_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     n = hidden.shape[0]
     W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
     current = traces.current[0]
-    influence_step(W_hh, traces.influence[current], traces.influence[1 - current],
-                   hidden_prev, inputs, hidden, hidden_error, gradient)
+    if current == 0:
+        influence_step(W_hh, traces.first, traces.second, hidden_prev, inputs, hidden,
+                       hidden_error, gradient)
+    else:
+        influence_step(W_hh, traces.second, traces.first, hidden_prev, inputs, hidden,
+                       hidden_error, gradient)
     traces.current[0] = 1 - current
 
 

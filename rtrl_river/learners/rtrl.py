@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..growth import GrowableArray, spare_inputs
 from ..kernels.rtrl import DiagonalTraces, RTRLTraces
 from .base import Learner, LearnerState
 
@@ -53,38 +54,61 @@ class RTRL(Learner):
 
 
 class RTRLState(LearnerState):
-    """The influence matrix, double-buffered: each step writes J_t beside J_{t-1}."""
+    """The influence matrix, double-buffered: each step writes J_t beside J_{t-1}.
+
+    Each of the two n x P matrices lives in a `GrowableArray` with room for a few more
+    inputs, so a new feature grows them in place (`rtrl_river.growth`). When the room runs
+    out they grow one after the other, so at most one of them exists twice at a time."""
 
     def __init__(self, network):
-        self.influence = np.zeros((2, network.n_hidden, network.n_recurrent))
+        shape = (network.n_hidden, network.n_recurrent)
+        room = self.room(network, network.n_inputs)
+        self.storage = (GrowableArray(shape, room), GrowableArray(shape, room))
         self.current = np.zeros(1, dtype=np.int64)
+
+    @staticmethod
+    def room(network, n_inputs):
+        """The spare numbers each matrix keeps at `n_inputs` inputs: its columns for
+        `spare_inputs(n_inputs)` more inputs."""
+        return network.n_hidden * network.recurrent_per_input * spare_inputs(n_inputs)
+
+    @property
+    def matrices(self):
+        """Both influence matrices, n x P each (views): J_t and the step's scratch."""
+        return tuple(storage.array for storage in self.storage)
 
     @property
     def matrix(self):
         """The current influence matrix J_t (a view)."""
-        return self.influence[self.current[0]]
+        return self.storage[self.current[0]].array
 
     def traces(self, n_steps):
-        return RTRLTraces(self.influence, self.current)
+        return RTRLTraces(*self.matrices, self.current)
 
-    # The half not holding J_t is scratch the next step overwrites whole, so a pickle keeps
-    # only J_t: half the size, and the model resumes bit for bit.
+    # The other matrix is scratch the next step overwrites whole, so a pickle keeps only J_t:
+    # half the size, and the model resumes bit for bit. The room is a number: the spare
+    # columns themselves are not pickled.
     def __getstate__(self):
-        state = dict(self.__dict__)
-        state["influence"] = self.matrix.copy()
-        return state
+        state = {key: value for key, value in self.__dict__.items() if key != "storage"}
+        return {"influence": self.matrix.copy(), **state, "room": self.storage[0].room}
 
     def __setstate__(self, state):
+        state = dict(state)
+        matrix = state.pop("influence")
+        room = state.pop("room", 0)
         self.__dict__.update(state)
-        matrix = self.influence
-        self.influence = np.zeros((2,) + matrix.shape)
-        self.influence[self.current[0]] = matrix
+        self.storage = (GrowableArray(matrix.shape, room), GrowableArray(matrix.shape, room))
+        self.matrix[...] = matrix
 
     def reset(self):
-        self.influence[:] = 0.0
+        for matrix in self.matrices:
+            matrix[:] = 0.0
 
     def insert_inputs(self, network, position, count):
-        self.influence = network.insert_input_columns(self.influence, position, count)
+        room = self.room(network, network.n_inputs + count)
+        for storage in self.storage:
+            storage.insert_input_columns(network.shapes, network.cell.input_blocks, position,
+                                         count, room)
 
 
 class DiagonalRTRLState(LearnerState):

@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
+from ..growth import GrowableArray, spare_inputs
 from ..kernels.snap import SnApTraces
 from .base import Learner, LearnerState
 from .rtrl import DiagonalRTRLState
@@ -79,23 +80,51 @@ def kept_units(support, level):
 
 
 class SnApState(LearnerState):
-    """The kept influence entries, unit by unit (see `kernels.snap.SnApTraces`)."""
+    """The kept influence entries, unit by unit (see `kernels.snap.SnApTraces`).
+
+    On a dense W_hh, SnAp-2 keeps n^2 rows of n + d + 1 entries, as many as exact RTRL's
+    influence matrix: they live in a `GrowableArray` with room for a few more inputs, so a
+    new feature grows them in place (`rtrl_river.growth`)."""
 
     def __init__(self, network, level):
         units = kept_units(network.recurrent_support, level)
         self.kept_units = np.concatenate(units).astype(np.int64)
         self.kept_offsets = np.concatenate([[0], np.cumsum([len(u) for u in units])]).astype(np.int64)
         m = network.n_hidden + network.n_inputs + 1
-        self.values = np.zeros((len(self.kept_units), m))
+        self.storage = GrowableArray((len(self.kept_units), m), self.room(network.n_inputs))
         self.scratch = np.zeros((max(len(u) for u in units), m))
+
+    def room(self, n_inputs):
+        """The spare numbers kept at `n_inputs` inputs: every kept row's columns for
+        `spare_inputs(n_inputs)` more inputs."""
+        return len(self.kept_units) * spare_inputs(n_inputs)
+
+    @property
+    def values(self):
+        """The kept rows, (total kept) x (n + d + 1) (a view)."""
+        return self.storage.array
 
     def traces(self, n_steps):
         return SnApTraces(self.kept_units, self.kept_offsets, self.values, self.scratch)
+
+    # pickled as the kept rows and the room (a number), not the spare columns
+    def __getstate__(self):
+        state = {("values" if key == "storage" else key): value
+                 for key, value in self.__dict__.items()}
+        return {**state, "values": self.values, "room": self.storage.room}
+
+    def __setstate__(self, state):
+        state = dict(state)
+        room = state.pop("room", 0)
+        for key, value in state.items():  # in the pickle's order, so it pickles the same again
+            if key == "values":
+                key, value = "storage", GrowableArray.holding(value, room)
+            self.__dict__[key] = value
 
     def reset(self):
         self.values[:] = 0.0
 
     def insert_inputs(self, network, position, count):
-        column = network.n_hidden + position
-        self.values = np.ascontiguousarray(np.insert(self.values, [column] * count, 0.0, axis=1))
+        n_inputs = network.n_inputs + count
+        self.storage.insert_columns(network.n_hidden + position, count, self.room(n_inputs))
         self.scratch = np.zeros((self.scratch.shape[0], self.values.shape[1]))
