@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+import weakref
 from collections.abc import Iterable
 from contextlib import contextmanager
 from decimal import Decimal
@@ -36,7 +37,7 @@ FITTED_ATTRIBUTES = (
     "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
     "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
     "classes_", "class_index_", "target_offset_", "_one_loss", "feedback_", "target_scaler_",
-    "level_scaler_", "skipped_", "readout_", "_calls",
+    "level_scaler_", "skipped_", "readout_",
 )
 
 
@@ -198,6 +199,11 @@ class OneStepCalls:
 
 _CALLS_CLASSES = {}
 
+# Each model's `OneStepCalls`, by id(model), dropped when the model is. Kept outside the model:
+# a copy or a pickle never carries it, and River's memory count (a walk of the objects a model
+# references, counting every numpy view's bytes again) sees only the model's own arrays.
+_ONE_STEP_CALLS = {}
+
 
 def _calls_class(arrays_type):
     """The `OneStepCalls` subclass whose `learn` and `predict` are the entry kernels of the cell
@@ -270,6 +276,7 @@ class RTRLEstimator(SklearnEstimator):
     def _clear_state(self):
         for name in FITTED_ATTRIBUTES:
             self.__dict__.pop(name, None)
+        self._forget_calls()
 
     @contextmanager
     def _restored_on_error(self):
@@ -315,19 +322,18 @@ class RTRLEstimator(SklearnEstimator):
             self._clear_state()
             raise
 
-    def __getstate__(self):
-        # every attribute but the cached kernel arguments, rebuilt on the next call
-        return {key: value for key, value in self.__dict__.items() if key != "_calls"}
-
     def _one_step_calls(self):
         """The cached kernel arguments of a one-step call (built when missing or stale)."""
-        calls = self.__dict__.get("_calls")
+        key = id(self)
+        calls = _ONE_STEP_CALLS.get(key)
         if calls is None or not calls.matches(self):
-            calls = self._calls = OneStepCalls(self)
+            if calls is None:
+                weakref.finalize(self, _ONE_STEP_CALLS.pop, key, None)
+            calls = _ONE_STEP_CALLS[key] = OneStepCalls(self)
         return calls
 
     def _forget_calls(self):
-        self.__dict__.pop("_calls", None)
+        _ONE_STEP_CALLS.pop(id(self), None)
 
     def _align_arrays(self):
         """Put the parameters, moments and traces on cache lines (copies where needed; no
