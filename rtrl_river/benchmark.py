@@ -247,15 +247,64 @@ def _loaded_modules(statement):
     return [int(count) for count in _run_fresh(code).split()[-len(HEAVY_PACKAGES):]]
 
 
+# A fresh process that counts numba's compilations (every function it compiles: the kernels
+# and numba's own implementations they use), runs `statement` and prints its wall and CPU
+# seconds (the import of numba included) and that count.
+COLD_START = """
+import time
+wall, cpu = time.perf_counter(), time.process_time()
+from numba.core import event
+
+
+class Compilations(event.Listener):
+    count = 0
+
+    def on_start(self, event):
+        Compilations.count += 1
+
+    def on_end(self, event):
+        pass
+
+
+event.register("numba:compile", Compilations())
+{statement}
+print(time.perf_counter() - wall, time.process_time() - cpu, Compilations.count)
+"""
+
+
+def _cold_start(statement, repeats):
+    """Medians of wall and CPU seconds of `statement` in fresh processes, each with an empty
+    numba cache of its own, and how many functions numba compiled (the last run's count)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    runs = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as cache:
+            output = subprocess.run(
+                [sys.executable, "-c", COLD_START.format(statement=statement)],
+                env={**os.environ, "NUMBA_CACHE_DIR": cache}, capture_output=True, text=True,
+                check=True,
+            ).stdout
+        wall, cpu, count = output.split()[-3:]
+        runs.append((float(wall), float(cpu), int(count)))
+    return (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
+            runs[-1][2])
+
+
 def startup_table(repeats):
     """Seconds to import the estimators (warm disk cache), and to their first learn_one with a
     warm numba cache, next to the imports they cannot avoid (numpy, numba, river.base, and
     numba's CPU target, which a first kernel call loads) and scikit-learn's base module, which
     they no longer import; then the modules of scikit-learn, pandas and scipy each step has
-    loaded."""
-    first = ("from rtrl_river import RTRLRegressor; m = RTRLRegressor(); "
-             "m.predict_one({'a': 1.0}); m.learn_one({'a': 1.0}, 1.0); "
-             "m.predict_one({'a': 2.0}); m.learn_one({'a': 2.0}, 0.5)")
+    loaded; then the first calls with an empty numba cache, which compile the kernels: wall and
+    CPU seconds (compilation runs on one thread, so on a machine shared with other jobs the CPU
+    seconds are the steadier figure) and the number of functions numba compiled."""
+    one = ("from rtrl_river import RTRLRegressor; m = RTRLRegressor(); "
+           "m.predict_one({'a': 1.0}); m.learn_one({'a': 1.0}, 1.0)")
+    first = one + "; m.predict_one({'a': 2.0}); m.learn_one({'a': 2.0}, 0.5)"
     _import_seconds(first, 1)  # warm the numba cache
     steps = [
         ("import numpy, numba, river.base", "import numpy, numba, river.base"),
@@ -268,6 +317,14 @@ def startup_table(repeats):
            [(label, f"{_import_seconds(code, repeats):.2f}") for label, code in steps])
     _table("Modules loaded after each step (fresh processes)", ("step", *HEAVY_PACKAGES),
            [(label, *_loaded_modules(code)) for label, code in steps])
+    # the first predict_one has no network to run yet; the second compiles the predict kernel
+    cold = [("import, predict_one + learn_one", one), ("... and a second pair", first)]
+    rows = []
+    for label, code in cold:
+        wall, cpu, count = _cold_start(code, repeats)
+        rows.append((label, f"{wall:.2f}", f"{cpu:.2f}", count))
+    _table(f"First use with an empty numba cache (fresh processes, medians of {repeats})",
+           ("step", "wall s", "CPU s", "compiled"), rows)
 
 
 def _state_bytes(state):
@@ -538,8 +595,9 @@ def main(argv=None):
         help="which tables to print (learners: every gradient estimator against n; cells: "
         "both cells and every learner that applies against n; cell_ratio: an eLSTM learn_one "
         "at n=256 against an Elman one at n=16; floors: the O(P) learners in ns per parameter "
-        "against a bandwidth floor; startup: import and first-call seconds; growth: peak "
-        "memory of a step that brings new feature names, exact RTRL, against its traces)",
+        "against a bandwidth floor; startup: import and first-call seconds, warm and with an "
+        "empty numba cache; growth: peak memory of a step that brings new feature names, "
+        "exact RTRL, against its traces)",
     )
     args = parser.parse_args(argv)
     with threadpool_limits(args.threads):

@@ -231,11 +231,11 @@ def kernel_cache():
     not (the kernels will compile), "none" when kernels are not cached at all."""
     import numba
 
-    from .kernels import driver
+    from .kernels import calls
 
     if numba.config.DISABLE_JIT:
         return "filled"  # nothing to compile
-    cache = getattr(driver.learn_steps, "_cache", None)
+    cache = getattr(calls.elman_learn, "_cache", None)
     index = getattr(getattr(cache, "_cache_file", None), "_index_path", None)
     if index is None:  # numba caches nothing here (or its internals moved)
         return "none"

@@ -3,14 +3,15 @@
 A learner's kernel module defines a NamedTuple of its trace arrays and registers the numba
 function that advances them with `@trace_update(ItsTraces)`. The loop calls
 `update_traces(...)`, which numba resolves at compile time from the traces' type, so each
-learner gets its own compiled (and cached) loop with no per-step dispatch.
+learner gets its own compiled (and cached) loop with no per-step dispatch. The loop is inlined
+into the entry points of `calls.py`, which are what numba compiles and caches.
 """
 
 from numba import njit
 from numba.extending import overload
 
 from .cells import cell_forward, cell_mask_gradient
-from .jit import JIT
+from .jit import INLINE, JIT
 from .network import clip_norm, copy_into, first_forward, head_step, optimizer_step
 
 
@@ -19,7 +20,9 @@ TRACE_RESETS = {}
 
 
 def trace_update(traces_class):
-    """Register the decorated kernel as the trace update for `traces_class`."""
+    """Register the decorated kernel as the trace update for `traces_class`. Its parameters are
+    named as those of `update_traces`: the overload below compiles the kernel's own function
+    in its place (see `cells/__init__.py`)."""
 
     def register(update):
         TRACE_UPDATES[traces_class] = update
@@ -29,7 +32,8 @@ def trace_update(traces_class):
 
 
 def trace_reset(traces_class):
-    """Register the decorated kernel as the one that zeroes the traces of `traces_class`."""
+    """Register the decorated kernel as the one that zeroes the traces of `traces_class`; its
+    parameter is named `traces`, as that of `reset_traces`."""
 
     def register(reset):
         TRACE_RESETS[traces_class] = reset
@@ -46,12 +50,7 @@ def update_traces(network, traces, t, hidden_prev, inputs, hidden, hidden_error,
 
 @overload(update_traces, jit_options=JIT)
 def _update_traces(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
-    update = TRACE_UPDATES[traces.instance_class]
-
-    def implementation(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
-        update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient)
-
-    return implementation
+    return TRACE_UPDATES[traces.instance_class].py_func
 
 
 def reset_traces(traces):
@@ -61,22 +60,17 @@ def reset_traces(traces):
 
 @overload(reset_traces, jit_options=JIT)
 def _reset_traces(traces):
-    reset = TRACE_RESETS[traces.instance_class]
-
-    def implementation(traces):
-        reset(traces)
-
-    return implementation
+    return TRACE_RESETS[traces.instance_class].py_func
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def learn_steps(network, traces, optimizer, head, inputs, targets,
                 learning_rates, max_norm, pending, buffers, losses, skipped):
     """Learn T = len(targets) steps in order.
 
     Each step, with parameters theta_{t-1}: forward h_t; the loss, the head's gradient and
-    dL/dh_t; the learner's trace update advances the learner's traces and writes the recurrent gradient
-    into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes one step.
+    dL/dh_t; the learner's trace update advances the learner's traces and writes the recurrent
+    gradient into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes one step.
     A gradient with a NaN or an infinity never reaches the weights: that step's update is
     skipped, the traces that produced it are reset, and skipped[0] counts it.
     The cell's kernels (forward, mask) are picked by numba from the type of `network`.

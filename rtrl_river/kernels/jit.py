@@ -48,3 +48,14 @@ if not CACHE:
 FASTMATH = {"nsz", "contract"}
 
 JIT = {"cache": CACHE, "nogil": True, "fastmath": FASTMATH, "error_model": "numpy"}
+
+# What a cold start compiles. numba compiles each kernel a caller reaches as a unit of its own
+# (typed, lowered, optimised by LLVM and turned into machine code), then links it into the
+# caller and optimises and generates machine code for the caller again, callees included: code
+# k calls deep is processed k times. INLINE puts a small kernel's body into each caller before
+# typing instead, so it is compiled once, as part of its caller. It suits kernels with a single
+# caller in the learning loop, or wrappers of a few calls; not everything: numba's type
+# inference grows faster than linearly with a function's size, and inlining every kernel into
+# the entry points made a cold start slower than none. numba caches only the kernels it
+# compiled as units, so an inlined kernel is cached inside its callers.
+INLINE = {**JIT, "inline": "always"}

@@ -7,11 +7,11 @@ from numba import njit
 
 from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
 from .cells import cell_forward
-from .cells.elman import recurrent_views  # noqa: F401 (the Elman learners' kernels import it here)
-from .jit import JIT
+from .cells.elman import recurrent_matrix  # noqa: F401 (the Elman learners' kernels import it here)
+from .jit import INLINE, JIT
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def copy_into(target, source):
     """target[:] = source for 1-d arrays of the same length, as a loop: a slice assignment
     also compiles numba's shape-mismatch error path, seconds of a cold start."""
@@ -28,7 +28,7 @@ def head_views(theta, n_hidden, n_outputs):
     return W_hy, b_y
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def head_forward(network, hidden, output):
     """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss)."""
     theta, n, k = network.theta, hidden.shape[0], network.n_outputs
@@ -43,7 +43,8 @@ def head_forward(network, hidden, output):
 
 @njit(**JIT)
 def softmax(scores, probabilities):
-    """Numerically stable softmax of `scores` into `probabilities`."""
+    """Numerically stable softmax of `scores` into `probabilities`, which may be `scores`
+    itself: each score is read before its own probability is written, and never after."""
     top = scores[0]
     for c in range(1, scores.shape[0]):
         top = max(top, scores[c])
@@ -55,7 +56,7 @@ def softmax(scores, probabilities):
         probabilities[c] /= total
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def loss_and_error(head, output, target, error):
     """The loss of one step and its gradient dL/dyhat, written into `error`.
 
@@ -73,7 +74,7 @@ def loss_and_error(head, output, target, error):
     return loss
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def head_gradient(network, hidden, error, gradient, hidden_error):
     """Head gradient into its block of `gradient`, and dL/dh = W_hy^T error into hidden_error."""
     n, k = hidden.shape[0], error.shape[0]
@@ -153,45 +154,45 @@ def clip_norm(gradient, max_norm):
 def optimizer_step(optimizer, theta, gradient, learning_rate):
     """One update of theta with river.optim's rule for the optimizer's kind; the first
     `optimizer.recurrent_end` parameters (the Elman cell's W_hh) step at learning_rate times
-    `optimizer.recurrent_scale`."""
+    `optimizer.recurrent_scale`, the rest at learning_rate.
+
+    One loop over the two blocks, not a kernel called once per block: a call with a constant
+    start would compile a second specialisation of it."""
     t = optimizer.step[0]
     end = optimizer.recurrent_end
-    if end > 0:
-        update_range(optimizer, theta, gradient, learning_rate * optimizer.recurrent_scale, t, 0, end)
-    update_range(optimizer, theta, gradient, learning_rate, t, end, theta.shape[0])
+    m, v = optimizer.first_moment, optimizer.second_moment
+    for block in range(2):
+        if block == 0:
+            start, stop, rate = 0, end, learning_rate * optimizer.recurrent_scale
+        else:
+            start, stop, rate = end, theta.shape[0], learning_rate
+        if optimizer.kind == SGD:
+            for p in range(start, stop):
+                theta[p] -= rate * gradient[p]
+        elif optimizer.kind == ADAM:
+            b1, b2 = optimizer.beta_1, optimizer.beta_2
+            rate = rate * (1.0 - b2 ** (t + 1)) ** 0.5
+            rate /= 1.0 - b1 ** (t + 1)
+            for p in range(start, stop):
+                g = gradient[p]
+                m[p] = b1 * m[p] + (1.0 - b1) * g
+                v[p] = b2 * v[p] + (1.0 - b2) * g * g
+                theta[p] -= rate * m[p] / (v[p] ** 0.5 + optimizer.eps)
+        elif optimizer.kind == RMSPROP:
+            rho = optimizer.rho
+            for p in range(start, stop):
+                g = gradient[p]
+                v[p] = rho * v[p] + (1.0 - rho) * g * g
+                theta[p] -= rate / (v[p] + optimizer.eps) ** 0.5 * g
+        elif optimizer.kind == ADAGRAD:
+            for p in range(start, stop):
+                g = gradient[p]
+                v[p] += g * g
+                theta[p] -= rate / (v[p] + optimizer.eps) ** 0.5 * g
     optimizer.step[0] = t + 1
 
 
-@njit(**JIT)
-def update_range(optimizer, theta, gradient, learning_rate, t, start, stop):
-    """The optimizer's update of theta[start:stop] at step t (the step count is left as is)."""
-    m, v = optimizer.first_moment, optimizer.second_moment
-    if optimizer.kind == SGD:
-        for p in range(start, stop):
-            theta[p] -= learning_rate * gradient[p]
-    elif optimizer.kind == ADAM:
-        b1, b2 = optimizer.beta_1, optimizer.beta_2
-        rate = learning_rate * (1.0 - b2 ** (t + 1)) ** 0.5
-        rate /= 1.0 - b1 ** (t + 1)
-        for p in range(start, stop):
-            g = gradient[p]
-            m[p] = b1 * m[p] + (1.0 - b1) * g
-            v[p] = b2 * v[p] + (1.0 - b2) * g * g
-            theta[p] -= rate * m[p] / (v[p] ** 0.5 + optimizer.eps)
-    elif optimizer.kind == RMSPROP:
-        rho = optimizer.rho
-        for p in range(start, stop):
-            g = gradient[p]
-            v[p] = rho * v[p] + (1.0 - rho) * g * g
-            theta[p] -= learning_rate / (v[p] + optimizer.eps) ** 0.5 * g
-    elif optimizer.kind == ADAGRAD:
-        for p in range(start, stop):
-            g = gradient[p]
-            v[p] += g * g
-            theta[p] -= learning_rate / (v[p] + optimizer.eps) ** 0.5 * g
-
-
-@njit(**JIT)
+@njit(**INLINE)
 def head_step(network, head, hidden_next, target, buffers):
     """Output, loss and head gradient of one step; returns the loss."""
     head_forward(network, hidden_next, buffers.output)
@@ -200,7 +201,7 @@ def head_step(network, head, hidden_next, target, buffers):
     return loss
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def first_forward(network, pending, inputs, hidden_next):
     """h_t for the first step of a call, reusing the pending forward step when it matches x."""
     if pending.valid[0] == 1 and pending.inputs.shape[0] == inputs.shape[0]:
@@ -262,7 +263,7 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
             if chain:
                 previous_level, level = level, outputs[t, 0]
         else:
-            softmax(outputs[t].copy(), outputs[t])
+            softmax(outputs[t], outputs[t])
         if chain:
             copy_into(hidden, hidden_next)
 
@@ -279,7 +280,7 @@ def read_out(readout, level, output):
     return min(max(prediction, -LARGEST), LARGEST)
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def predict_step(network, head, inputs, pending, readout, output):
     """The prediction for x_t from the current state; h_t is kept in `pending` for learn_one."""
     cell_forward(network, network.hidden, inputs, pending.hidden)
@@ -289,4 +290,4 @@ def predict_step(network, head, inputs, pending, readout, output):
     if head == SQUARED_LOSS:
         output[0] = read_out(readout, readout[LEVEL], output[0])
     else:
-        softmax(output.copy(), output)
+        softmax(output, output)

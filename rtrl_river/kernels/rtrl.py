@@ -7,8 +7,8 @@ from numba import njit
 
 from .cells import cell_diagonal_influence
 from .driver import trace_reset, trace_update
-from .jit import JIT
-from .network import recurrent_views
+from .jit import INLINE, JIT
+from .network import recurrent_matrix
 
 
 class RTRLTraces(NamedTuple):
@@ -21,7 +21,7 @@ class RTRLTraces(NamedTuple):
     current: np.ndarray  # int64[1]
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def influence_step(W_hh, influence, influence_next, hidden_prev, inputs, hidden, hidden_error, gradient):
     """J_t = diag(1 - h_t^2) (W_hh J_{t-1} + I_t), and gradient[:P] = (dL/dh_t)^T J_t.
 
@@ -61,7 +61,7 @@ def rtrl_reset(traces):
 def rtrl_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
     """One step of exact RTRL on the influence buffer pair; the buffers swap roles each step."""
     n = hidden.shape[0]
-    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    W_hh = recurrent_matrix(network.theta, n)
     current = traces.current[0]
     if current == 0:
         influence_step(W_hh, traces.first, traces.second, hidden_prev, inputs, hidden,

@@ -6,8 +6,8 @@ import numpy as np
 from numba import njit
 
 from .driver import trace_reset, trace_update
-from .jit import JIT
-from .network import copy_into, recurrent_views
+from .jit import INLINE, JIT
+from .network import copy_into, recurrent_matrix
 
 
 class SnApTraces(NamedTuple):
@@ -24,7 +24,7 @@ class SnApTraces(NamedTuple):
     scratch: np.ndarray  # (most units kept for one i) x m
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def unit_parameter(i, j, n, d):
     """Index in theta of the j-th parameter of unit i (row i of [W_hh | W_xh | b_h])."""
     if j < n:
@@ -34,7 +34,7 @@ def unit_parameter(i, j, n, d):
     return n * n + n * d + i
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient):
     """SnAp-1: unit i keeps only J[i, its own parameters], so J_t = diag(1 - h_t^2)
     (diag(W_hh) J_{t-1} + I_t) row by row, in place, with the gradient written in the same
@@ -87,7 +87,7 @@ def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     """
     n, d = hidden.shape[0], inputs.shape[0]
     m = n + d + 1
-    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    W_hh = recurrent_matrix(network.theta, n)
     kept, offsets, values, scratch = traces.kept_units, traces.kept_offsets, traces.values, traces.scratch
     if scratch.shape[0] == 1:  # one kept row per unit, its own (SnAp-1): one fused pass
         snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient)

@@ -8,7 +8,7 @@ from numba import njit
 
 from .driver import trace_reset, trace_update
 from .jit import JIT
-from .network import recurrent_views, sum_of_squares
+from .network import recurrent_matrix, sum_of_squares
 
 EPSILON = 1e-7
 # The estimate s~ theta~^T is unbiased but its norm can grow geometrically with the expansion
@@ -42,7 +42,7 @@ def uoro_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     rho1 = sqrt((|nu^T dh_t/dtheta| + eps) / (|nu| + eps)) balancing the two factors.
     """
     n, d = hidden.shape[0], inputs.shape[0]
-    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    W_hh = recurrent_matrix(network.theta, n)
     s_tilde, theta_tilde, signs, propagated = (
         traces.state_tangent, traces.parameter_tangent, traces.signs[t], traces.propagated
     )

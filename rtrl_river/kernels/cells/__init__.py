@@ -18,7 +18,8 @@ CELL_KERNELS = {}
 
 
 def cell_kernel(arrays_class, role):
-    """Register the decorated kernel as `role` of the cell whose arrays are `arrays_class`."""
+    """Register the decorated kernel as `role` of the cell whose arrays are `arrays_class`; its
+    parameters are named as those of the entry point for `role` below."""
 
     def register(kernel):
         CELL_KERNELS[arrays_class, role] = kernel
@@ -57,41 +58,27 @@ def cell_diagonal_influence(network, influence, hidden_prev, inputs, hidden_erro
     raise NotImplementedError("cell kernels only run inside numba kernels")
 
 
+# Each overload hands numba the registered kernel's own Python function, so the kernel is
+# compiled as the implementation itself. A wrapper that called the kernel would be one more unit
+# to compile, with the kernel's code optimised again inside it (see `jit.INLINE`). numba checks
+# that the kernel's parameters are named as the entry point's.
+
+
 @overload(cell_forward, jit_options=JIT)
 def _cell_forward(network, hidden, inputs, hidden_next):
-    kernel = _kernel(network, "forward")
-
-    def implementation(network, hidden, inputs, hidden_next):
-        kernel(network, hidden, inputs, hidden_next)
-
-    return implementation
+    return _kernel(network, "forward").py_func
 
 
 @overload(cell_backward, jit_options=JIT)
 def _cell_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
-    kernel = _kernel(network, "backward")
-
-    def implementation(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
-        kernel(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch)
-
-    return implementation
+    return _kernel(network, "backward").py_func
 
 
 @overload(cell_mask_gradient, jit_options=JIT)
 def _cell_mask_gradient(network, gradient):
-    kernel = _kernel(network, "mask_gradient")
-
-    def implementation(network, gradient):
-        kernel(network, gradient)
-
-    return implementation
+    return _kernel(network, "mask_gradient").py_func
 
 
 @overload(cell_diagonal_influence, jit_options=JIT)
 def _cell_diagonal_influence(network, influence, hidden_prev, inputs, hidden_error, gradient):
-    kernel = _kernel(network, "diagonal_influence")
-
-    def implementation(network, influence, hidden_prev, inputs, hidden_error, gradient):
-        kernel(network, influence, hidden_prev, inputs, hidden_error, gradient)
-
-    return implementation
+    return _kernel(network, "diagonal_influence").py_func

@@ -6,7 +6,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from ..jit import JIT
+from ..jit import INLINE, JIT
 from . import cell_kernel
 
 
@@ -24,14 +24,11 @@ class ElmanArrays(NamedTuple):
     recurrent_mask: np.ndarray  # n x n of 0/1 for a sparse W_hh; 0 x 0 when W_hh is dense
 
 
-@njit(**JIT)
-def recurrent_views(theta, n_hidden, n_inputs):
-    """W_hh (n x n), W_xh (n x d) and b_h (n) as views into theta."""
-    n, d = n_hidden, n_inputs
-    W_hh = theta[: n * n].reshape((n, n))
-    W_xh = theta[n * n : n * n + n * d].reshape((n, d))
-    b_h = theta[n * n + n * d : n * n + n * d + n]
-    return W_hh, W_xh, b_h
+@njit(**INLINE)
+def recurrent_matrix(theta, n_hidden):
+    """W_hh (n x n) as a view into theta, whose first n*n entries it is; W_xh (n x d) and b_h
+    (n) follow it."""
+    return theta[: n_hidden * n_hidden].reshape((n_hidden, n_hidden))
 
 
 @njit(**JIT)
@@ -44,7 +41,7 @@ def elman_activation(total):
 @njit(**JIT)
 def elman_forward(network, hidden, inputs, hidden_next):
     """hidden_next = tanh(W_hh hidden + W_xh inputs + b_h)."""
-    # theta indexed directly (the layout of recurrent_views): views cost more than this loop
+    # theta indexed directly (the layout of ElmanArrays.theta): views cost more than this loop
     theta, n, d = network.theta, hidden.shape[0], inputs.shape[0]
     bias = n * n + n * d
     # Eight rows at a time: eight independent chains of multiply-adds instead of one, each
@@ -98,7 +95,7 @@ def elman_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient,
     """dL/dz_s = dL/dh_s (1 - h_s^2); unit i's weights get dL/dz_i [h_{s-1}, x_s, 1];
     dL/dh_{s-1} = W_hh^T dL/dz_s."""
     n, d = hidden.shape[0], inputs.shape[0]
-    W_hh, _, _ = recurrent_views(network.theta, n, network.n_inputs)
+    W_hh = recurrent_matrix(network.theta, n)
     dh, dz = hidden_error, scratch
     for i in range(n):
         dz[i] = dh[i] * (1.0 - hidden[i] * hidden[i])
