@@ -197,6 +197,17 @@ class OneStepCalls:
         )
 
 
+# The width at which `recurrent_lr_scale` is W_hh's rate relative to lr: Adam moves every
+# weight by about lr a step, so a unit's recurrent input moves by up to n * lr; past this many
+# units W_hh's step shrinks as 1/n, so that movement stays what it is at this width.
+WIDTH_OF_SCALE = 16
+
+
+def recurrent_rate_scale(recurrent_lr_scale, hidden_size):
+    """W_hh's rate relative to lr: recurrent_lr_scale, times WIDTH_OF_SCALE / n past that width."""
+    return float(recurrent_lr_scale) * min(1.0, WIDTH_OF_SCALE / hidden_size)
+
+
 _CALLS_CLASSES = {}
 
 # Each model's `OneStepCalls`, by id(model), dropped when the model is. Kept outside the model:
@@ -302,11 +313,12 @@ class RTRLEstimator(SklearnEstimator):
                 self.cell,
             )
             self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
-            # the Elman cell's W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale
+            # the Elman cell's W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale,
+            # and beyond WIDTH_OF_SCALE units also by WIDTH_OF_SCALE / n
             recurrent_end = self.hidden_size**2 if self.cell == "elman" else 0
             self.optimizer_state_ = OptimizerState(
                 self.optimizer, self.lr, self.network_.n_parameters, recurrent_end,
-                self.recurrent_lr_scale,
+                recurrent_rate_scale(self.recurrent_lr_scale, self.hidden_size),
             )
             self.feature_index_ = {}
             self.n_features_in_ = 0

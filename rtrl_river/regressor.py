@@ -64,11 +64,12 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         Maximum L2 norm of each step's whole gradient; None disables clipping.
     recurrent_lr_scale
         The Elman cell's recurrent matrix W_hh learns at lr times this (a fraction, a
-        multiple, or 0 to keep W_hh at its initial values); the other weights at lr. Adam moves
-        every weight by about lr a step, so a unit's recurrent input moves by up to about n * lr
-        and the change compounds through time: the recurrence tolerates a smaller step than the
-        input weights and the head. No effect on the eLSTM (its recurrent weights are
-        element-wise).
+        multiple, or 0 to keep W_hh at its initial values), and with more than 16 hidden units
+        also times 16 / hidden_size; the other weights learn at lr. Adam moves every weight by
+        about lr a step, so a unit's recurrent input moves by up to about n * lr and the change
+        compounds through time: the recurrence tolerates a smaller step than the input weights
+        and the head, and a smaller one the wider the layer. No effect on the eLSTM (its
+        recurrent weights are element-wise).
     target_feedback
         Feed the previous step's target in as an extra input, as y_{t-1} - y_1 (centred on the
         stream's first target y_1; 0 before the first step). Without it, a model sees only x and

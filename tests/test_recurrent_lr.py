@@ -9,6 +9,11 @@ ROWS = [({"a": 0.3, "b": -1.2}, 0.5), ({"a": -0.7, "b": 0.4}, -0.2), ({"a": 1.1,
         ({"a": 0.1, "b": 0.3}, 0.1)]
 
 
+def ulps(weights):
+    """Two roundings of the largest weight: how far a difference of updated weights may be off."""
+    return 4 * np.finfo(float).eps * np.abs(weights).max()
+
+
 def learned(scale, optimizer, **settings):
     model = RTRLRegressor(hidden_size=5, optimizer=optimizer, lr=0.01, seed=3,
                           recurrent_lr_scale=scale, **settings)
@@ -24,7 +29,8 @@ def test_w_hh_moves_by_the_scaled_rate(optimizer):
     # gradient), so both models enter the fourth step with identical weights and moments.
     # That step: W_hh's change is the scale
     # times the unscaled change (the moments do not depend on the rate) and every other block
-    # moves alike. Relative tolerance 1e-12: the changes are differences of nearby weights.
+    # moves alike. The changes are differences of nearby weights: each is off by at most the
+    # rounding of the weights it came from (`ulps`), and relatively by 1e-9 beyond that.
     full = RTRLRegressor(hidden_size=5, optimizer=optimizer, lr=0.01, seed=3)
     quarter = RTRLRegressor(hidden_size=5, optimizer=optimizer, lr=0.01, seed=3,
                             recurrent_lr_scale=0.25)
@@ -38,7 +44,7 @@ def test_w_hh_moves_by_the_scaled_rate(optimizer):
     step_full = full.params_["W_hh"] - w0
     step_quarter = quarter.params_["W_hh"] - w0
     assert np.abs(step_full).min() > 0
-    np.testing.assert_allclose(step_quarter, 0.25 * step_full, rtol=1e-9)
+    np.testing.assert_allclose(step_quarter, 0.25 * step_full, rtol=1e-9, atol=ulps(w0))
     for name in ("W_xh", "b_h", "W_hy", "b_y"):
         np.testing.assert_array_equal(quarter.params_[name], full.params_[name])
 
@@ -84,3 +90,29 @@ def test_rejected_values_name_the_parameter(bad):
     with pytest.raises(ValueError, match="recurrent_lr_scale"):
         model.learn_one({"a": 1.0}, 1.0)
     assert not hasattr(model, "network_")
+
+
+@pytest.mark.parametrize("hidden_size, expected", [(4, 0.25), (16, 0.25), (32, 0.125), (64, 0.0625)])
+def test_past_16_units_w_hh_slows_as_16_over_n(hidden_size, expected):
+    model = RTRLClassifier(hidden_size=hidden_size, seed=0)
+    model.learn_one({"a": 1.0}, True)
+    assert model.optimizer_state_.recurrent_scale == expected
+    assert model.optimizer_state_.recurrent_end == hidden_size**2
+
+
+def test_the_width_factor_reaches_the_kernel():
+    # hidden 32: W_hh steps at lr * scale * 16/32. A model at scale 2.0 therefore takes the
+    # unscaled step, one at scale 1.0 half of it (tolerances as above).
+    models = {scale: RTRLRegressor(hidden_size=32, optimizer="sgd", lr=0.01, seed=3,
+                                   recurrent_lr_scale=scale) for scale in (1.0, 2.0)}
+    for row in ROWS[:3]:
+        for model in models.values():
+            model.learn_one(*row)
+    np.testing.assert_array_equal(models[1.0].network_.theta, models[2.0].network_.theta)
+    w0 = models[1.0].params_["W_hh"].copy()
+    for model in models.values():
+        model.learn_one(*ROWS[3])
+    half = models[1.0].params_["W_hh"] - w0
+    whole = models[2.0].params_["W_hh"] - w0
+    assert np.abs(whole).min() > 0
+    np.testing.assert_allclose(half, 0.5 * whole, rtol=1e-9, atol=ulps(w0))
