@@ -30,11 +30,11 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
-from pathlib import Path
 
 import numpy as np  # noqa: E402
 
 from rtrl_river import RTRLRegressor  # noqa: E402
+from rtrl_river.figures import write_figure  # noqa: E402
 from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp  # noqa: E402
 
 STEPS, HIDDEN, WASHOUT, LOG_EVERY, WINDOW = 15_000, 64, 200, 250, 200
@@ -184,11 +184,7 @@ def main(argv=None):
                  title=f"{name} (their protocol, seed 0)")
         axis.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out / "chaotic-series.png", dpi=110)
-    print(f"wrote {out / 'chaotic-series.png'}")
+    write_figure(fig, args.out, "chaotic-series.png")
     return ours, defaults
 
 

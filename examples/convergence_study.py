@@ -13,12 +13,12 @@ Run: python examples/convergence_study.py [--out DIR]   (about 30 s; writes conv
 """
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 from river import optim
 
 from rtrl_river import RTRLRegressor
+from rtrl_river.figures import write_figure
 from rtrl_river.learners import RTRL, TBPTT
 
 # The study learns the plain Elman regressor of the numerical contract: the loss is the
@@ -120,14 +120,7 @@ def main(argv=None):
              title="online loss")
     right.set(xlabel="step", ylabel="norm of the full-sequence gradient", yscale="log",
               title="distance from a stationary point")
-    for axis in (left, right):
-        axis.legend(fontsize=8)
-        axis.grid(alpha=0.3)
-    fig.tight_layout()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out / "convergence.png", dpi=110)
-    print(f"wrote {out / 'convergence.png'}")
+    write_figure(fig, args.out, "convergence.png", (left, right), legend_size=8)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,12 @@ Run: python examples/gradient_alignment.py [--quick] [--seeds 2] [--out docs/img
 
 import argparse
 from collections import deque
-from pathlib import Path
 
 import numpy as np
 from river import optim
 
 from rtrl_river import RTRLRegressor
+from rtrl_river.figures import write_figure
 from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp
 
 N_HIDDEN, N_SYMBOLS, NOISE = 6, 4, 0.1
@@ -168,14 +168,7 @@ def main(argv=None):
                 title="online loss")
     axes[2].set(xlabel="step", ylabel="norm", yscale="log",
                 title="gradient of the held-out sequence loss")
-    for axis in axes:
-        axis.legend(fontsize=7)
-        axis.grid(alpha=0.3)
-    fig.tight_layout()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out / "gradient-alignment.png", dpi=110)
-    print(f"wrote {out / 'gradient-alignment.png'}")
+    write_figure(fig, args.out, "gradient-alignment.png", axes, legend_size=7)
     return summary
 
 

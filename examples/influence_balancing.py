@@ -18,9 +18,10 @@ Run: python examples/influence_balancing.py [--quick] [--out docs/img]   (about 
 """
 
 import argparse
-from pathlib import Path
 
 import numpy as np
+
+from rtrl_river.figures import write_figure
 
 N_UNITS, N_POSITIVE = 23, 10
 LR, ITERATIONS, THETA_0 = 1e-4, 3000, 0.5
@@ -55,25 +56,23 @@ class InfluenceBalancing:
 
     def rtrl(self, theta_0=THETA_0, lr=LR, iterations=ITERATIONS):
         """One step per iteration; the influence J = ds/dtheta spans the whole past."""
-        theta, state, influence = theta_0, self.initial_state(), np.zeros(self.n_units)
-        thetas = []
-        for _ in range(iterations):
-            influence = self.transition @ influence + self.sign
-            state = self.step(state, theta)
-            theta -= lr * (state[0] - 1.0) * influence[0]
-            thetas.append(theta)
-            if not abs(theta) < DIVERGED:
-                break
-        return np.array(thetas)
+        return self._descend(1, True, theta_0, lr, iterations)
 
     def tbptt(self, truncation, theta_0=THETA_0, lr=LR, iterations=ITERATIONS):
         """`truncation` steps per iteration from the carried state; the gradient of the loss at
         the end of the unroll through those steps only (the influence restarts at 0)."""
-        theta, state = theta_0, self.initial_state()
+        return self._descend(truncation, False, theta_0, lr, iterations)
+
+    def _descend(self, steps, carry_influence, theta_0, lr, iterations):
+        """Gradient descent on theta, `steps` steps of the system per iteration, the influence
+        carried across iterations (RTRL) or restarted at 0 each one (TBPTT); theta after each
+        iteration, until it passes DIVERGED."""
+        theta, state, influence = theta_0, self.initial_state(), np.zeros(self.n_units)
         thetas = []
         for _ in range(iterations):
-            influence = np.zeros(self.n_units)
-            for _ in range(truncation):
+            if not carry_influence:
+                influence = np.zeros(self.n_units)
+            for _ in range(steps):
                 influence = self.transition @ influence + self.sign
                 state = self.step(state, theta)
             theta -= lr * (state[0] - 1.0) * influence[0]
@@ -121,14 +120,7 @@ def main(argv=None):
     left.set(xlabel="iteration", ylabel="theta (clipped to [-5, 5])", title="theta")
     right.set(xlabel="iteration", ylabel="|theta - theta*|", yscale="log",
               title="distance to the optimum")
-    for axis in (left, right):
-        axis.legend(fontsize=8)
-        axis.grid(alpha=0.3)
-    fig.tight_layout()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out / "influence-balancing.png", dpi=110)
-    print(f"wrote {out / 'influence-balancing.png'}")
+    write_figure(fig, args.out, "influence-balancing.png", (left, right), legend_size=8)
     return runs
 
 

@@ -17,12 +17,12 @@ import argparse
 import math
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.datasets import AddTask, DelayedRecall
+from rtrl_river.figures import write_figure
 from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp
 
 LAGS = (2, 3, 5, 8, 12, 20, 30, 50, 100)
@@ -160,14 +160,7 @@ def main(argv=None):
     right.set(xticks=positions + 0.4 - width / 2, xticklabels=[str(p) for p in pairs],
               ylim=(0.4, 0.75), xlabel="(lag1, lag2)", ylabel="log-loss (nats), last quarter",
               title=f"add task, {add_steps:,} steps")
-    for axis in (left, right):
-        axis.legend(fontsize=7)
-        axis.grid(alpha=0.3)
-    fig.tight_layout()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out / "lag-sweep.png", dpi=110)
-    print(f"wrote {out / 'lag-sweep.png'}")
+    write_figure(fig, args.out, "lag-sweep.png", (left, right), legend_size=7)
     return recall, add
 
 

@@ -217,17 +217,31 @@ class SklearnEstimator:
     def __repr__(self, N_CHAR_MAX=700):  # noqa: N803 - scikit-learn's name
         return estimator_repr(self, N_CHAR_MAX)
 
-    def __sklearn_tags__(self):
-        """scikit-learn's tags of a plain estimator (imports scikit-learn)."""
-        from sklearn.utils import Tags, TargetTags
+    # "regressor" or "classifier": the kind of estimator, which sets scikit-learn's tags and
+    # what `score` measures (as sklearn.base's RegressorMixin and ClassifierMixin do)
+    _estimator_kind = None
 
+    def __sklearn_tags__(self):
+        """scikit-learn's tags of an estimator of this kind (imports scikit-learn)."""
+        from sklearn.utils import ClassifierTags, RegressorTags, Tags, TargetTags
+
+        kind = self._estimator_kind
         return Tags(
-            estimator_type=None,
+            estimator_type=kind,
             target_tags=TargetTags(required=False),
             transformer_tags=None,
-            regressor_tags=None,
-            classifier_tags=None,
+            regressor_tags=RegressorTags() if kind == "regressor" else None,
+            classifier_tags=ClassifierTags() if kind == "classifier" else None,
         )
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """scikit-learn's default score of `predict(X)` against y: the coefficient of
+        determination R^2 (`r2_score`) for a regressor, the accuracy (`accuracy_score`) for a
+        classifier."""
+        from sklearn import metrics
+
+        measure = metrics.r2_score if self._estimator_kind == "regressor" else metrics.accuracy_score
+        return measure(y, self.predict(X), sample_weight=sample_weight)
 
     # ------------------------------------------------------- scikit-learn's own machinery
 

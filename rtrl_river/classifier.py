@@ -75,13 +75,9 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
     clip_gradient
         Maximum L2 norm of each step's whole gradient; None disables clipping.
     recurrent_lr_scale
-        The Elman cell's recurrent matrix W_hh learns at lr times this (a fraction, a
-        multiple, or 0 to keep W_hh at its initial values), and with more than 16 hidden units
-        also times 16 / hidden_size; the other weights learn at lr. Adam moves every weight by
-        about lr a step, so a unit's recurrent input moves by up to about n * lr and the change
-        compounds through time: the recurrence tolerates a smaller step than the input weights
-        and the head, and a smaller one the wider the layer. No effect on the eLSTM (its
-        recurrent weights are element-wise).
+        W_hh learns at lr times this, and past 16 hidden units also times 16 / hidden_size
+        (see `RTRLRegressor`). A quarter here: at the classifier's lr, a W_hh at the full rate
+        kept growing until the units saturated.
     target_feedback
         Feed the previous step's label in as a one-hot input over the classes seen so far
         (all zeros before the first step); the block grows with the classes.
@@ -125,6 +121,7 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
 
     """
 
+    _estimator_kind = "classifier"
     _head = SOFTMAX_CROSS_ENTROPY
     _y_numeric = False
     _multiclass = True
@@ -358,17 +355,3 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         """The most probable class of each row of X, run as a continuation of the stream."""
         probabilities = self.predict_proba(X)
         return self.classes_[np.argmax(probabilities, axis=1)]
-
-    def score(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
-        """The accuracy of `predict(X)` against y (scikit-learn's `accuracy_score`)."""
-        from sklearn.metrics import accuracy_score
-
-        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags
-
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags()
-        return tags

@@ -33,18 +33,16 @@ INTERRUPTED = 130  # the shell's exit status for a process stopped by Ctrl-C (12
 # ------------------------------------------------------------------ argument types
 
 
-def positive_int(text):
-    value = _whole_number(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
-    return value
+def _bounded(parse, acceptable, problem):
+    """An argparse type: `parse(text)`, rejected with "<text> <problem>" unless acceptable."""
 
+    def convert(text):
+        value = parse(text)
+        if not acceptable(value):
+            raise argparse.ArgumentTypeError(f"{text} {problem}")
+        return value
 
-def non_negative_int(text):
-    value = _whole_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative")
-    return value
+    return convert
 
 
 def _whole_number(text):
@@ -52,20 +50,6 @@ def _whole_number(text):
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
-def positive_float(text):
-    value = _finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} is not above 0")
-    return value
-
-
-def non_negative_float(text):
-    value = _finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative (0 disables clipping)")
-    return value
 
 
 def _finite_float(text):
@@ -76,6 +60,13 @@ def _finite_float(text):
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text} is not a finite number")
     return value
+
+
+positive_int = _bounded(_whole_number, lambda value: value >= 1, "is not at least 1")
+non_negative_int = _bounded(_whole_number, lambda value: value >= 0, "is negative")
+positive_float = _bounded(_finite_float, lambda value: value > 0, "is not above 0")
+non_negative_float = _bounded(_finite_float, lambda value: value >= 0,
+                              "is negative (0 disables clipping)")
 
 
 def learner_spec(text):
@@ -747,8 +738,6 @@ def _add_compare(commands):
                         "in memory")
     parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
                         help="seeds per learner; the table shows mean ± std (default: 3)")
-    parser.add_argument("--lr", type=positive_float, default=None,
-                        help="learning rate, above 0 (default: the estimator's)")
     parser.add_argument("--clip-gradient", type=non_negative_float, default=None, metavar="C",
                         help="gradient clipping norm; 0 disables (default: the estimator's)")
     parser.add_argument("--optimizer", default="adam",
@@ -758,15 +747,23 @@ def _add_compare(commands):
                         "default)")
     parser.add_argument("--no-feedback", dest="feedback", action="store_false",
                         help="do not feed the previous target back as an input")
-    parser.add_argument("--steps", type=positive_int, default=None, metavar="N",
-                        help="use only the first N samples of the stream")
-    parser.add_argument("--data-seed", type=non_negative_int, default=0, metavar="SEED",
-                        help="seed of a synthetic stream (default: 0)")
     parser.add_argument("--points", type=positive_int, default=50, metavar="N",
                         help="points on the learning curve (default: 50)")
-    parser.add_argument("--out", default="rtrl-river-out", metavar="DIR",
-                        help="directory for the CSV, JSON and PNG (default: rtrl-river-out)")
+    _add_run_options(parser, "stream", "the CSV, JSON and PNG")
     parser.set_defaults(prepare=prepare_compare, run=compare, command_parser=parser)
+
+
+def _add_run_options(parser, data, outputs):
+    """The options `compare` and `forecast` share: the learning rate, how much of the `data`
+    (stream or series) to use and its seed, and where the `outputs` go."""
+    parser.add_argument("--lr", type=positive_float, default=None,
+                        help="learning rate, above 0 (default: the estimator's)")
+    parser.add_argument("--steps", type=positive_int, default=None, metavar="N",
+                        help=f"use only the first N samples of the {data}")
+    parser.add_argument("--data-seed", type=non_negative_int, default=0, metavar="SEED",
+                        help=f"seed of a synthetic {data} (default: 0)")
+    parser.add_argument("--out", default="rtrl-river-out", metavar="DIR",
+                        help=f"directory for {outputs} (default: rtrl-river-out)")
 
 
 def _add_forecast(commands):
@@ -801,14 +798,7 @@ def _add_forecast(commands):
                         help="hidden units (default: 16)")
     parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
                         help="seeds of RTRLForecaster (default: 3)")
-    parser.add_argument("--lr", type=positive_float, default=None,
-                        help="learning rate, above 0 (default: the estimator's)")
-    parser.add_argument("--steps", type=positive_int, default=None, metavar="N",
-                        help="use only the first N samples of the series")
-    parser.add_argument("--data-seed", type=non_negative_int, default=0, metavar="SEED",
-                        help="seed of a synthetic series (default: 0)")
-    parser.add_argument("--out", default="rtrl-river-out", metavar="DIR",
-                        help="directory for the JSON (default: rtrl-river-out)")
+    _add_run_options(parser, "series", "the JSON")
     parser.set_defaults(prepare=prepare_forecast, run=forecast, command_parser=parser, task=None)
 
 

@@ -86,13 +86,7 @@ class RTRLForecaster(Forecaster):
     clip_gradient
         Maximum L2 norm of each step's gradient; None disables clipping.
     recurrent_lr_scale
-        The Elman cell's recurrent matrix W_hh learns at lr times this (a fraction, a
-        multiple, or 0 to keep W_hh at its initial values), and with more than 16 hidden units
-        also times 16 / hidden_size; the other weights learn at lr. Adam moves every weight by
-        about lr a step, so a unit's recurrent input moves by up to about n * lr and the change
-        compounds through time: the recurrence tolerates a smaller step than the input weights
-        and the head, and a smaller one the wider the layer. No effect on the eLSTM (its
-        recurrent weights are element-wise).
+        W_hh's rate relative to lr (see `RTRLRegressor`).
     target_scaling
         Learn in online-standardised units (see `RTRLRegressor`).
     predict_change

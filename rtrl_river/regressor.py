@@ -116,6 +116,7 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
 
     """
 
+    _estimator_kind = "regressor"
     _head = SQUARED_LOSS
     _y_numeric = True
     _parameter_constraints = {
@@ -332,18 +333,3 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         state. With `target_feedback`, each row after the first is fed the previous row's
         prediction, since its target is unknown."""
         return self._predict_outputs(X)[:, 0]
-
-    def score(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
-        """The coefficient of determination R^2 of `predict(X)` against y (scikit-learn's
-        `r2_score`)."""
-        from sklearn.metrics import r2_score
-
-        return r2_score(y, self.predict(X), sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        from sklearn.utils import RegressorTags
-
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "regressor"
-        tags.regressor_tags = RegressorTags()
-        return tags
