@@ -23,7 +23,8 @@ from ._validation import InstanceOfImported, Interval, StrOptions, validate_para
 from .cells import CELLS
 from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
 from .kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
-from .kernels.network import READOUT_SIZE, predict_rows, predict_step
+from .kernels.network import predict_rows
+from .kernels.targets import READOUT_SIZE
 from .learners import LEARNERS, Learner, make_learner
 from .network import Network
 from .optimizers import KINDS, RIVER_NAMES, OptimizerState, check_learning_rate
@@ -35,9 +36,8 @@ if TYPE_CHECKING:
 # machinery, e.g. inside a Pipeline) are never touched.
 FITTED_ATTRIBUTES = (
     "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
-    "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "last_target_",
-    "classes_", "class_index_", "target_offset_", "_one_loss", "feedback_", "target_scaler_",
-    "level_scaler_", "skipped_", "readout_",
+    "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "classes_",
+    "class_index_", "_one_loss", "target_state_", "skipped_", "readout_",
 )
 
 
@@ -154,22 +154,26 @@ def _series_like(values, X):
 class OneStepCalls:
     """What `learn_one` and `predict_one` pass to their kernels, built once per layout.
 
-    Every group of arrays as a plain tuple (see `kernels/calls.py`), an input row and the
-    one-step target, rate and output arrays. Valid while the arrays it holds are the model's:
+    Each call's arguments as one tuple: every group of arrays as a plain tuple (see
+    `kernels/calls.py`), an input row and the one-step target, rate and output arrays. The
+    kernels are called through the compiled entry point of exactly these arguments' types,
+    which skips numba's type dispatch (a microsecond on these 30-odd arrays): the tuples never
+    change, only the values in their arrays. Valid while the arrays it holds are the model's:
     growth, `fit` and unpickling replace them, and drop this (`_forget_calls`); `matches`
-    double-checks the identity of the arrays that growth replaces.
+    double-checks the identity of the arrays that growth replaces and the clipping norm.
     """
 
     __slots__ = (
-        "network", "theta", "learner_state", "optimizer_state", "network_args",
-        "traces_args", "optimizer_args", "pending_args", "buffers_args", "rows", "row",
-        "n_features", "targets", "output", "before_step",
+        "network", "theta", "learner_state", "optimizer_state", "clip_gradient", "rows", "row",
+        "targets", "output", "rates", "schedule", "step", "before_step", "learn_args",
+        "predict_args", "learn_entry", "predict_entry",
     )
 
     def __init__(self, model):
         net, state, optimizer = model.network_, model.learner_state_, model.optimizer_state_
         self.network, self.theta = net, net.theta
         self.learner_state, self.optimizer_state = state, optimizer
+        self.clip_gradient = model.clip_gradient
         arrays = net.arrays()
         # the cell's entry kernels, `learn` and `predict`, are attributes of a class made per
         # cell: a class is where River's memory count stops, and the compiled kernels, shared
@@ -177,24 +181,65 @@ class OneStepCalls:
         self.__class__ = _calls_class(type(arrays))
         announce_first_compile(self.learn)
         announce_first_compile(self.predict)
-        self.network_args = tuple(arrays)
-        self.traces_args = plain_traces(state.one_step_traces())
         self.before_step = state.before_one_step if state.draws_each_step else None
-        self.optimizer_args = tuple(optimizer.arrays())
-        self.pending_args = tuple(model.pending_)
-        self.buffers_args = tuple(model.buffers_)
         self.rows = np.zeros((1, net.n_inputs))
         self.row = self.rows[0]
-        self.n_features = len(model.feature_index_)
         self.targets = np.zeros(1)
         self.output = np.zeros(net.n_outputs)
+        # a constant learning rate is written once; a schedule's before each step
+        self.rates, self.step = optimizer.one_rate, optimizer.step
+        self.schedule = None if optimizer.constant_rate is not None else optimizer.schedule
+        if self.schedule is None:
+            self.rates[0] = optimizer.constant_rate
+        clip = 0.0 if model.clip_gradient is None else float(model.clip_gradient)
+        network_args = tuple(arrays)
+        self.learn_args = (
+            network_args, plain_traces(state.one_step_traces()), tuple(optimizer.arrays()),
+            model._head, self.rows, self.targets, self.rates, clip, tuple(model.pending_),
+            tuple(model.buffers_), model._one_loss, model.skipped_, model.target_state_,
+            model.readout_, 1,
+        )
+        self.predict_args = (
+            network_args, model._head, self.row, tuple(model.pending_), model.target_state_,
+            model.readout_, self.output,
+        )
+        self.learn_entry = _entry_point(self.learn, self.learn_args)
+        self.predict_entry = _entry_point(self.predict, self.predict_args)
 
     def matches(self, model):
         return (
             self.network is model.network_ and self.theta is model.network_.theta
             and self.learner_state is model.learner_state_
             and self.optimizer_state is model.optimizer_state_
+            and self.clip_gradient == model.clip_gradient
         )
+
+
+_ENTRY_POINTS = {}
+
+
+def _type_key(arg):
+    """What numba's type of an argument depends on, read off it in a few attribute lookups
+    (numba's own `typeof` takes tens of microseconds on the 30-odd arrays of a call)."""
+    if isinstance(arg, tuple):
+        return tuple(map(_type_key, arg))
+    if isinstance(arg, np.ndarray):
+        flags = arg.flags
+        return (arg.dtype.str, arg.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable,
+                flags.aligned)
+    return type(arg)
+
+
+def _entry_point(kernel, args):
+    """The compiled function of `kernel` (a numba dispatcher) for the types of `args`, loaded
+    from the cache or compiled. Calling it with arguments of other types is undefined: only
+    arguments of exactly these types (the same arrays, or arrays like them) may be passed."""
+    key = (kernel, _type_key(args))
+    entry = _ENTRY_POINTS.get(key)
+    if entry is None:
+        signature = tuple(kernel.typeof_pyval(arg) for arg in args)
+        entry = _ENTRY_POINTS[key] = kernel.compile(signature)
+    return entry
 
 
 # The width at which `recurrent_lr_scale` is W_hh's rate relative to lr: Adam moves every
@@ -544,32 +589,26 @@ class RTRLEstimator(SklearnEstimator):
                 row[column] = value
         return complete
 
-    def _learn_one_step(self, calls, y):
-        """learn_one on the row in calls.row (checked, no new feature, a known target)."""
-        feedback = calls.row[calls.n_features:] if self.target_feedback else None
-        calls.targets[0] = self._encode_one(y, feedback)
-        if calls.before_step is not None:
-            calls.before_step()
-        clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
-        skipped = self.skipped_
-        skipped_before = skipped[0]
-        calls.learn(
-            calls.network_args, calls.traces_args, calls.optimizer_args, self._head, calls.rows,
-            calls.targets, self.optimizer_state_.learning_rates(1), clip, calls.pending_args,
-            calls.buffers_args, self._one_loss, skipped,
-        )
-        self.t_ += 1
-        if skipped_before == 0 and skipped[0] > 0:
-            self._warn_skipped()
-
     def learn_one(self, x: dict, y: Any) -> None:
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
         self._check_target(y)
-        if self._is_initialized() and self._knows_target(y):
+        if self._is_initialized():
+            target = self._raw_target(y)
             calls = self._one_step_calls()
-            if self._fill_row(calls, x):
-                self._learn_one_step(calls, y)
+            if target is not None and self._fill_row(calls, x):
+                # the kernel encodes the target, writes the values fed back and learns
+                calls.targets[0] = target
+                if calls.schedule is not None:
+                    calls.rates[0] = calls.schedule.get(int(calls.step[0]))
+                if calls.before_step is not None:
+                    calls.before_step()
+                skipped = self.skipped_
+                skipped_before = skipped[0]
+                calls.learn_entry(*calls.learn_args)
+                self.t_ += 1
+                if skipped_before == 0 and skipped[0] > 0:
+                    self._warn_skipped()
                 return
             del calls  # it holds views of the arrays a new feature is about to grow
         unseen = self._unseen_features(x)
@@ -599,10 +638,7 @@ class RTRLEstimator(SklearnEstimator):
         """The head's output for x from the current state, without learning."""
         calls = self._one_step_calls()
         self._fill_row(calls, x)
-        if self.target_feedback:
-            self._write_feedback(calls.row[calls.n_features:])
-        calls.predict(calls.network_args, self._head, calls.row, calls.pending_args, self.readout_,
-                      calls.output)
+        calls.predict_entry(*calls.predict_args)  # writes the values fed back, then predicts
         return calls.output
 
     def _raw_outputs(self, columns, values, chain):

@@ -11,6 +11,7 @@ from river import base as river_base
 
 from .base import RTRLEstimator, _frame_columns_and_values
 from .kernels.arrays import SOFTMAX_CROSS_ENTROPY
+from .kernels.targets import CLASS_FEEDBACK_WIDTH, PREVIOUS_CLASS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,7 +181,14 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         bias[:] = self.rng_.normal(0.0, 0.5, size=self.network_.n_hidden)
         self.classes_ = np.array([], dtype=object)
         self.class_index_ = {}
-        self.last_target_ = -1
+        # the previous label's row (-1: none) and the width of the fed-back block, which the
+        # kernels read (kernels/targets.py)
+        self.target_state_ = np.array([-1.0, 0.0])
+
+    @property
+    def last_target_(self):
+        """The row of the last label learned, -1 at the start of a sequence."""
+        return int(self.target_state_[PREVIOUS_CLASS])
 
     def _feedback_width(self):
         return len(self.class_index_)
@@ -203,6 +211,9 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         self._append_outputs(1)
         if self.target_feedback:
             self._insert_inputs(self.network_.n_inputs, 1)
+            state = self.target_state_.copy()  # a copy: a rejected call restores the old one
+            state[CLASS_FEEDBACK_WIDTH] += 1
+            self.target_state_ = state
         self.classes_ = _label_array([*self.class_index_, label])
         self.class_index_[label] = len(self.class_index_)
 
@@ -223,22 +234,16 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         previous = np.concatenate([[self.last_target_], encoded[:-1]]).astype(np.int64)
         rows = np.flatnonzero(previous >= 0)
         feedback[rows, previous[rows]] = 1.0
-        self.last_target_ = int(encoded[-1])
+        self.target_state_[PREVIOUS_CLASS] = encoded[-1]
         return encoded, feedback
 
-    def _knows_target(self, y):
-        return y in self.class_index_
-
-    def _encode_one(self, label, feedback):
-        """learn_one's target for a known label: its row in the head, with the one-hot
-        previous label written into `feedback` (None: not wanted; given zeroed)."""
-        row = self.class_index_[label]
-        if not 0 <= row < self.network_.n_outputs:
+    def _raw_target(self, label):
+        """learn_one's target for the kernel: the label's row in the head, None for a label
+        not seen yet."""
+        row = self.class_index_.get(label)
+        if row is not None and not 0 <= row < self.network_.n_outputs:
             raise RuntimeError(f"class row {row} out of range for a head with "
                                f"{self.network_.n_outputs} outputs")
-        if feedback is not None and self.last_target_ >= 0:
-            feedback[self.last_target_] = 1.0
-        self.last_target_ = row
         return row
 
     def _targets_fit_head(self, targets):
@@ -267,7 +272,7 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
             block[self.last_target_] = 1.0
 
     def _reset_feedback(self):
-        self.last_target_ = -1
+        self.target_state_[PREVIOUS_CLASS] = -1.0
 
     # ------------------------------------------------------------ River
 

@@ -9,6 +9,8 @@ wider place by one kernel pass (`kernels/growth.py`), with no second copy. Only 
 room runs out is a larger buffer allocated, with room again.
 """
 
+import math
+
 import numpy as np
 
 from .kernels.arrays import aligned_zeros
@@ -51,7 +53,7 @@ def growth_plan(shapes, input_blocks, position, count, width):
         target += length
 
     for name, shape in shapes.items():
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         if start + size > width:
             break
         if name in input_blocks:
@@ -104,7 +106,7 @@ class GrowableArray:
 
     @property
     def size(self):
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     @property
     def capacity(self):
@@ -123,7 +125,7 @@ class GrowableArray:
         lead, width = self.shape[:-1], self.shape[-1]
         starts, targets, lengths, new_width = growth_plan(shapes, input_blocks, position, count,
                                                           width)
-        n_rows = int(np.prod(lead))
+        n_rows = math.prod(lead)
         old_size, new_size = self.size, n_rows * new_width
         self.room = int(room)
         zero = _all_zero(self.buffer[:old_size])

@@ -1,5 +1,7 @@
 """The network's parameters (one flat vector), state and layout, and how they grow (any cell)."""
 
+import math
+
 import numpy as np
 
 from .cells import make_cell
@@ -18,7 +20,7 @@ def split(vector, shapes):
     blocks, start = {}, 0
     lead = vector.shape[:-1]
     for name, shape in shapes.items():
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         if start + size > vector.shape[-1]:
             break
         blocks[name] = vector[..., start : start + size].reshape(lead + shape)
@@ -35,7 +37,7 @@ def insert_input_columns(array, shapes, input_blocks, position, count):
     lead = array.shape[:-1]
     parts, start = [], 0
     for name, shape in shapes.items():
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         if start + size > array.shape[-1]:
             break
         block = array[..., start : start + size]
@@ -99,7 +101,7 @@ class Network:
         """The number of recurrent parameters P (the cell's): the columns of the influence
         matrix. Elman: n(n+d+1); eLSTM: 2nd + 4n."""
         shapes = self.cell.recurrent_shapes(self.n_hidden, self.n_inputs)
-        return sum(int(np.prod(shape)) for shape in shapes.values())
+        return sum(math.prod(shape) for shape in shapes.values())
 
     @property
     def recurrent_per_input(self):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,8 +10,10 @@ from river import base as river_base
 
 from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
 from .kernels.arrays import SQUARED_LOSS
-from .kernels.network import (
-    CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LEVEL, OFFSET, SCALE,
+from .kernels.targets import (
+    CHANGE, FEEDBACK, FEEDBACK_WIDTH, HAS_LAST, HAS_OFFSET, LAST_TARGET, LEVEL_SCALER,
+    REGRESSION_STATE_SIZE, ROW_FEEDBACK, SCALING, SHARED_LEVEL, TARGET_OFFSET, TARGET_SCALER,
+    encode_regression_targets, update_readout,
 )
 from .scaling import RunningStandardizer
 
@@ -181,20 +182,48 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         return 1
 
     def _initialize_head(self):
-        self.last_target_ = None
-        self.target_offset_ = None
-        self.feedback_ = np.zeros(self._feedback_width())
-        self.target_scaler_ = RunningStandardizer() if self.target_scaling else None
-        self.level_scaler_ = (
-            RunningStandardizer() if self.target_scaling and self.predict_change
-            else self.target_scaler_
-        )
+        # what the kernels need to encode targets and read predictions out (kernels/targets.py)
+        width = self._feedback_width()
+        state = np.zeros(REGRESSION_STATE_SIZE)
+        state[SCALING] = self.target_scaling
+        state[CHANGE] = self.predict_change
+        # with both, the level fed back has statistics of its own; else those of the target
+        state[SHARED_LEVEL] = not (self.target_scaling and self.predict_change)
+        state[FEEDBACK_WIDTH] = width
+        state[ROW_FEEDBACK] = width if self.target_feedback else 0
+        self.target_state_ = state
 
     def _feedback_width(self):
         # the previous target, and with predict_change the previous change as well: the
         # network then starts from "the change continues" rather than having to learn a
         # difference of two inputs with weights far larger than its steps
         return 2 if self.predict_change else 1
+
+    # the target state, read as the values it holds
+    @property
+    def last_target_(self):
+        """The last target learned, None at the start of a sequence."""
+        state = self.target_state_
+        return float(state[LAST_TARGET]) if state[HAS_LAST] else None
+
+    @property
+    def target_offset_(self):
+        """The stream's first target, None before it."""
+        state = self.target_state_
+        return float(state[TARGET_OFFSET]) if state[HAS_OFFSET] else None
+
+    @property
+    def target_scaler_(self):
+        """The running standardiser of the network's target (with `target_scaling`)."""
+        return RunningStandardizer(self.target_state_, TARGET_SCALER) if self.target_scaling else None
+
+    @property
+    def level_scaler_(self):
+        """The running standardiser of the target's level, which is fed back."""
+        if not self.target_scaling:
+            return None
+        shared = self.target_state_[SHARED_LEVEL]
+        return RunningStandardizer(self.target_state_, TARGET_SCALER if shared else LEVEL_SCALER)
 
     def _check_target(self, y):
         if y is None:
@@ -212,92 +241,30 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         return values
 
     def _encode_targets(self, raw):
-        """The network's target for each step and the values fed back at each step.
-
-        The network learns y itself, or with `predict_change` the change y_t - y_{t-1} (0 on
-        the first step); with `target_scaling` that quantity is standardised online, as
-        River's TargetStandardScaler does. The fed-back values are the previous target,
-        standardised by the running statistics of y (centred on the first target without
-        scaling), and with `predict_change` the network's previous target (the change).
-        """
+        """The network's target for each step and the values fed back at each step, and the
+        readout updated (`kernels.targets.encode_regression_target`): y itself, or with
+        `predict_change` the change y_t - y_{t-1}, standardised online with `target_scaling`
+        as River's TargetStandardScaler does."""
         values = np.asarray(raw, dtype=np.float64).reshape(-1)
         targets = np.empty(len(values))
-        feedback = np.empty((len(values), len(self.feedback_)))
-        for t, y in enumerate(values.tolist()):
-            targets[t] = self._encode_step(y, feedback[t])
-        self._update_readout()
+        feedback = np.empty((len(values), self._feedback_width()))
+        encode_regression_targets(self.target_state_, self.network_.theta, values, targets,
+                                  feedback, self.readout_)
         return targets, feedback
 
-    def _encode_step(self, y, feedback):
-        """The network's target for the target y (a float), after writing the values fed back
-        at this step into `feedback` (None: not wanted); the readout is not updated."""
-        if self.target_offset_ is None:
-            self.target_offset_ = y
-            if not (self.target_scaling or self.predict_change):
-                # Plain mode: the output bias starts at the stream's first target, so a series
-                # far from zero does not spend thousands of steps walking the bias there.
-                self.network_.params()["b_y"][0] = self.target_offset_
-        if feedback is not None:
-            feedback[:] = self.feedback_
-        quantity = y
-        if self.predict_change:  # saturated: two targets near 1e308 can differ by more
-            change = y - (y if self.last_target_ is None else self.last_target_)
-            quantity = min(max(change, -sys.float_info.max), sys.float_info.max)
-        if self.target_scaling:
-            target = self.target_scaler_.learn(quantity)
-            if self.level_scaler_ is not self.target_scaler_:
-                self.level_scaler_.learn(y)
-            self.feedback_[0] = self.level_scaler_.standardize(y)
-        else:
-            target = quantity
-            self.feedback_[0] = y - self.target_offset_
-        if len(self.feedback_) > 1:
-            self.feedback_[1] = target
-        self.last_target_ = y
-        return target
-
-    def _knows_target(self, y):
-        return True
-
-    def _encode_one(self, y, feedback):
-        """learn_one's target: the network's target for y, the fed-back values written into
-        `feedback` (None: not wanted), the readout updated."""
-        target = self._encode_step(float(y), feedback)
-        self._update_readout()
-        return target
+    def _raw_target(self, y):
+        return float(y)
 
     def _write_feedback(self, block):
-        block[:] = self.feedback_
+        block[:] = self.target_state_[FEEDBACK : FEEDBACK + len(block)]
 
     def _reset_feedback(self):
         # A new sequence: no previous target. Until the next one arrives, the fed-back values
         # are 0 (the running mean, no change) and predictions start from the running mean.
-        self.last_target_ = None
-        self.feedback_[:] = 0.0
-        self._update_readout()
-
-    def _update_readout(self):
-        readout = self.readout_
-        readout[:] = 0.0
-        readout[SCALE] = readout[FEEDBACK_GAIN] = readout[CHANGE_GAIN] = 1.0
-        readout[FEEDBACK_OFFSET] = self.target_offset_
-        if self.predict_change:
-            readout[CARRY] = 1.0
-            if self.last_target_ is not None:
-                readout[LEVEL] = self.last_target_
-            elif self.target_scaling:
-                readout[LEVEL] = self.level_scaler_.location
-            else:
-                readout[LEVEL] = self.target_offset_
-        if self.target_scaling:
-            readout[OFFSET] = self.target_scaler_.location
-            readout[SCALE] = self.target_scaler_.std
-            readout[FEEDBACK_OFFSET] = self.level_scaler_.location
-            std = self.level_scaler_.std
-            readout[FEEDBACK_GAIN] = 1.0 / std if std else 0.0
-            readout[CHANGE_GAIN] = 1.0 / readout[SCALE] if readout[SCALE] else 0.0
-        if len(self.feedback_) == 1:
-            readout[CHANGE_GAIN] = 0.0
+        state = self.target_state_
+        state[HAS_LAST] = 0.0
+        state[FEEDBACK : FEEDBACK + self._feedback_width()] = 0.0
+        update_readout(state, self.readout_)
 
     # ------------------------------------------------------------ River
 

@@ -2,7 +2,13 @@
 and of dict features, as River's StandardScaler."""
 
 import collections
-import math
+
+import numpy as np
+
+from .kernels.targets import (
+    COUNT, STANDARDIZER_SIZE, standardize, standardizer_learn, standardizer_location,
+    standardizer_std,
+)
 
 
 class RunningStandardizer:
@@ -11,62 +17,38 @@ class RunningStandardizer:
     The arithmetic is River's `stats.Var` step for step, so `learn(y)` returns exactly what
     `preprocessing.TargetStandardScaler` feeds its regressor: y standardised with statistics
     that include y (|z| <= (n-1)/sqrt(n), so the first steps cannot produce huge targets), and
-    0 while the spread is 0. Values are held divided by 2**exponent, a power of two chosen
-    when a value would make the sum of squares overflow: dividing by a power of two is exact,
-    so the results are the same bits as without it, and values up to float64's limit
-    standardise without overflow.
+    0 while the spread is 0. Values are held divided by a power of two chosen when a value
+    would make the sum of squares overflow (exact, so the same bits as without it), and values
+    up to float64's limit standardise without overflow.
+
+    A view of four slots of a float64 array, `state[at:at + 4]` (its own when none is given):
+    the regressor keeps its standardisers in its target state, which its kernels update
+    (`kernels/targets.py`, where the arithmetic is).
     """
 
-    # Values are rescaled so that their magnitude stays below this (its square is finite).
-    LIMIT = 2.0**500
-
-    def __init__(self):
-        self.n = 0
-        self.mean = 0.0  # of the values divided by 2**exponent
-        self.sum_squares = 0.0  # likewise, divided by 4**exponent
-        self.exponent = 0
-
-    def _rescale_for(self, value):
-        magnitude = abs(value) * 2.0**-self.exponent
-        if magnitude < self.LIMIT:
-            return
-        shift = math.frexp(magnitude)[1] - 400
-        self.exponent += shift
-        self.mean = math.ldexp(self.mean, -shift)
-        self.sum_squares = math.ldexp(self.sum_squares, -2 * shift)
+    def __init__(self, state=None, at=0):
+        self.state = np.zeros(STANDARDIZER_SIZE) if state is None else state
+        self.at = at
 
     def learn(self, value):
         """Add `value`; return its z-score under the statistics that now include it."""
-        self._rescale_for(value)
-        scaled = math.ldexp(value, -self.exponent)
-        mean_old = self.mean
-        self.n += 1
-        self.mean += (1.0 / self.n) * (scaled - self.mean)
-        self.sum_squares += (scaled - mean_old) * (scaled - self.mean)
-        return self.standardize(value)
-
-    @property
-    def _scaled_std(self):
-        return (self.sum_squares / (self.n - 1)) ** 0.5 if self.n > 1 else 0.0
+        return standardizer_learn(self.state, self.at, float(value))
 
     def standardize(self, value):
         """(value - mean) / std, or 0 while the std is 0."""
-        std = self._scaled_std
-        if not std:
-            return 0.0
-        return (math.ldexp(value, -self.exponent) - self.mean) / std
+        return standardize(self.state, self.at, float(value))
 
-    def unstandardize(self, z):
-        """z * std + mean, in the values' own units."""
-        return math.ldexp(z * self._scaled_std + self.mean, self.exponent)
+    @property
+    def n(self):
+        return int(self.state[self.at + COUNT])
 
     @property
     def std(self):
-        return math.ldexp(self._scaled_std, self.exponent)
+        return standardizer_std(self.state, self.at)
 
     @property
     def location(self):
-        return math.ldexp(self.mean, self.exponent)
+        return standardizer_location(self.state, self.at)
 
 
 class FeatureStandardizer:

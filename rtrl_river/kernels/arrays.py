@@ -1,5 +1,7 @@
 """The named groups of arrays that kernels take, so a kernel call reads like a sentence."""
 
+import math
+
 from typing import NamedTuple
 
 import numpy as np
@@ -58,8 +60,8 @@ def aligned_zeros(shape, dtype=np.float64):
     """Zeros whose data starts on an ALIGNMENT-byte boundary, allocated once (not as zeros
     copied to an aligned place, which holds two of them for a moment)."""
     dtype = np.dtype(dtype)
-    shape = (shape,) if np.ndim(shape) == 0 else tuple(shape)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
+    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(size) for size in shape)
+    nbytes = math.prod(shape) * dtype.itemsize
     buffer = np.zeros(nbytes + ALIGNMENT, dtype=np.uint8)
     offset = -buffer.ctypes.data % ALIGNMENT
     return buffer[offset : offset + nbytes].view(dtype).reshape(shape)

@@ -1,4 +1,4 @@
-"""Entry points for one `learn_one` or `predict_one` call, taking plain tuples.
+"""Entry points for one `learn_one` or `predict_one` call (and `learn_many`), taking plain tuples.
 
 numba's dispatcher types a plain tuple of arrays through its fast path, but a NamedTuple
 through Python (about 1 us each, more than a small network's step). So the per-call path
@@ -6,6 +6,10 @@ caches each group of arrays as a plain tuple, and these kernels rebuild the Name
 shared kernels take. The network's group is rebuilt by each cell's own entry point (both
 cells' groups have the same field types); a learner's traces by `as_traces`, which numba
 resolves at compile time from the plain tuple's type (`plain_traces` records it).
+
+A one-step call also encodes its target and writes the values fed back into its input row
+here (`targets.py`), so that no Python runs between a `learn_one` and its step; `learn_many`
+passes targets already encoded (encode=0).
 """
 
 import os
@@ -18,8 +22,9 @@ from .arrays import OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
 from .cells.elstm import ELSTMArrays
 from .driver import learn_steps
-from .jit import JIT
+from .jit import INLINE, JIT
 from .network import predict_step
+from .targets import encode_one, write_feedback
 
 # numba type of a plain traces tuple -> the NamedTuple class it is rebuilt as
 PLAIN_TRACES = {}
@@ -53,29 +58,42 @@ def _as_traces(plain):
     return implementation
 
 
+@njit(**INLINE)
+def learn_call(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
+               pending, buffers, losses, skipped, target_state, readout, encode):
+    """With encode=1 (learn_one), targets[0] holds the raw target: it is encoded and the values
+    fed back are written into inputs[0] first (`targets.py`); then the steps are learned."""
+    if encode:
+        encode_one(head, target_state, network.theta, targets, inputs[0], readout)
+    learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
+                learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
+                losses, skipped)
+
+
 @njit(**JIT)
 def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
-                pending, buffers, losses, skipped):
-    learn_steps(ElmanArrays(*network), as_traces(traces), OptimizerArrays(*optimizer), head,
-                inputs, targets, learning_rates, max_norm, PendingForward(*pending),
-                StepBuffers(*buffers), losses, skipped)
+                pending, buffers, losses, skipped, target_state, readout, encode):
+    learn_call(ElmanArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
+               max_norm, pending, buffers, losses, skipped, target_state, readout, encode)
 
 
 @njit(**JIT)
 def elstm_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
-                pending, buffers, losses, skipped):
-    learn_steps(ELSTMArrays(*network), as_traces(traces), OptimizerArrays(*optimizer), head,
-                inputs, targets, learning_rates, max_norm, PendingForward(*pending),
-                StepBuffers(*buffers), losses, skipped)
+                pending, buffers, losses, skipped, target_state, readout, encode):
+    learn_call(ELSTMArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
+               max_norm, pending, buffers, losses, skipped, target_state, readout, encode)
 
 
 @njit(**JIT)
-def elman_predict(network, head, inputs, pending, readout, output):
+def elman_predict(network, head, inputs, pending, target_state, readout, output):
+    """predict_one: the values fed back written into the end of `inputs`, then the step."""
+    write_feedback(head, target_state, inputs)
     predict_step(ElmanArrays(*network), head, inputs, PendingForward(*pending), readout, output)
 
 
 @njit(**JIT)
-def elstm_predict(network, head, inputs, pending, readout, output):
+def elstm_predict(network, head, inputs, pending, target_state, readout, output):
+    write_feedback(head, target_state, inputs)
     predict_step(ELSTMArrays(*network), head, inputs, PendingForward(*pending), readout, output)
 
 

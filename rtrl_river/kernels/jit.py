@@ -59,3 +59,9 @@ JIT = {"cache": CACHE, "nogil": True, "fastmath": FASTMATH, "error_model": "nump
 # the entry points made a cold start slower than none. numba caches only the kernels it
 # compiled as units, so an inlined kernel is cached inside its callers.
 INLINE = {**JIT, "inline": "always"}
+
+# Arithmetic that must equal River's (or Python's) to the bit, as the running standardisers of
+# `targets.py` do: no fast-math flags at all, so no multiply and add are fused into one
+# rounding. Kept out of line (not INLINE): numba's inlining would compile the body under its
+# caller's flags.
+EXACT = {**JIT, "fastmath": False}

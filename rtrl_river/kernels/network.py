@@ -9,6 +9,9 @@ from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
 from .cells import cell_forward
 from .cells.elman import recurrent_matrix  # noqa: F401 (the Elman learners' kernels import it here)
 from .jit import INLINE, JIT
+from .targets import (
+    CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LARGEST, LEVEL, OFFSET, SCALE,
+)
 
 
 @njit(**INLINE)
@@ -218,12 +221,6 @@ def first_forward(network, pending, inputs, hidden_next):
     cell_forward(network, network.hidden, inputs, hidden_next)
 
 
-# The regressor's readout: prediction = SCALE * output + OFFSET + CARRY * previous level; the
-# value fed back for a predicted level y is (y - FEEDBACK_OFFSET) * FEEDBACK_GAIN and, when
-# CHANGE_GAIN is not 0, the change it predicted, (y - OFFSET - CARRY * previous level) *
-# CHANGE_GAIN, in the next column. LEVEL is the last target, the previous level of the first row.
-CARRY, OFFSET, SCALE, FEEDBACK_OFFSET, FEEDBACK_GAIN, CHANGE_GAIN, LEVEL = range(7)
-READOUT_SIZE = 7
 
 
 @njit(**JIT)
@@ -266,9 +263,6 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
             softmax(outputs[t], outputs[t])
         if chain:
             copy_into(hidden, hidden_next)
-
-
-LARGEST = np.finfo(np.float64).max
 
 
 @njit(**JIT)

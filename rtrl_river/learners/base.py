@@ -2,9 +2,13 @@
 
 import abc
 
+import numpy as np
 from river import base
 
 from ..kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
+
+# the target state and readout of a call whose targets are already encoded (not read)
+NO_STATE = np.zeros(0)
 
 
 class Learner(base.Base, abc.ABC):
@@ -60,7 +64,7 @@ class LearnerState(abc.ABC):
         learn(
             tuple(arrays), plain_traces(self.traces(len(targets))), tuple(optimizer.arrays()),
             head, inputs, targets, learning_rates, max_norm, tuple(pending), tuple(buffers),
-            losses, skipped,
+            losses, skipped, NO_STATE, NO_STATE, 0,
         )
 
     @abc.abstractmethod
