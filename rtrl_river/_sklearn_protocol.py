@@ -25,6 +25,8 @@ REPR_MAX_ITEMS = 30
 # Per estimator class, its subclass that also derives from sklearn.base.BaseEstimator; see
 # `SklearnEstimator._as_sklearn_estimator`.
 _SKLEARN_CLASSES = {}
+# an `__init__` -> the names of its parameters, sorted
+_PARAM_NAMES = {}
 # What that subclass takes from sklearn.base.BaseEstimator.
 DELEGATED = (
     "get_metadata_routing", "_repr_html_", "_repr_mimebundle_", "_get_params_html",
@@ -163,10 +165,17 @@ class SklearnEstimator:
 
     @classmethod
     def _get_param_names(cls):
-        """The names of the `__init__` parameters, sorted."""
+        """The names of the `__init__` parameters, sorted (read once per `__init__`)."""
         init = cls.__init__
         if init is object.__init__:
             return []
+        names = _PARAM_NAMES.get(init)
+        if names is None:
+            names = _PARAM_NAMES[init] = cls._read_param_names(init)
+        return list(names)
+
+    @classmethod
+    def _read_param_names(cls, init):
         parameters = [
             parameter for parameter in inspect.signature(init).parameters.values()
             if parameter.name != "self" and parameter.kind != parameter.VAR_KEYWORD
@@ -178,7 +187,7 @@ class SklearnEstimator:
                     f"signature of their __init__ (no varargs). {cls} with constructor "
                     f"{inspect.signature(init)} doesn't follow this convention."
                 )
-        return sorted(parameter.name for parameter in parameters)
+        return tuple(sorted(parameter.name for parameter in parameters))
 
     def get_params(self, deep: bool = True) -> dict:
         """The estimator's parameters by name; with deep=True, also those of any parameter

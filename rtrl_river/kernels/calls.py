@@ -15,6 +15,7 @@ passes targets already encoded (encode=0).
 import os
 import sys
 
+import numpy as np
 from numba import njit, typeof
 from numba.extending import overload
 
@@ -28,11 +29,28 @@ from .targets import encode_one, write_feedback
 
 # numba type of a plain traces tuple -> the NamedTuple class it is rebuilt as
 PLAIN_TRACES = {}
+# (NamedTuple class, type_key of its plain tuple) already recorded in PLAIN_TRACES
+_RECORDED = set()
+
+
+def type_key(arg):
+    """What numba's type of an argument depends on, read off it in a few attribute lookups
+    (numba's own `typeof` takes tens of microseconds on the 30-odd arrays of a call)."""
+    if isinstance(arg, tuple):
+        return tuple(map(type_key, arg))
+    if isinstance(arg, np.ndarray):
+        flags = arg.flags
+        return (arg.dtype.str, arg.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable,
+                flags.aligned)
+    return type(arg)
 
 
 def plain_traces(traces):
     """`traces` (a NamedTuple) as a plain tuple for the entry points below."""
     plain = tuple(traces)
+    recorded = (type(traces), type_key(plain))
+    if recorded in _RECORDED:
+        return plain
     key = typeof(plain)
     known = PLAIN_TRACES.setdefault(key, type(traces))
     if known is not type(traces):
@@ -40,6 +58,7 @@ def plain_traces(traces):
             f"{type(traces).__name__} and {known.__name__} hold arrays of the same types, so a "
             "plain tuple of them cannot say which it is; give one of them a distinct field"
         )
+    _RECORDED.add(recorded)
     return plain
 
 
@@ -62,25 +81,28 @@ def _as_traces(plain):
 def learn_call(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
                pending, buffers, losses, skipped, target_state, readout, encode):
     """With encode=1 (learn_one), targets[0] holds the raw target: it is encoded and the values
-    fed back are written into inputs[0] first (`targets.py`); then the steps are learned."""
+    fed back are written into inputs[0] first (`targets.py`); then the steps are learned.
+    Returns True when this call dropped the model's first update (skipped[0] was 0)."""
+    skipped_before = skipped[0]
     if encode:
         encode_one(head, target_state, network.theta, targets, inputs[0], readout)
     learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
                 learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
                 losses, skipped)
+    return skipped_before == 0 and skipped[0] > 0
 
 
 @njit(**JIT)
 def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
                 pending, buffers, losses, skipped, target_state, readout, encode):
-    learn_call(ElmanArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
+    return learn_call(ElmanArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
                max_norm, pending, buffers, losses, skipped, target_state, readout, encode)
 
 
 @njit(**JIT)
 def elstm_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
                 pending, buffers, losses, skipped, target_state, readout, encode):
-    learn_call(ELSTMArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
+    return learn_call(ELSTMArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
                max_norm, pending, buffers, losses, skipped, target_state, readout, encode)
 
 
@@ -98,13 +120,17 @@ def elstm_predict(network, head, inputs, pending, target_state, readout, output)
 
 
 _announced = False
+_loaded = set()  # entry points seen compiled or loaded in this process
 
 
 def announce_first_compile(kernel):
     """Say once on stderr that the kernels are being compiled, when `kernel` (an entry point
     above) is neither loaded in this process nor found in numba's disk cache."""
     global _announced
-    if _announced or kernel.signatures:
+    if _announced or kernel in _loaded:
+        return
+    if kernel.signatures:
+        _loaded.add(kernel)
         return
     cache_file = getattr(getattr(kernel, "_cache", None), "_cache_file", None)
     index = getattr(cache_file, "_index_path", None)
