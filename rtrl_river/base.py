@@ -164,15 +164,14 @@ class OneStepCalls:
     """
 
     __slots__ = (
-        "network", "theta", "learner_state", "optimizer_state", "clip_gradient", "rows", "row",
-        "row_view", "n_features", "zero_features", "targets", "output", "rates", "schedule", "step", "before_step", "learn_args",
+        "buffers", "target_state", "clip_gradient", "rows", "row", "row_view", "n_features",
+        "zero_features", "targets", "output", "output_view", "rates", "schedule", "step", "before_step", "learn_args",
         "predict_args", "learn_entry", "predict_entry",
     )
 
     def __init__(self, model):
         net, state, optimizer = model.network_, model.learner_state_, model.optimizer_state_
-        self.network, self.theta = net, net.theta
-        self.learner_state, self.optimizer_state = state, optimizer
+        self.buffers, self.target_state = model.buffers_, model.target_state_
         self.clip_gradient = model.clip_gradient
         arrays = net.arrays()
         # the cell's entry kernels, `learn` and `predict`, are attributes of a class made per
@@ -189,6 +188,7 @@ class OneStepCalls:
         self.zero_features = memoryview(np.zeros(self.n_features))
         self.targets = np.zeros(1)
         self.output = np.zeros(net.n_outputs)
+        self.output_view = memoryview(self.output)  # reads Python floats
         # a constant learning rate is written once; a schedule's before each step
         self.rates, self.step = optimizer.one_rate, optimizer.step
         self.schedule = None if optimizer.constant_rate is not None else optimizer.schedule
@@ -210,10 +210,11 @@ class OneStepCalls:
         self.predict_entry = _entry_point(self.predict, self.predict_args)
 
     def matches(self, model):
+        # every change of layout (growth, a new class, `fit`, a restore after a rejected call)
+        # allocates new step buffers, so their identity stands for the arrays held here
         return (
-            self.network is model.network_ and self.theta is model.network_.theta
-            and self.learner_state is model.learner_state_
-            and self.optimizer_state is model.optimizer_state_
+            self.buffers is model.__dict__.get("buffers_")
+            and self.target_state is model.target_state_
             and self.clip_gradient == model.clip_gradient
         )
 
@@ -379,6 +380,13 @@ class RTRLEstimator(SklearnEstimator):
                 weakref.finalize(self, _ONE_STEP_CALLS.pop, key, None)
             calls = _ONE_STEP_CALLS[key] = OneStepCalls(self)
         return calls
+
+    def _ready_calls(self):
+        """The one-step calls of an initialised model (None before the first learn)."""
+        calls = _ONE_STEP_CALLS.get(id(self))
+        if calls is not None and calls.matches(self):
+            return calls
+        return self._one_step_calls() if self._is_initialized() else None
 
     def _forget_calls(self):
         _ONE_STEP_CALLS.pop(id(self), None)
@@ -594,9 +602,9 @@ class RTRLEstimator(SklearnEstimator):
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
         self._check_target(y)
-        if self._is_initialized():
+        calls = self._ready_calls()
+        if calls is not None:
             target = self._raw_target(y)
-            calls = self._one_step_calls()
             if target is not None and self._fill_row(calls, x):
                 # the kernel encodes the target, writes the values fed back and learns
                 calls.targets[0] = target
@@ -633,12 +641,12 @@ class RTRLEstimator(SklearnEstimator):
 
     # ----------------------------------------------------------- predicting
 
-    def _raw_output_one(self, x):
-        """The head's output for x from the current state, without learning."""
-        calls = self._one_step_calls()
+    def _raw_output_one(self, calls, x):
+        """The head's output for x from the current state, without learning, as a memoryview
+        (its items read as Python floats)."""
         self._fill_row(calls, x)
         calls.predict_entry(*calls.predict_args)  # writes the values fed back, then predicts
-        return calls.output
+        return calls.output_view
 
     def _raw_outputs(self, columns, values, chain):
         """Predictions for the rows of `values` (the regressor's in the target's units, the

@@ -279,11 +279,12 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
     def predict_proba_one(self, x: dict) -> dict[Hashable, float]:
         """Probabilities of every class seen, for this step given the state and x; {} before
         any learning. Changes nothing."""
-        if not self._is_initialized() or not self.class_index_:
+        calls = self._ready_calls()
+        if calls is None or not self.class_index_:
             self._unseen_features(x)
             return {}
-        probabilities = self._raw_output_one(x)
-        return {label: float(probabilities[row]) for label, row in self.class_index_.items()}
+        probabilities = self._raw_output_one(calls, x)
+        return {label: probabilities[row] for label, row in self.class_index_.items()}
 
     def predict_proba_many(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each row of X from the current state independently (not chained)."""

@@ -271,10 +271,11 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
     def predict_one(self, x: dict) -> float | None:
         """The prediction for this step, given the current state and x; changes nothing.
         None before the first target (River's evaluators skip it)."""
-        if not self._is_initialized():
+        calls = self._ready_calls()
+        if calls is None:
             self._unseen_features(x)
             return None
-        return float(self._raw_output_one(x)[0])
+        return self._raw_output_one(calls, x)[0]
 
     def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained); None

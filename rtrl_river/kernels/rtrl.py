@@ -12,41 +12,60 @@ from .network import recurrent_matrix
 
 
 class RTRLTraces(NamedTuple):
-    """The influence matrix, double-buffered: J_{t-1} in one n x P array, J_t written into
-    the other. Two arrays, not one 2 x n x P block, so that growing them for a new input
-    needs room for one at a time (`learners.rtrl.RTRLState`)."""
+    """The influence matrix, double-buffered: J_{t-1} in one (n+1) x P array, J_t written into
+    the other. Two arrays, not one block, so that growing them for a new input needs room for
+    one at a time (`learners.rtrl.RTRLState`). Rows 0..n-1 are J; row n is where the step's
+    product leaves the gradient (see `influence_step`)."""
 
-    first: np.ndarray  # n x P: J_{t-1} while current[0] == 0
-    second: np.ndarray  # n x P: J_{t-1} while current[0] == 1
+    first: np.ndarray  # (n+1) x P: J_{t-1} while current[0] == 0
+    second: np.ndarray  # (n+1) x P: J_{t-1} while current[0] == 1
     current: np.ndarray  # int64[1]
+    left: np.ndarray  # (n+1) x n: the product's left factor, rebuilt each step
 
 
 @njit(**INLINE)
-def influence_step(W_hh, influence, influence_next, hidden_prev, inputs, hidden, hidden_error, gradient):
-    """J_t = diag(1 - h_t^2) (W_hh J_{t-1} + I_t), and gradient[:P] = (dL/dh_t)^T J_t.
+def influence_step(W_hh, left, influence, influence_next, hidden_prev, inputs, hidden,
+                   hidden_error, gradient):
+    """J_t = diag(s) (W_hh J_{t-1} + I_t) with s = 1 - h_t^2, and gradient[:P] = e^T J_t with
+    e = dL/dh_t, from one matrix product and no pass over J_t:
 
-    `influence` is n x P with P = n(n+d+1), columns laid out as theta's recurrent block. The
-    immediate Jacobian I_t is added row-block-wise: unit i's own incoming weights (row i of
-    [W_hh | W_xh | b_h]) see [h_{t-1}, x_t, 1]; it is never materialised.
+        [ diag(s) W_hh        ]             [ J_t - diag(s) I_t                ]
+        [ (W_hh^T (s * e))^T  ]  J_{t-1}  = [ e^T J_t - (s * e)^T I_t          ]
+
+    then the immediate Jacobian's terms are added: I_t has unit i's own incoming weights (row i
+    of [W_hh | W_xh | b_h]) see [h_{t-1}, x_t, 1] and is zero elsewhere, O(P) numbers in all.
+    `influence` is (n+1) x P with P = n(n+d+1), columns laid out as theta's recurrent block;
+    its first n rows are J_{t-1}. One product reads J_{t-1} once and writes J_t once, where a
+    product followed by a scaling pass moved the n x P matrix twice more.
     """
     n, d = hidden.shape[0], inputs.shape[0]
     n_recurrent = influence.shape[1]
-    np.dot(W_hh, influence, influence_next)
-    for p in range(n_recurrent):
-        gradient[p] = 0.0
+    for k in range(n):
+        left[n, k] = 0.0
     for i in range(n):
+        slope = 1.0 - hidden[i] * hidden[i]
+        weight = slope * hidden_error[i]
+        for k in range(n):
+            left[i, k] = slope * W_hh[i, k]
+            left[n, k] += W_hh[i, k] * weight
+    np.dot(left, influence[:n], influence_next)
+    carried = influence_next[n]
+    for p in range(n_recurrent):
+        gradient[p] = carried[p]
+    for i in range(n):
+        slope = 1.0 - hidden[i] * hidden[i]
+        weight = slope * hidden_error[i]
         row = influence_next[i]
         for j in range(n):
-            row[i * n + j] += hidden_prev[j]
+            value = slope * hidden_prev[j]
+            row[i * n + j] += value
+            gradient[i * n + j] += hidden_error[i] * value
         for j in range(d):
-            row[n * n + i * d + j] += inputs[j]
-        row[n * n + n * d + i] += 1.0
-        slope = 1.0 - hidden[i] * hidden[i]
-        weight = hidden_error[i]
-        for p in range(n_recurrent):
-            value = row[p] * slope
-            row[p] = value
-            gradient[p] += weight * value
+            value = slope * inputs[j]
+            row[n * n + i * d + j] += value
+            gradient[n * n + i * d + j] += hidden_error[i] * value
+        row[n * n + n * d + i] += slope
+        gradient[n * n + n * d + i] += weight
 
 
 @trace_reset(RTRLTraces)
@@ -64,11 +83,11 @@ def rtrl_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     W_hh = recurrent_matrix(network.theta, n)
     current = traces.current[0]
     if current == 0:
-        influence_step(W_hh, traces.first, traces.second, hidden_prev, inputs, hidden,
-                       hidden_error, gradient)
+        influence_step(W_hh, traces.left, traces.first, traces.second, hidden_prev, inputs,
+                       hidden, hidden_error, gradient)
     else:
-        influence_step(W_hh, traces.second, traces.first, hidden_prev, inputs, hidden,
-                       hidden_error, gradient)
+        influence_step(W_hh, traces.left, traces.second, traces.first, hidden_prev, inputs,
+                       hidden, hidden_error, gradient)
     traces.current[0] = 1 - current
 
 

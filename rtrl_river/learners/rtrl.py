@@ -56,40 +56,45 @@ class RTRL(Learner):
 class RTRLState(LearnerState):
     """The influence matrix, double-buffered: each step writes J_t beside J_{t-1}.
 
-    Each of the two n x P matrices lives in a `GrowableArray` with room for a few more
+    Each of the two (n+1) x P matrices lives in a `GrowableArray` with room for a few more
     inputs, so a new feature grows them in place (`rtrl_river.growth`). When the room runs
     out they grow one after the other, so at most one of them exists twice at a time."""
 
     def __init__(self, network):
-        shape = (network.n_hidden, network.n_recurrent)
+        n = network.n_hidden
+        shape = (n + 1, network.n_recurrent)  # J's n rows, and the row the gradient lands in
         room = self.room(network, network.n_inputs)
         self.storage = (GrowableArray(shape, room), GrowableArray(shape, room))
         self.current = np.zeros(1, dtype=np.int64)
+        self.left = np.zeros((n + 1, n))
 
     @staticmethod
     def room(network, n_inputs):
         """The spare numbers each matrix keeps at `n_inputs` inputs: its columns for
         `spare_inputs(n_inputs)` more inputs."""
-        return network.n_hidden * network.recurrent_per_input * spare_inputs(n_inputs)
+        return (network.n_hidden + 1) * network.recurrent_per_input * spare_inputs(n_inputs)
 
     @property
     def matrices(self):
-        """Both influence matrices, n x P each (views): J_t and the step's scratch."""
+        """Both buffers, (n+1) x P each (views): J_t with the last step's gradient below it,
+        and the next step's output."""
         return tuple(storage.array for storage in self.storage)
 
     @property
     def matrix(self):
-        """The current influence matrix J_t (a view)."""
-        return self.storage[self.current[0]].array
+        """The current influence matrix J_t, n x P (a view)."""
+        array = self.storage[self.current[0]].array
+        return array[: array.shape[0] - 1]
 
     def traces(self, n_steps):
-        return RTRLTraces(*self.matrices, self.current)
+        return RTRLTraces(*self.matrices, self.current, self.left)
 
-    # The other matrix is scratch the next step overwrites whole, so a pickle keeps only J_t:
-    # half the size, and the model resumes bit for bit. The room is a number: the spare
-    # columns themselves are not pickled.
+    # The other matrix (and the gradient row and `left`) is scratch the next step overwrites
+    # whole, so a pickle keeps only J_t: half the size, and the model resumes bit for bit. The
+    # room is a number: the spare columns themselves are not pickled.
     def __getstate__(self):
-        state = {key: value for key, value in self.__dict__.items() if key != "storage"}
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ("storage", "left")}
         return {"influence": self.matrix.copy(), **state, "room": self.storage[0].room}
 
     def __setstate__(self, state):
@@ -97,7 +102,10 @@ class RTRLState(LearnerState):
         matrix = state.pop("influence")
         room = state.pop("room", 0)
         self.__dict__.update(state)
-        self.storage = (GrowableArray(matrix.shape, room), GrowableArray(matrix.shape, room))
+        n = matrix.shape[0]
+        shape = (n + 1, matrix.shape[1])
+        self.storage = (GrowableArray(shape, room), GrowableArray(shape, room))
+        self.left = np.zeros((n + 1, n))
         self.matrix[...] = matrix
 
     def reset(self):
