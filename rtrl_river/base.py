@@ -179,7 +179,6 @@ class OneStepCalls:
         # by every model, are not this model's memory
         self.__class__ = _calls_class(type(arrays))
         announce_first_compile(self.learn)
-        announce_first_compile(self.predict)
         self.before_step = state.before_one_step if state.draws_each_step else None
         self.rows = np.zeros((1, net.n_inputs))
         self.row = self.rows[0]
@@ -207,7 +206,12 @@ class OneStepCalls:
             model.readout_, self.output,
         )
         self.learn_entry = _entry_point(self.learn, self.learn_args)
+        self.predict_entry = None  # loaded by the first predict: a stream may never predict
+
+    def load_predict(self):
+        announce_first_compile(self.predict)
         self.predict_entry = _entry_point(self.predict, self.predict_args)
+        return self.predict_entry
 
     def matches(self, model):
         # every change of layout (growth, a new class, `fit`, a restore after a rejected call)
@@ -481,18 +485,6 @@ class RTRLEstimator(SklearnEstimator):
                 unseen.append(name)
         return unseen
 
-    def _input_row(self, x):
-        """x as the network's input vector: features by name (missing ones 0), then feedback."""
-        row = np.zeros(self.network_.n_inputs)
-        index = self.feature_index_
-        for name, value in x.items():
-            column = index.get(name)
-            if column is not None:
-                row[column] = value
-        if self.target_feedback:
-            self._write_feedback(row[len(index):])
-        return row
-
     def _input_matrix(self, columns, values):
         """A (T, d) input matrix for rows given by column names; feedback columns hold the
         last target (the learn path overwrites them row by row)."""
@@ -603,31 +595,32 @@ class RTRLEstimator(SklearnEstimator):
         loss of this step's prediction of y."""
         self._check_target(y)
         calls = self._ready_calls()
-        if calls is not None:
-            target = self._raw_target(y)
-            if target is not None and self._fill_row(calls, x):
-                # the kernel encodes the target, writes the values fed back and learns
-                calls.targets[0] = target
-                if calls.schedule is not None:
-                    calls.rates[0] = calls.schedule.get(int(calls.step[0]))
-                if calls.before_step is not None:
-                    calls.before_step()
-                first_skip = calls.learn_entry(*calls.learn_args)
-                self.t_ += 1
-                if first_skip:
-                    self._warn_skipped()
-                return
+        target = None if calls is None else self._raw_target(y)
+        if target is None or not self._fill_row(calls, x):
+            # the first step, or a feature or label not seen yet: grow, then the same call
             del calls  # it holds views of the arrays a new feature is about to grow
-        unseen = self._unseen_features(x)
-        if not self._is_initialized():
-            self._initialize()
-        if unseen:
-            self._add_features(unseen)
-        targets, feedback = self._encode_targets([y])
-        row = self._input_row(x)
-        if self.target_feedback:
-            row[len(self.feature_index_):] = feedback[0]
-        self._run_learner(row[None, :], targets)
+            unseen = self._unseen_features(x)  # every value checked before anything changes
+            if not self._is_initialized():
+                self._initialize()
+            if unseen:
+                self._add_features(unseen)
+            self._add_target(y)
+            calls = self._one_step_calls()
+            self._fill_row(calls, x)
+            target = self._raw_target(y)
+        # the kernel encodes the target, writes the values fed back and learns
+        calls.targets[0] = target
+        if calls.schedule is not None:
+            calls.rates[0] = calls.schedule.get(int(calls.step[0]))
+        if calls.before_step is not None:
+            calls.before_step()
+        first_skip = calls.learn_entry(*calls.learn_args)
+        self.t_ += 1
+        if first_skip:
+            self._warn_skipped()
+
+    def _add_target(self, y):
+        """Make room for a target not seen yet (the classifier's new label)."""
 
     def learn_many(self, X: pd.DataFrame, y: pd.Series) -> None:
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
@@ -645,7 +638,8 @@ class RTRLEstimator(SklearnEstimator):
         """The head's output for x from the current state, without learning, as a memoryview
         (its items read as Python floats)."""
         self._fill_row(calls, x)
-        calls.predict_entry(*calls.predict_args)  # writes the values fed back, then predicts
+        predict = calls.predict_entry or calls.load_predict()
+        predict(*calls.predict_args)  # writes the values fed back, then predicts
         return calls.output_view
 
     def _raw_outputs(self, columns, values, chain):

@@ -237,6 +237,10 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         self.target_state_[PREVIOUS_CLASS] = encoded[-1]
         return encoded, feedback
 
+    def _add_target(self, label):
+        if label not in self.class_index_:
+            self._add_class(label)
+
     def _raw_target(self, label):
         """learn_one's target for the kernel: the label's row in the head, None for a label
         not seen yet."""

@@ -13,7 +13,7 @@ from .kernels.arrays import SQUARED_LOSS
 from .kernels.targets import (
     CHANGE, FEEDBACK, FEEDBACK_WIDTH, HAS_LAST, HAS_OFFSET, LAST_TARGET, LEVEL_SCALER,
     REGRESSION_STATE_SIZE, ROW_FEEDBACK, SCALING, SHARED_LEVEL, TARGET_OFFSET, TARGET_SCALER,
-    encode_regression_targets, update_readout,
+    encode_and_read_out, encode_regression_targets, new_standardizer,
 )
 from .scaling import RunningStandardizer
 
@@ -191,6 +191,8 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         state[SHARED_LEVEL] = not (self.target_scaling and self.predict_change)
         state[FEEDBACK_WIDTH] = width
         state[ROW_FEEDBACK] = width if self.target_feedback else 0
+        new_standardizer(state, TARGET_SCALER)
+        new_standardizer(state, LEVEL_SCALER)
         self.target_state_ = state
 
     def _feedback_width(self):
@@ -242,7 +244,7 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
 
     def _encode_targets(self, raw):
         """The network's target for each step and the values fed back at each step, and the
-        readout updated (`kernels.targets.encode_regression_target`): y itself, or with
+        readout updated (`kernels.targets.encode_and_read_out`): y itself, or with
         `predict_change` the change y_t - y_{t-1}, standardised online with `target_scaling`
         as River's TargetStandardScaler does."""
         values = np.asarray(raw, dtype=np.float64).reshape(-1)
@@ -264,7 +266,7 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         state = self.target_state_
         state[HAS_LAST] = 0.0
         state[FEEDBACK : FEEDBACK + self._feedback_width()] = 0.0
-        update_readout(state, self.readout_)
+        encode_and_read_out(state, self.network_.theta, 0.0, state[:0], self.readout_, 0)
 
     # ------------------------------------------------------------ River
 

@@ -6,8 +6,8 @@ import collections
 import numpy as np
 
 from .kernels.targets import (
-    COUNT, STANDARDIZER_SIZE, standardize, standardizer_learn, standardizer_location,
-    standardizer_std,
+    COUNT, DOWN, FEEDBACK_WIDTH, LEVEL_SCALER, MEAN, READOUT_SIZE, REGRESSION_STATE_SIZE,
+    SCALING, SHARED_LEVEL, SUM_SQUARES, TARGET_SCALER, encode_and_read_out, new_standardizer,
 )
 
 
@@ -17,26 +17,43 @@ class RunningStandardizer:
     The arithmetic is River's `stats.Var` step for step, so `learn(y)` returns exactly what
     `preprocessing.TargetStandardScaler` feeds its regressor: y standardised with statistics
     that include y (|z| <= (n-1)/sqrt(n), so the first steps cannot produce huge targets), and
-    0 while the spread is 0. Values are held divided by a power of two chosen when a value
-    would make the sum of squares overflow (exact, so the same bits as without it), and values
-    up to float64's limit standardise without overflow.
+    0 while the spread is 0. Values are held multiplied by a power of two, lowered when a
+    value would make the sum of squares overflow (exact, so the same bits as without it), and
+    values up to float64's limit standardise without overflow.
 
-    A view of four slots of a float64 array, `state[at:at + 4]` (its own when none is given):
-    the regressor keeps its standardisers in its target state, which its kernels update
-    (`kernels/targets.py`, where the arithmetic is).
+    The regressor keeps its standardisers in its target state, which its kernels update
+    (`kernels.targets.encode_and_read_out`, where the arithmetic is). This reads one of them
+    (`state`, at `at`); made without a state, it has one of its own, which `learn` advances
+    through that same kernel.
     """
 
-    def __init__(self, state=None, at=0):
-        self.state = np.zeros(STANDARDIZER_SIZE) if state is None else state
-        self.at = at
+    def __init__(self, state=None, at=TARGET_SCALER):
+        self.own = state is None
+        if self.own:  # a target state that standardises the target itself: no change, no level
+            state = np.zeros(REGRESSION_STATE_SIZE)
+            state[SCALING] = state[SHARED_LEVEL] = state[FEEDBACK_WIDTH] = 1.0
+            new_standardizer(state, TARGET_SCALER)
+            new_standardizer(state, LEVEL_SCALER)
+            self._theta, self._readout = np.zeros(1), np.zeros(READOUT_SIZE)
+        self.state, self.at = state, at
 
     def learn(self, value):
         """Add `value`; return its z-score under the statistics that now include it."""
-        return standardizer_learn(self.state, self.at, float(value))
+        if not self.own:
+            raise TypeError("this standardiser is a view of a model's state; the model learns it")
+        return encode_and_read_out(self.state, self._theta, float(value), self.state[:0],
+                                   self._readout, 1)
+
+    def _scaled_std(self):
+        count, sum_squares = self.state[self.at + COUNT], self.state[self.at + SUM_SQUARES]
+        return (sum_squares / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
 
     def standardize(self, value):
         """(value - mean) / std, or 0 while the std is 0."""
-        return standardize(self.state, self.at, float(value))
+        std = self._scaled_std()
+        if not std:
+            return 0.0
+        return (float(value) * self.state[self.at + DOWN] - self.state[self.at + MEAN]) / std
 
     @property
     def n(self):
@@ -44,11 +61,11 @@ class RunningStandardizer:
 
     @property
     def std(self):
-        return standardizer_std(self.state, self.at)
+        return self._scaled_std() / self.state[self.at + DOWN]
 
     @property
     def location(self):
-        return standardizer_location(self.state, self.at)
+        return self.state[self.at + MEAN] / self.state[self.at + DOWN]
 
 
 class FeatureStandardizer:

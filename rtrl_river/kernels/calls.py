@@ -23,7 +23,7 @@ from .arrays import OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
 from .cells.elstm import ELSTMArrays
 from .driver import learn_steps
-from .jit import INLINE, JIT
+from .jit import JIT
 from .network import predict_step
 from .targets import encode_one, write_feedback
 
@@ -77,12 +77,16 @@ def _as_traces(plain):
     return implementation
 
 
-@njit(**INLINE)
-def learn_call(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
-               pending, buffers, losses, skipped, target_state, readout, encode):
-    """With encode=1 (learn_one), targets[0] holds the raw target: it is encoded and the values
-    fed back are written into inputs[0] first (`targets.py`); then the steps are learned.
-    Returns True when this call dropped the model's first update (skipped[0] was 0)."""
+# The learn entry points: with encode=1 (learn_one), targets[0] holds the raw target: it is
+# encoded and the values fed back are written into inputs[0] first (`targets.py`); then the
+# steps are learned. Each returns True when the call dropped the model's first update
+# (skipped[0] was 0). Written out in each, not through a shared inlined wrapper: numba's
+# inlining of a wrapper around the inlined loop cost a cold start most of a second.
+
+@njit(**JIT)
+def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
+                pending, buffers, losses, skipped, target_state, readout, encode):
+    network = ElmanArrays(*network)
     skipped_before = skipped[0]
     if encode:
         encode_one(head, target_state, network.theta, targets, inputs[0], readout)
@@ -93,17 +97,16 @@ def learn_call(network, traces, optimizer, head, inputs, targets, learning_rates
 
 
 @njit(**JIT)
-def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
-                pending, buffers, losses, skipped, target_state, readout, encode):
-    return learn_call(ElmanArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
-               max_norm, pending, buffers, losses, skipped, target_state, readout, encode)
-
-
-@njit(**JIT)
 def elstm_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
                 pending, buffers, losses, skipped, target_state, readout, encode):
-    return learn_call(ELSTMArrays(*network), traces, optimizer, head, inputs, targets, learning_rates,
-               max_norm, pending, buffers, losses, skipped, target_state, readout, encode)
+    network = ELSTMArrays(*network)
+    skipped_before = skipped[0]
+    if encode:
+        encode_one(head, target_state, network.theta, targets, inputs[0], readout)
+    learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
+                learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
+                losses, skipped)
+    return skipped_before == 0 and skipped[0] > 0
 
 
 @njit(**JIT)

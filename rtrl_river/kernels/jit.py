@@ -62,6 +62,6 @@ INLINE = {**JIT, "inline": "always"}
 
 # Arithmetic that must equal River's (or Python's) to the bit, as the running standardisers of
 # `targets.py` do: no fast-math flags at all, so no multiply and add are fused into one
-# rounding. Kept out of line (not INLINE): numba's inlining would compile the body under its
-# caller's flags.
+# rounding. Such a kernel is not inlined into a fast-math caller: numba's inlining compiles the
+# body under its caller's flags.
 EXACT = {**JIT, "fastmath": False}

@@ -98,7 +98,7 @@ def head_gradient(network, hidden, error, gradient, hidden_error):
 SAFE_SQUARED_NORM = 1e300
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def sum_of_squares(vector):
     """The sum of vector[p]^2 in eight partial sums (entry p goes to sum p mod 8) added in a
     fixed order: eight independent chains instead of one latency-bound chain, and the same

@@ -8,23 +8,21 @@ running standardisers (River's Welford arithmetic, bit for bit) and the values f
 classifier's is [previous label's row (-1: none), width of its fed-back block].
 """
 
-import math
-
 import numpy as np
 from numba import njit
 
 from .arrays import SQUARED_LOSS
-from .jit import EXACT, INLINE
+from .jit import EXACT, JIT
 
 # --- the regressor's target state
 # settings, fixed at initialisation (1.0 / 0.0 for booleans)
 SCALING, CHANGE, SHARED_LEVEL, FEEDBACK_WIDTH, ROW_FEEDBACK = range(5)
 # the stream so far
 HAS_OFFSET, TARGET_OFFSET, HAS_LAST, LAST_TARGET = range(5, 9)
-# two running standardisers of 4 slots: count, mean and sum of squares of the values divided
-# by 2**exponent, exponent
+# two running standardisers of 4 slots: count, mean and sum of squares of the values scaled
+# by DOWN, and DOWN, a power of two (1 until a value would make the sum of squares overflow)
 TARGET_SCALER, LEVEL_SCALER = 9, 13
-COUNT, MEAN, SUM_SQUARES, EXPONENT = range(4)
+COUNT, MEAN, SUM_SQUARES, DOWN = range(4)
 STANDARDIZER_SIZE = 4
 FEEDBACK = 17  # FEEDBACK_WIDTH values fed back
 REGRESSION_STATE_SIZE = FEEDBACK + 2
@@ -40,167 +38,153 @@ CARRY, OFFSET, SCALE, FEEDBACK_OFFSET, FEEDBACK_GAIN, CHANGE_GAIN, LEVEL = range
 READOUT_SIZE = 7
 
 LARGEST = np.finfo(np.float64).max
-# standardised values are rescaled so that their magnitude stays below this (its square is finite)
+# standardised values are rescaled so that their magnitude stays below this (its square is
+# finite), by steps of RESCALE_STEP
 RESCALE_LIMIT = 2.0**500
+RESCALE_STEP = 2.0**-100
+
+
+def new_standardizer(state, at):
+    """Set up the standardiser at state[at:at+4]: nothing seen, values unscaled."""
+    state[at : at + STANDARDIZER_SIZE] = 0.0
+    state[at + DOWN] = 1.0
 
 
 @njit(**EXACT)
-def standardizer_learn(state, at, value):
-    """Add `value` to the standardiser at state[at:at+4]; return its z-score under the
-    statistics that now include it (River's `stats.Var` step for step, ddof=1).
-
-    Values are held divided by 2**exponent, a power of two chosen when a value would make the
-    sum of squares overflow: dividing by a power of two is exact, so the results are the same
-    bits as without it, and values up to float64's limit standardise without overflow.
-    """
-    magnitude = abs(value) * 2.0 ** -state[at + EXPONENT]
-    if magnitude >= RESCALE_LIMIT:
-        shift = math.frexp(magnitude)[1] - 400
-        state[at + EXPONENT] += shift
-        state[at + MEAN] = math.ldexp(state[at + MEAN], -shift)
-        state[at + SUM_SQUARES] = math.ldexp(state[at + SUM_SQUARES], -2 * shift)
-    scaled = math.ldexp(value, -int(state[at + EXPONENT]))
-    mean_old = state[at + MEAN]
-    state[at + COUNT] += 1.0
-    state[at + MEAN] += (1.0 / state[at + COUNT]) * (scaled - state[at + MEAN])
-    state[at + SUM_SQUARES] += (scaled - mean_old) * (scaled - state[at + MEAN])
-    return standardize(state, at, value)
-
-
-@njit(**EXACT)
-def scaled_std(state, at):
-    count = state[at + COUNT]
-    return (state[at + SUM_SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
-
-
-@njit(**EXACT)
-def standardize(state, at, value):
-    """(value - mean) / std under the standardiser at state[at:at+4], or 0 while the std is 0."""
-    std = scaled_std(state, at)
-    if std == 0.0:
-        return 0.0
-    return (math.ldexp(value, -int(state[at + EXPONENT])) - state[at + MEAN]) / std
-
-
-@njit(**EXACT)
-def standardizer_std(state, at):
-    return math.ldexp(scaled_std(state, at), int(state[at + EXPONENT]))
-
-
-@njit(**EXACT)
-def standardizer_location(state, at):
-    return math.ldexp(state[at + MEAN], int(state[at + EXPONENT]))
-
-
-@njit(**EXACT)
-def encode_regression_target(state, theta, y, feedback):
-    """The network's target for the target y, after writing the values fed back at this step
-    (those of the previous target) into `feedback` (length 0: not wanted).
+def encode_and_read_out(state, theta, y, feedback, readout, learn):
+    """With learn=1: the network's target for the target y, after writing the values fed back
+    at this step (those of the previous target) into `feedback` (length 0: not wanted). Then
+    (learn=0: only) the readout of the next predictions, from the target state.
 
     The network learns y itself, or with CHANGE the change y_t - y_{t-1} (0 on the first step);
-    with SCALING that quantity is standardised online, as River's TargetStandardScaler does.
-    The fed-back values are the previous target, standardised by the running statistics of y
-    (centred on the first target without scaling), and with CHANGE the network's previous
-    target (the change).
+    with SCALING that quantity is standardised online as River's TargetStandardScaler does: its
+    z-score under statistics that include it, kept by Welford's update as River's `stats.Var`
+    does it, step for step (ddof=1). The fed-back values are the previous target, standardised
+    by the running statistics of y (centred on the first target without scaling), and with
+    CHANGE the network's previous target (the change).
+
+    A standardiser holds its values multiplied by DOWN, a power of two lowered when a value
+    would make the sum of squares overflow: a product with (or a division by) a power of two is
+    exact, so the results are the same bits as without it, and values up to float64's limit
+    standardise without overflow.
+
+    One function, compiled without fast-math flags (inlined into a fast-math caller, this
+    arithmetic would take its flags), with no helpers: each function numba compiles costs a
+    cold start a tenth of a second or so.
     """
-    if state[HAS_OFFSET] == 0.0:
-        state[HAS_OFFSET] = 1.0
-        state[TARGET_OFFSET] = y
-        if state[SCALING] == 0.0 and state[CHANGE] == 0.0:
-            # plain mode: the output bias (theta's last entry) starts at the first target, so a
-            # series far from zero does not spend thousands of steps walking the bias there
-            theta[theta.shape[0] - 1] = y
-    width = int(state[FEEDBACK_WIDTH])
-    for j in range(feedback.shape[0]):
-        feedback[j] = state[FEEDBACK + j]
-    quantity = y
-    if state[CHANGE] != 0.0:  # saturated: two targets near 1e308 can differ by more
-        change = y - (state[LAST_TARGET] if state[HAS_LAST] != 0.0 else y)
-        quantity = min(max(change, -LARGEST), LARGEST)
-    if state[SCALING] != 0.0:
-        target = standardizer_learn(state, TARGET_SCALER, quantity)
-        if state[SHARED_LEVEL] == 0.0:
-            standardizer_learn(state, LEVEL_SCALER, y)
-        level = TARGET_SCALER if state[SHARED_LEVEL] != 0.0 else LEVEL_SCALER
-        state[FEEDBACK] = standardize(state, level, y)
-    else:
-        target = quantity
+    scaling = state[SCALING] != 0.0
+    shared = state[SHARED_LEVEL] != 0.0
+    level = TARGET_SCALER if shared else LEVEL_SCALER
+    target = y
+    if learn:
+        if state[HAS_OFFSET] == 0.0:
+            state[HAS_OFFSET] = 1.0
+            state[TARGET_OFFSET] = y
+            if not scaling and state[CHANGE] == 0.0:
+                # plain mode: the output bias (theta's last entry) starts at the first target,
+                # so a series far from zero does not spend thousands of steps walking it there
+                theta[theta.shape[0] - 1] = y
+        for j in range(feedback.shape[0]):
+            feedback[j] = state[FEEDBACK + j]
+        if state[CHANGE] != 0.0:  # saturated: two targets near 1e308 can differ by more
+            change = y - (state[LAST_TARGET] if state[HAS_LAST] != 0.0 else y)
+            target = change if change <= LARGEST else LARGEST
+            target = target if target >= -LARGEST else -LARGEST
+        quantity = target
         state[FEEDBACK] = y - state[TARGET_OFFSET]
-    if width > 1:
-        state[FEEDBACK + 1] = target
-    state[HAS_LAST] = 1.0
-    state[LAST_TARGET] = y
-    return target
+        # the change (or y) into the target's standardiser, y into the level's unless shared;
+        # then z-scores under the statistics that include them
+        for k in range(2 if scaling else 0):
+            at = TARGET_SCALER if k == 0 else LEVEL_SCALER
+            value = quantity if k == 0 else y
+            if k == 0 or not shared:
+                magnitude = abs(value) * state[at + DOWN]
+                while magnitude >= RESCALE_LIMIT:  # at most six times, near float64's limit
+                    magnitude *= RESCALE_STEP
+                    state[at + DOWN] *= RESCALE_STEP
+                    state[at + MEAN] *= RESCALE_STEP
+                    state[at + SUM_SQUARES] *= RESCALE_STEP * RESCALE_STEP
+                scaled = value * state[at + DOWN]
+                mean_old = state[at + MEAN]
+                state[at + COUNT] += 1.0
+                state[at + MEAN] += (1.0 / state[at + COUNT]) * (scaled - state[at + MEAN])
+                state[at + SUM_SQUARES] += (scaled - mean_old) * (scaled - state[at + MEAN])
+            at = TARGET_SCALER if k == 0 else level
+            count = state[at + COUNT]
+            std = (state[at + SUM_SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
+            z = (value * state[at + DOWN] - state[at + MEAN]) / std if std != 0.0 else 0.0
+            if k == 0:
+                target = z
+            else:
+                state[FEEDBACK] = z
+        if state[FEEDBACK_WIDTH] > 1.0:
+            state[FEEDBACK + 1] = target
+        state[HAS_LAST] = 1.0
+        state[LAST_TARGET] = y
 
-
-@njit(**EXACT)
-def update_readout(state, readout):
-    """The readout of the regressor's next predictions, from its target state."""
     for j in range(readout.shape[0]):
         readout[j] = 0.0
     readout[SCALE] = readout[FEEDBACK_GAIN] = readout[CHANGE_GAIN] = 1.0
     readout[FEEDBACK_OFFSET] = state[TARGET_OFFSET]
-    scaling = state[SCALING] != 0.0
-    level = TARGET_SCALER if state[SHARED_LEVEL] != 0.0 else LEVEL_SCALER
     if state[CHANGE] != 0.0:
         readout[CARRY] = 1.0
         if state[HAS_LAST] != 0.0:
             readout[LEVEL] = state[LAST_TARGET]
         elif scaling:
-            readout[LEVEL] = standardizer_location(state, level)
+            readout[LEVEL] = state[level + MEAN] / state[level + DOWN]
         else:
             readout[LEVEL] = state[TARGET_OFFSET]
-    if scaling:
-        readout[OFFSET] = standardizer_location(state, TARGET_SCALER)
-        readout[SCALE] = standardizer_std(state, TARGET_SCALER)
-        readout[FEEDBACK_OFFSET] = standardizer_location(state, level)
-        std = standardizer_std(state, level)
-        readout[FEEDBACK_GAIN] = 1.0 / std if std != 0.0 else 0.0
-        readout[CHANGE_GAIN] = 1.0 / readout[SCALE] if readout[SCALE] != 0.0 else 0.0
+    for k in range(2 if scaling else 0):
+        at = TARGET_SCALER if k == 0 else level
+        count = state[at + COUNT]
+        std = (state[at + SUM_SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
+        std /= state[at + DOWN]
+        location = state[at + MEAN] / state[at + DOWN]
+        if k == 0:
+            readout[OFFSET] = location
+            readout[SCALE] = std
+            readout[CHANGE_GAIN] = 1.0 / std if std != 0.0 else 0.0
+        else:
+            readout[FEEDBACK_OFFSET] = location
+            readout[FEEDBACK_GAIN] = 1.0 / std if std != 0.0 else 0.0
     if state[FEEDBACK_WIDTH] == 1.0:
         readout[CHANGE_GAIN] = 0.0
+    return target
 
 
-@njit(**EXACT)
+@njit(**JIT)
 def encode_regression_targets(state, theta, values, targets, feedback, readout):
-    """`encode_regression_target` for each value in turn (feedback: one row per value), then
-    the readout updated."""
+    """`encode_and_read_out` for each value in turn (feedback: one row per value)."""
     for t in range(values.shape[0]):
-        targets[t] = encode_regression_target(state, theta, values[t], feedback[t])
-    update_readout(state, readout)
+        targets[t] = encode_and_read_out(state, theta, values[t], feedback[t], readout, 1)
 
 
-@njit(**INLINE)
-def row_feedback(head, state, row):
-    """The block at the end of `row` that takes the fed-back values (empty without feedback)."""
-    width = int(state[ROW_FEEDBACK] if head == SQUARED_LOSS else state[CLASS_FEEDBACK_WIDTH])
-    return row[row.shape[0] - width :]
-
-
-@njit(**INLINE)
+@njit(**JIT)
 def write_feedback(head, state, row):
-    """Write the values fed back at this step into the end of `row`, changing nothing else."""
-    block = row_feedback(head, state, row)
+    """Write the values fed back at this step into the block at the end of `row` (empty
+    without feedback), changing nothing else."""
+    width = np.int64(state[ROW_FEEDBACK] if head == SQUARED_LOSS else state[CLASS_FEEDBACK_WIDTH])
+    start = row.shape[0] - width
     if head == SQUARED_LOSS:
-        for j in range(block.shape[0]):
-            block[j] = state[FEEDBACK + j]
+        for j in range(width):
+            row[start + j] = state[FEEDBACK + j]
     else:
-        for j in range(block.shape[0]):
-            block[j] = 0.0
-        previous = int(state[PREVIOUS_CLASS])
-        if block.shape[0] > 0 and previous >= 0:
-            block[previous] = 1.0
+        for j in range(width):
+            row[start + j] = 0.0
+        previous = np.int64(state[PREVIOUS_CLASS])
+        if width > 0 and previous >= 0:
+            row[start + previous] = 1.0
 
 
-@njit(**INLINE)
+@njit(**JIT)
 def encode_one(head, state, theta, targets, row, readout):
     """learn_one's encoding, in the kernel: targets[0] holds the raw target (the regressor's
     value, the classifier's row in the head) and becomes the network's target; the values fed
-    back at this step are written into the end of `row`."""
+    back at this step are written into the block at the end of `row`."""
     if head == SQUARED_LOSS:
-        targets[0] = encode_regression_target(
-            state, theta, targets[0], row_feedback(head, state, row))
-        update_readout(state, readout)
+        width = np.int64(state[ROW_FEEDBACK])
+        targets[0] = encode_and_read_out(state, theta, targets[0], row[row.shape[0] - width :],
+                                         readout, 1)
     else:
         write_feedback(head, state, row)
         state[PREVIOUS_CLASS] = targets[0]
