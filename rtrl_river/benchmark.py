@@ -569,7 +569,7 @@ def growth_table(hidden_sizes, n_features):
             tracemalloc.stop()
     _table(
         f"Memory of a learn_one that brings new feature names, exact RTRL, {n_features} "
-        "features and the fed-back target. traces = the two n x P influence matrices after the "
+        "features and the fed-back target. traces = the two (n+1) x P influence buffers after the "
         "step; held = their buffers before it, with their spare room; extra = tracemalloc's "
         "peak during the step above what was held; x = (held + extra) / traces",
         ("n", "step", "traces MiB", "held MiB", "extra MiB", "x traces"),

@@ -94,13 +94,13 @@ def learner_label(learner):
 
 def state_bytes(learner, hidden_size, n_inputs, n_outputs=1):
     """An estimate of the bytes one model holds: its parameters, gradient and optimizer moments,
-    and the learner's traces (exact RTRL keeps two n x P influence matrices)."""
+    and the learner's traces (exact RTRL keeps two (n+1) x P influence buffers)."""
     n = hidden_size
     recurrent = n * (n + n_inputs + 1)  # P: W_hh, W_xh and b_h
     parameters = recurrent + n_outputs * (n + 1)
     label = learner_label(learner)
     if label == "rtrl":
-        traces = 2 * n * recurrent
+        traces = 2 * (n + 1) * recurrent
     elif label.startswith("snap-") and label != "snap-1":
         traces = n * recurrent  # at most the dense influence matrix
     elif label.startswith("tbptt"):

@@ -108,8 +108,8 @@ def test_a_model_too_big_for_memory_is_refused_before_anything_runs(argv, option
 
 
 def test_memory_estimate_counts_the_influence_matrices():
-    # exact RTRL at n=128, 4 inputs: P = 128 * 133 = 17024, two n x P float64 buffers
-    traces = 2 * 128 * 17024 * 8
+    # exact RTRL at n=128, 4 inputs: P = 128 * 133 = 17024, two (n+1) x P float64 buffers
+    traces = 2 * 129 * 17024 * 8
     assert traces < cli.state_bytes("rtrl", 128, 4) < traces * 1.05
     assert cli.state_bytes("snap-1", 128, 4) < cli.state_bytes("rtrl", 128, 4) / 30
     # the figure a user asking for 100,000 units sees: petabytes
