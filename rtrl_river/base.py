@@ -238,6 +238,10 @@ def _entry_point(kernel, args):
     return entry
 
 
+# What `_ready_calls` returns for a model whose arrays are read-only.
+READ_ONLY = object()
+
+
 # The width at which `recurrent_lr_scale` is W_hh's rate relative to lr: Adam moves every
 # weight by about lr a step, so a unit's recurrent input moves by up to n * lr; past this many
 # units W_hh's step shrinks as 1/n, so that movement stays what it is at this width.
@@ -386,11 +390,45 @@ class RTRLEstimator(SklearnEstimator):
         return calls
 
     def _ready_calls(self):
-        """The one-step calls of an initialised model (None before the first learn)."""
+        """The one-step calls of an initialised model (None before the first learn;
+        READ_ONLY when its arrays cannot be written, see `_check_writable`)."""
         calls = _ONE_STEP_CALLS.get(id(self))
         if calls is not None and calls.matches(self):
             return calls
-        return self._one_step_calls() if self._is_initialized() else None
+        if not self._is_initialized():
+            return None
+        if not self._writable():
+            return READ_ONLY
+        return self._one_step_calls()
+
+    def _state_arrays(self):
+        """Every array the kernels write while learning."""
+        yield self.network_.theta
+        yield self.network_.hidden
+        yield from self.pending_
+        yield from self.buffers_
+        yield from (self.skipped_, self._one_loss, self.target_state_, self.readout_)
+        optimizer = self.optimizer_state_
+        yield from (optimizer.first_moment, optimizer.second_moment, optimizer.step)
+        for value in vars(self.learner_state_).values():  # arrays, and growable arrays' buffers
+            for item in value if isinstance(value, tuple) else (value,):
+                array = item if isinstance(item, np.ndarray) else getattr(item, "buffer", None)
+                if isinstance(array, np.ndarray):
+                    yield array
+
+    def _writable(self):
+        return all(array.flags.writeable for array in self._state_arrays())
+
+    def _check_writable(self):
+        """Raise a clear error when the model's arrays are read-only: a model loaded from a
+        read-only memory map (`joblib.load(path, mmap_mode="r")`) can predict, not learn."""
+        if self._is_initialized() and not self._writable():
+            raise ValueError(
+                f"this {type(self).__name__}'s arrays are read-only (loaded from a read-only "
+                "memory map, such as joblib.load(path, mmap_mode='r')?): it can predict, but "
+                "learning or resetting its state needs a writable copy: copy.deepcopy(model), "
+                "or load it without mmap_mode"
+            )
 
     def _forget_calls(self):
         _ONE_STEP_CALLS.pop(id(self), None)
@@ -465,6 +503,7 @@ class RTRLEstimator(SklearnEstimator):
         the optimizer's moments are kept."""
         if not self._is_initialized():
             return
+        self._check_writable()
         self.network_.hidden[:] = 0.0
         self.learner_state_.reset()
         self.pending_.valid[0] = 0
@@ -510,6 +549,7 @@ class RTRLEstimator(SklearnEstimator):
 
     def _learn_rows(self, columns, values, raw_targets):
         """Learn rows already checked: grow for unseen columns, then one kernel call."""
+        self._check_writable()
         if not self._is_initialized():
             self._initialize()
         unseen = [name for name in columns if name not in self.feature_index_]
@@ -595,6 +635,8 @@ class RTRLEstimator(SklearnEstimator):
         loss of this step's prediction of y."""
         self._check_target(y)
         calls = self._ready_calls()
+        if calls is READ_ONLY:
+            self._check_writable()
         target = None if calls is None else self._raw_target(y)
         if target is None or not self._fill_row(calls, x):
             # the first step, or a feature or label not seen yet: grow, then the same call
@@ -637,6 +679,12 @@ class RTRLEstimator(SklearnEstimator):
     def _raw_output_one(self, calls, x):
         """The head's output for x from the current state, without learning, as a memoryview
         (its items read as Python floats)."""
+        if calls is READ_ONLY:  # the kernel of `predict_many`, which writes nothing of the model's
+            self._unseen_features(x)
+            known = [(name, float(value)) for name, value in x.items() if name in self.feature_index_]
+            columns = [name for name, _ in known]
+            values = np.array([[value for _, value in known]]).reshape(1, len(known))
+            return memoryview(self._raw_outputs(columns, values, chain=False)[0])
         self._fill_row(calls, x)
         predict = calls.predict_entry or calls.load_predict()
         predict(*calls.predict_args)  # writes the values fed back, then predicts

@@ -406,3 +406,43 @@ def test_rivers_shuffle_check_passes_every_time_with_adagrad():
         check_shuffle_features_no_impact(
             RTRLClassifier(hidden_size=4, optimizer=optim.AdaGrad(0.1)), dataset
         )
+
+
+@pytest.mark.parametrize("estimator", ["regressor", "classifier"])
+def test_a_model_on_a_read_only_memory_map_predicts_and_refuses_to_learn(estimator, tmp_path):
+    """joblib.load(..., mmap_mode="r") gives read-only arrays: predictions as from the model
+    itself (through predict_many's kernel, which writes nothing of the model's), and a clear
+    error, with nothing changed, for whatever would write them."""
+    import copy
+
+    import joblib
+
+    rng = np.random.default_rng(0)
+    rows = [({"a": float(rng.normal()), "b": float(rng.normal())}, float(rng.normal()))
+            for _ in range(60)]
+    if estimator == "regressor":
+        model = RTRLRegressor(hidden_size=4, seed=0)
+    else:
+        model = RTRLClassifier(hidden_size=4, seed=0)
+        rows = [(x, y > 0) for x, y in rows]
+    for x, y in rows[:50]:
+        model.learn_one(x, y)
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib", mmap_mode="r")
+    assert not loaded.network_.theta.flags.writeable
+    before = loaded.network_.theta.copy()
+    for x, y in rows[50:]:
+        if estimator == "regressor":
+            assert loaded.predict_one(x) == model.predict_one(x)
+        else:
+            assert loaded.predict_proba_one(x) == model.predict_proba_one(x)
+    x, y = rows[50]
+    for attempt in (lambda: loaded.learn_one(x, y), loaded.reset_state,
+                    lambda: loaded.learn_many(pd.DataFrame([x]), pd.Series([y]))):
+        with pytest.raises(ValueError, match="read-only"):
+            attempt()
+    np.testing.assert_array_equal(loaded.network_.theta, before)
+    writable = copy.deepcopy(loaded)  # the way out the message names
+    writable.learn_one(x, y)
+    model.learn_one(x, y)
+    np.testing.assert_array_equal(writable.network_.theta, model.network_.theta)
