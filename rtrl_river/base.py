@@ -160,13 +160,15 @@ class OneStepCalls:
     which skips numba's type dispatch (a microsecond on these 30-odd arrays): the tuples never
     change, only the values in their arrays. Valid while the arrays it holds are the model's:
     growth, `fit` and unpickling replace them, and drop this (`_forget_calls`); `matches`
-    double-checks the identity of the arrays that growth replaces and the clipping norm.
+    double-checks by the identity of the step buffers (which every change of layout
+    replaces) and of the target state, and by the clipping norm (a parameter a user may set
+    between calls).
     """
 
     __slots__ = (
         "buffers", "target_state", "clip_gradient", "rows", "row", "row_view", "n_features",
-        "zero_features", "targets", "output", "output_view", "rates", "schedule", "step", "before_step", "learn_args",
-        "predict_args", "learn_entry", "predict_entry",
+        "zero_features", "targets", "output", "output_view", "rates", "schedule", "step",
+        "before_step", "learn_args", "predict_args", "learn_entry", "predict_entry",
     )
 
     def __init__(self, model):
@@ -681,7 +683,8 @@ class RTRLEstimator(SklearnEstimator):
         (its items read as Python floats)."""
         if calls is READ_ONLY:  # the kernel of `predict_many`, which writes nothing of the model's
             self._unseen_features(x)
-            known = [(name, float(value)) for name, value in x.items() if name in self.feature_index_]
+            index = self.feature_index_
+            known = [(name, float(value)) for name, value in x.items() if name in index]
             columns = [name for name, _ in known]
             values = np.array([[value for _, value in known]]).reshape(1, len(known))
             return memoryview(self._raw_outputs(columns, values, chain=False)[0])
