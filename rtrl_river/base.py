@@ -161,12 +161,13 @@ class OneStepCalls:
     change, only the values in their arrays. Valid while the arrays it holds are the model's:
     growth, `fit` and unpickling replace them, and drop this (`_forget_calls`); `matches`
     double-checks by the identity of the step buffers (which every change of layout
-    replaces) and of the target state, and by the clipping norm (a parameter a user may set
-    between calls).
+    replaces) and of the target state, and by the clipping norm and `target_feedback`
+    (parameters a user may set between calls).
     """
 
     __slots__ = (
-        "buffers", "target_state", "clip_gradient", "rows", "row", "row_view", "n_features",
+        "buffers", "target_state", "clip_gradient", "target_feedback", "rows", "row", "row_view",
+        "n_features",
         "zero_features", "targets", "output", "output_view", "rates", "schedule", "step",
         "before_step", "learn_args", "predict_args", "learn_entry", "predict_entry",
     )
@@ -174,7 +175,11 @@ class OneStepCalls:
     def __init__(self, model):
         net, state, optimizer = model.network_, model.learner_state_, model.optimizer_state_
         self.buffers, self.target_state = model.buffers_, model.target_state_
-        self.clip_gradient = model.clip_gradient
+        self.clip_gradient, self.target_feedback = model.clip_gradient, model.target_feedback
+        # the fed-back block the kernels write: the columns after the features, while the
+        # parameter asks for them (set_params may turn it off between calls)
+        n_features = len(model.feature_index_)
+        model._set_feedback_block(net.n_inputs - n_features if model.target_feedback else 0)
         arrays = net.arrays()
         # the cell's entry kernels, `learn` and `predict`, are attributes of a class made per
         # cell: a class is where River's memory count stops, and the compiled kernels, shared
@@ -185,7 +190,7 @@ class OneStepCalls:
         self.rows = np.zeros((1, net.n_inputs))
         self.row = self.rows[0]
         self.row_view = memoryview(self.row)
-        self.n_features = len(model.feature_index_)
+        self.n_features = n_features
         self.zero_features = memoryview(np.zeros(self.n_features))
         self.targets = np.zeros(1)
         self.output = np.zeros(net.n_outputs)
@@ -222,6 +227,7 @@ class OneStepCalls:
             self.buffers is model.__dict__.get("buffers_")
             and self.target_state is model.target_state_
             and self.clip_gradient == model.clip_gradient
+            and self.target_feedback == model.target_feedback
         )
 
 
@@ -704,7 +710,7 @@ class RTRLEstimator(SklearnEstimator):
         # these forward steps overwrote the cell's scratch (the eLSTM's gates), so a forward
         # step kept by predict_one is recomputed by the next learn_one (written only when set:
         # a model loaded from a read-only memory map must still predict)
-        if self.pending_.valid[0]:
+        if self.pending_.valid[0] and self.pending_.valid.flags.writeable:
             self.pending_.valid[0] = 0
         return outputs
 

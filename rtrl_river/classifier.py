@@ -211,9 +211,6 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         self._append_outputs(1)
         if self.target_feedback:
             self._insert_inputs(self.network_.n_inputs, 1)
-            state = self.target_state_.copy()  # a copy: a rejected call restores the old one
-            state[CLASS_FEEDBACK_WIDTH] += 1
-            self.target_state_ = state
         self.classes_ = _label_array([*self.class_index_, label])
         self.class_index_[label] = len(self.class_index_)
 
@@ -240,6 +237,9 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
     def _add_target(self, label):
         if label not in self.class_index_:
             self._add_class(label)
+
+    def _set_feedback_block(self, width):
+        self.target_state_[CLASS_FEEDBACK_WIDTH] = width
 
     def _raw_target(self, label):
         """learn_one's target for the kernel: the label's row in the head, None for a label

@@ -11,7 +11,7 @@ from river import base as river_base
 from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
 from .kernels.arrays import SQUARED_LOSS
 from .kernels.targets import (
-    CHANGE, FEEDBACK, FEEDBACK_WIDTH, HAS_LAST, HAS_OFFSET, LAST_TARGET, LEVEL_SCALER,
+    CHANGE, FEEDBACK, FEEDBACK_WIDTH, HALF, HAS_LAST, HAS_OFFSET, LAST_TARGET, LEVEL_SCALER,
     REGRESSION_STATE_SIZE, ROW_FEEDBACK, SCALING, SHARED_LEVEL, TARGET_OFFSET, TARGET_SCALER,
     encode_and_read_out, encode_regression_targets, new_standardizer,
 )
@@ -193,6 +193,7 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         state[ROW_FEEDBACK] = width if self.target_feedback else 0
         new_standardizer(state, TARGET_SCALER)
         new_standardizer(state, LEVEL_SCALER)
+        state[HALF] = 0.5
         self.target_state_ = state
 
     def _feedback_width(self):
@@ -226,6 +227,9 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
             return None
         shared = self.target_state_[SHARED_LEVEL]
         return RunningStandardizer(self.target_state_, TARGET_SCALER if shared else LEVEL_SCALER)
+
+    def _set_feedback_block(self, width):
+        self.target_state_[ROW_FEEDBACK] = width
 
     def _check_target(self, y):
         if y is None:

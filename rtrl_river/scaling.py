@@ -6,7 +6,7 @@ import collections
 import numpy as np
 
 from .kernels.targets import (
-    COUNT, DOWN, FEEDBACK_WIDTH, LEVEL_SCALER, MEAN, READOUT_SIZE, REGRESSION_STATE_SIZE,
+    COUNT, DOWN, FEEDBACK_WIDTH, HALF, LEVEL_SCALER, MEAN, READOUT_SIZE, REGRESSION_STATE_SIZE,
     SCALING, SHARED_LEVEL, SUM_SQUARES, TARGET_SCALER, encode_and_read_out, new_standardizer,
 )
 
@@ -34,6 +34,7 @@ class RunningStandardizer:
             state[SCALING] = state[SHARED_LEVEL] = state[FEEDBACK_WIDTH] = 1.0
             new_standardizer(state, TARGET_SCALER)
             new_standardizer(state, LEVEL_SCALER)
+            state[HALF] = 0.5
             self._theta, self._readout = np.zeros(1), np.zeros(READOUT_SIZE)
         self.state, self.at = state, at
 
@@ -45,7 +46,9 @@ class RunningStandardizer:
                                    self._readout, 1)
 
     def _scaled_std(self):
-        count, sum_squares = self.state[self.at + COUNT], self.state[self.at + SUM_SQUARES]
+        # Python floats: `** 0.5` is then libm's pow, as in the kernel and in River
+        count = float(self.state[self.at + COUNT])
+        sum_squares = float(self.state[self.at + SUM_SQUARES])
         return (sum_squares / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
 
     def standardize(self, value):

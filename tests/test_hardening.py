@@ -427,6 +427,7 @@ def test_a_model_on_a_read_only_memory_map_predicts_and_refuses_to_learn(estimat
         rows = [(x, y > 0) for x, y in rows]
     for x, y in rows[:50]:
         model.learn_one(x, y)
+    model.predict_one(rows[50][0])  # a forward step kept for the next learn_one, saved with it
     joblib.dump(model, tmp_path / "model.joblib")
     loaded = joblib.load(tmp_path / "model.joblib", mmap_mode="r")
     assert not loaded.network_.theta.flags.writeable
@@ -446,3 +447,30 @@ def test_a_model_on_a_read_only_memory_map_predicts_and_refuses_to_learn(estimat
     writable.learn_one(x, y)
     model.learn_one(x, y)
     np.testing.assert_array_equal(writable.network_.theta, model.network_.theta)
+
+
+@pytest.mark.parametrize("estimator", ["regressor", "classifier"])
+def test_target_feedback_turned_off_between_calls_reaches_every_path(estimator):
+    """set_params(target_feedback=False) on a model that learned with it: learn_one and
+    predict_one stop feeding the target back, as learn_many and predict_many do."""
+    rng = np.random.default_rng(1)
+    rows = [({"a": float(rng.normal()), "b": float(rng.normal())}, float(rng.normal()))
+            for _ in range(40)]
+    make = RTRLRegressor if estimator == "regressor" else RTRLClassifier
+    if estimator == "classifier":
+        rows = [(x, y > 0) for x, y in rows]
+    one, many = make(hidden_size=4, seed=0), make(hidden_size=4, seed=0)
+    for x, y in rows[:20]:
+        one.learn_one(x, y)
+        many.learn_one(x, y)
+    one.set_params(target_feedback=False)
+    many.set_params(target_feedback=False)
+    for x, y in rows[20:]:
+        if estimator == "regressor":
+            assert one.predict_one(x) == many.predict_many(pd.DataFrame([x]))[0]
+        else:
+            expected = many.predict_proba_many(pd.DataFrame([x])).iloc[0].to_dict()
+            assert one.predict_proba_one(x) == expected
+        one.learn_one(x, y)
+        many.learn_many(pd.DataFrame([x]), pd.Series([y]))
+    np.testing.assert_array_equal(one.network_.theta, many.network_.theta)

@@ -25,7 +25,11 @@ TARGET_SCALER, LEVEL_SCALER = 9, 13
 COUNT, MEAN, SUM_SQUARES, DOWN = range(4)
 STANDARDIZER_SIZE = 4
 FEEDBACK = 17  # FEEDBACK_WIDTH values fed back
-REGRESSION_STATE_SIZE = FEEDBACK + 2
+# 0.5, the exponent of a standard deviation, read at run time: LLVM turns `x ** 0.5` with a
+# constant 0.5 into a square root, which rounds differently from libm's pow (Python's and
+# River's `** 0.5`) for about one value in a thousand
+HALF = 19
+REGRESSION_STATE_SIZE = HALF + 1
 
 # --- the classifier's
 PREVIOUS_CLASS, CLASS_FEEDBACK_WIDTH = range(2)
@@ -38,9 +42,11 @@ CARRY, OFFSET, SCALE, FEEDBACK_OFFSET, FEEDBACK_GAIN, CHANGE_GAIN, LEVEL = range
 READOUT_SIZE = 7
 
 LARGEST = np.finfo(np.float64).max
-# standardised values are rescaled so that their magnitude stays below this (its square is
-# finite), by steps of RESCALE_STEP
+# a value at or above RESCALE_LIMIT (after scaling) lowers its standardiser's scale by steps of
+# RESCALE_STEP until it is below RESCALED: its square stays finite, with room for a sum of
+# 2**224 of them
 RESCALE_LIMIT = 2.0**500
+RESCALED = 2.0**400
 RESCALE_STEP = 2.0**-100
 
 
@@ -99,11 +105,12 @@ def encode_and_read_out(state, theta, y, feedback, readout, learn):
             value = quantity if k == 0 else y
             if k == 0 or not shared:
                 magnitude = abs(value) * state[at + DOWN]
-                while magnitude >= RESCALE_LIMIT:  # at most six times, near float64's limit
-                    magnitude *= RESCALE_STEP
-                    state[at + DOWN] *= RESCALE_STEP
-                    state[at + MEAN] *= RESCALE_STEP
-                    state[at + SUM_SQUARES] *= RESCALE_STEP * RESCALE_STEP
+                if magnitude >= RESCALE_LIMIT:
+                    while magnitude >= RESCALED:  # at most seven times, near float64's limit
+                        magnitude *= RESCALE_STEP
+                        state[at + DOWN] *= RESCALE_STEP
+                        state[at + MEAN] *= RESCALE_STEP
+                        state[at + SUM_SQUARES] *= RESCALE_STEP * RESCALE_STEP
                 scaled = value * state[at + DOWN]
                 mean_old = state[at + MEAN]
                 state[at + COUNT] += 1.0
@@ -111,7 +118,7 @@ def encode_and_read_out(state, theta, y, feedback, readout, learn):
                 state[at + SUM_SQUARES] += (scaled - mean_old) * (scaled - state[at + MEAN])
             at = TARGET_SCALER if k == 0 else level
             count = state[at + COUNT]
-            std = (state[at + SUM_SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
+            std = (state[at + SUM_SQUARES] / (count - 1.0)) ** state[HALF] if count > 1.0 else 0.0
             z = (value * state[at + DOWN] - state[at + MEAN]) / std if std != 0.0 else 0.0
             if k == 0:
                 target = z
@@ -137,7 +144,7 @@ def encode_and_read_out(state, theta, y, feedback, readout, learn):
     for k in range(2 if scaling else 0):
         at = TARGET_SCALER if k == 0 else level
         count = state[at + COUNT]
-        std = (state[at + SUM_SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
+        std = (state[at + SUM_SQUARES] / (count - 1.0)) ** state[HALF] if count > 1.0 else 0.0
         std /= state[at + DOWN]
         location = state[at + MEAN] / state[at + DOWN]
         if k == 0:
