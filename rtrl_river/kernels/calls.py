@@ -80,9 +80,11 @@ def _as_traces(plain):
 # The learn entry points: with encode=1 (learn_one), targets[0] holds the raw target: it is
 # encoded and the values fed back are written into inputs[0] first (`targets.py`); then the
 # steps are learned. Each returns True when the call dropped the model's first update
-# (skipped[0] was 0). Written out in each, not through a shared inlined wrapper: numba's
-# inlining of a wrapper around the inlined loop cost a cold start 0.3 s (4.96 against 4.68 s
-# to the first learn_one, `--tables startup`).
+# (skipped[0] was 0). Written out in each, not through a shared wrapper: inlined
+# (`inline="always"`, around the loop inlined there) it cost a cold start 0.3 s (4.96 against
+# 4.68 s to the first learn_one, `--tables startup`); compiled as a function of its own, 2.1 s
+# (6.79 s), since LLVM then optimises the whole loop twice, in the wrapper and again in each
+# entry point that links it.
 
 @njit(**JIT)
 def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
