@@ -22,7 +22,9 @@ from ._sklearn_protocol import SklearnEstimator
 from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
 from .cells import CELLS
 from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
-from .kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces, type_key
+from .kernels.calls import (
+    ENTRY_POINTS, announce_first_compile, entry_point, make_step_call, plain_traces,
+)
 from .kernels.network import predict_rows
 from .kernels.targets import READOUT_SIZE
 from .learners import LEARNERS, Learner, make_learner
@@ -154,22 +156,21 @@ def _series_like(values, X):
 class OneStepCalls:
     """What `learn_one` and `predict_one` pass to their kernels, built once per layout.
 
-    Each call's arguments as one tuple: every group of arrays as a plain tuple (see
-    `kernels/calls.py`), an input row and the one-step target, rate and output arrays. The
-    kernels are called through the compiled entry point of exactly these arguments' types,
-    which skips numba's type dispatch (a microsecond on these 30-odd arrays): the tuples never
-    change, only the values in their arrays. Valid while the arrays it holds are the model's:
-    growth, `fit` and unpickling replace them, and drop this (`_forget_calls`); `matches`
-    double-checks by the identity of the step buffers (which every change of layout
-    replaces) and of the target state, and by the clipping norm and `target_feedback`
-    (parameters a user may set between calls).
+    Both calls' arguments in one `StepCall` (`kernels/calls.py`): every group of arrays as a
+    plain tuple, an input row and the one-step target, rate and output arrays, unboxed by the
+    kernels as one pointer. The kernels are called through the compiled entry point of exactly
+    its type, which skips numba's type dispatch: the arrays never change, only their values.
+    Valid while the arrays it holds are the model's: growth, `fit` and unpickling replace
+    them, and drop this (`_forget_calls`); `matches` double-checks by the identity of the step
+    buffers (which every change of layout replaces) and of the target state, and by the
+    clipping norm and `target_feedback` (parameters a user may set between calls).
     """
 
     __slots__ = (
         "buffers", "target_state", "clip_gradient", "target_feedback", "rows", "row", "row_view",
         "n_features",
         "zero_features", "targets", "output", "output_view", "rates", "schedule", "step",
-        "before_step", "learn_args", "predict_args", "learn_entry", "predict_entry",
+        "before_step", "call", "key", "learn_entry", "predict_entry",
     )
 
     def __init__(self, model):
@@ -201,23 +202,19 @@ class OneStepCalls:
         if self.schedule is None:
             self.rates[0] = optimizer.constant_rate
         clip = 0.0 if model.clip_gradient is None else float(model.clip_gradient)
-        network_args = tuple(arrays)
-        self.learn_args = (
-            network_args, plain_traces(state.one_step_traces()), tuple(optimizer.arrays()),
+        args = (
+            tuple(arrays), plain_traces(state.one_step_traces()), tuple(optimizer.arrays()),
             model._head, self.rows, self.targets, self.rates, clip, tuple(model.pending_),
             tuple(model.buffers_), model._one_loss, model.skipped_, model.target_state_,
-            model.readout_, 1,
+            model.readout_, 1, self.output,
         )
-        self.predict_args = (
-            network_args, model._head, self.row, tuple(model.pending_), model.target_state_,
-            model.readout_, self.output,
-        )
-        self.learn_entry = _entry_point(self.learn, self.learn_args)
+        self.call, self.key = make_step_call(args)
+        self.learn_entry = entry_point(self.learn, (self.call,), self.key)
         self.predict_entry = None  # loaded by the first predict: a stream may never predict
 
     def load_predict(self):
         announce_first_compile(self.predict)
-        self.predict_entry = _entry_point(self.predict, self.predict_args)
+        self.predict_entry = entry_point(self.predict, (self.call,), self.key)
         return self.predict_entry
 
     def matches(self, model):
@@ -229,21 +226,6 @@ class OneStepCalls:
             and self.clip_gradient == model.clip_gradient
             and self.target_feedback == model.target_feedback
         )
-
-
-_ENTRY_POINTS = {}
-
-
-def _entry_point(kernel, args):
-    """The compiled function of `kernel` (a numba dispatcher) for the types of `args`, loaded
-    from the cache or compiled. Calling it with arguments of other types is undefined: only
-    arguments of exactly these types (the same arrays, or arrays like them) may be passed."""
-    key = (kernel, type_key(args))
-    entry = _ENTRY_POINTS.get(key)
-    if entry is None:
-        signature = tuple(kernel.typeof_pyval(arg) for arg in args)
-        entry = _ENTRY_POINTS[key] = kernel.compile(signature)
-    return entry
 
 
 # What `_ready_calls` returns for a model whose arrays are read-only.
@@ -664,7 +646,7 @@ class RTRLEstimator(SklearnEstimator):
             calls.rates[0] = calls.schedule.get(int(calls.step[0]))
         if calls.before_step is not None:
             calls.before_step()
-        first_skip = calls.learn_entry(*calls.learn_args)
+        first_skip = calls.learn_entry(calls.call)
         self.t_ += 1
         if first_skip:
             self._warn_skipped()
@@ -696,7 +678,7 @@ class RTRLEstimator(SklearnEstimator):
             return memoryview(self._raw_outputs(columns, values, chain=False)[0])
         self._fill_row(calls, x)
         predict = calls.predict_entry or calls.load_predict()
-        predict(*calls.predict_args)  # writes the values fed back, then predicts
+        predict(calls.call)  # writes the values fed back, then predicts
         return calls.output_view
 
     def _raw_outputs(self, columns, values, chain):

@@ -1,11 +1,16 @@
-"""Entry points for one `learn_one` or `predict_one` call (and `learn_many`), taking plain tuples.
+"""Entry points for one `learn_one` or `predict_one` call (and `learn_many`), taking a `StepCall`.
 
-numba's dispatcher types a plain tuple of arrays through its fast path, but a NamedTuple
-through Python (about 1 us each, more than a small network's step). So the per-call path
-caches each group of arrays as a plain tuple, and these kernels rebuild the NamedTuples the
-shared kernels take. The network's group is rebuilt by each cell's own entry point (both
-cells' groups have the same field types); a learner's traces by `as_traces`, which numba
-resolves at compile time from the plain tuple's type (`plain_traces` records it).
+A call's arguments, some 25 arrays in groups, are packed once into a `StepCall` (a numba
+structref holding their tuple): passing the arrays themselves made numba unbox each of them
+on every call (about 36 ns an array, a microsecond a learn call), where a `StepCall`
+unboxes as one pointer. `learn_one` and `predict_one` pass the `StepCall` their model's
+layout made (`base.OneStepCalls`); `learn_many` packs one per call.
+
+Inside, every group is a plain tuple: numba's dispatcher types a NamedTuple through Python
+(about 1 us each), so the tuples are what `step_call` is given, and these kernels rebuild the
+NamedTuples the shared kernels take. The network's group is rebuilt by each cell's own entry
+point (both cells' groups have the same field types); a learner's traces by `as_traces`,
+which numba resolves at compile time from the plain tuple's type (`plain_traces` records it).
 
 A one-step call also encodes its target and writes the values fed back into its input row
 here (`targets.py`), so that no Python runs between a `learn_one` and its step; `learn_many`
@@ -16,7 +21,8 @@ import os
 import sys
 
 import numpy as np
-from numba import njit, typeof
+from numba import njit, typeof, types
+from numba.experimental import structref
 from numba.extending import overload
 
 from .arrays import OptimizerArrays, PendingForward, StepBuffers
@@ -77,18 +83,90 @@ def _as_traces(plain):
     return implementation
 
 
-# The learn entry points: with encode=1 (learn_one), targets[0] holds the raw target: it is
-# encoded and the values fed back are written into inputs[0] first (`targets.py`); then the
-# steps are learned. Each returns True when the call dropped the model's first update
-# (skipped[0] was 0). Written out in each, not through a shared wrapper: inlined
-# (`inline="always"`, around the loop inlined there) it cost a cold start 0.3 s (4.96 against
-# 4.68 s to the first learn_one, `--tables startup`); compiled as a function of its own, 2.1 s
-# (6.79 s), since LLVM then optimises the whole loop twice, in the wrapper and again in each
-# entry point that links it.
+@structref.register
+class StepCallType(types.StructRef):
+    """numba's type of a `StepCall`: one field, `args`, the tuple of a call's arguments."""
+
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
+
+
+class StepCall(structref.StructRefProxy):
+    """The arguments of a learn or predict call (`CALL_FIELDS`), held once on numba's side.
+
+    Passing 25 numpy arrays to a compiled function unboxes each (about 36 ns an array, a
+    microsecond a call), where this object unboxes as one pointer: `learn_one` and
+    `predict_one` pass the one `StepCall` their model's layout made (see `base.OneStepCalls`).
+    It keeps its arrays alive, and writes through to them: the entry points change the
+    values in the arrays, never which arrays the call holds."""
+
+
+structref.define_boxing(StepCallType, StepCall)
+
+# The fields of a call's `args`, in order.
+CALL_FIELDS = (
+    "network", "traces", "optimizer", "head", "inputs", "targets", "learning_rates", "max_norm",
+    "pending", "buffers", "losses", "skipped", "target_state", "readout", "encode", "output",
+)
+
+
+def _new_step_call(args):
+    raise NotImplementedError("_new_step_call only runs inside numba kernels")
+
+
+@overload(_new_step_call, jit_options=JIT)
+def _new_step_call_overload(args):
+    call_type = StepCallType([("args", args)])
+
+    def implementation(args):
+        call = structref.new(call_type)
+        call.args = args
+        return call
+
+    return implementation
+
 
 @njit(**JIT)
-def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
-                pending, buffers, losses, skipped, target_state, readout, encode):
+def step_call(args):
+    """A `StepCall` holding `args` (a tuple laid out as CALL_FIELDS)."""
+    return _new_step_call(args)
+
+
+_ENTRY_POINTS = {}
+
+
+def entry_point(kernel, args, key):
+    """The compiled function of `kernel` (a numba dispatcher) for the types of `args`, loaded
+    from the cache or compiled; `key` stands for those types (`type_key` of what they were made
+    from). Calling it with arguments of other types is undefined: only arguments of exactly
+    these types (the same arrays, or arrays like them) may be passed."""
+    key = (kernel, key)
+    entry = _ENTRY_POINTS.get(key)
+    if entry is None:
+        signature = tuple(kernel.typeof_pyval(arg) for arg in args)
+        entry = _ENTRY_POINTS[key] = kernel.compile(signature)
+    return entry
+
+
+def make_step_call(args):
+    """`args` (laid out as CALL_FIELDS) as a `StepCall`, and the `type_key` of its types."""
+    key = type_key(args)
+    return entry_point(step_call, (args,), key)(args), key
+
+
+# The learn entry points take a `StepCall`. With encode=1 (learn_one), targets[0] holds the
+# raw target: it is encoded and the values fed back are written into inputs[0] first
+# (`targets.py`); then the steps are learned. Each returns True when the call dropped the
+# model's first update (skipped[0] was 0). Written out in each, not through a shared wrapper:
+# inlined (`inline="always"`, around the loop inlined there) it cost a cold start 0.3 s (4.96
+# against 4.68 s to the first learn_one, `--tables startup`); compiled as a function of its
+# own, 2.1 s (6.79 s), since LLVM then optimises the whole loop twice, in the wrapper and again
+# in each entry point that links it.
+
+@njit(**JIT)
+def elman_learn(call):
+    (network, traces, optimizer, head, inputs, targets, learning_rates, max_norm, pending,
+     buffers, losses, skipped, target_state, readout, encode, _) = call.args
     network = ElmanArrays(*network)
     skipped_before = skipped[0]
     if encode:
@@ -100,8 +178,9 @@ def elman_learn(network, traces, optimizer, head, inputs, targets, learning_rate
 
 
 @njit(**JIT)
-def elstm_learn(network, traces, optimizer, head, inputs, targets, learning_rates, max_norm,
-                pending, buffers, losses, skipped, target_state, readout, encode):
+def elstm_learn(call):
+    (network, traces, optimizer, head, inputs, targets, learning_rates, max_norm, pending,
+     buffers, losses, skipped, target_state, readout, encode, _) = call.args
     network = ELSTMArrays(*network)
     skipped_before = skipped[0]
     if encode:
@@ -112,17 +191,25 @@ def elstm_learn(network, traces, optimizer, head, inputs, targets, learning_rate
     return skipped_before == 0 and skipped[0] > 0
 
 
+# The predict entry points take the `StepCall` of learn_one: the values fed back are written
+# into the end of inputs[0], then the step's prediction into `output`.
+
 @njit(**JIT)
-def elman_predict(network, head, inputs, pending, target_state, readout, output):
-    """predict_one: the values fed back written into the end of `inputs`, then the step."""
-    write_feedback(head, target_state, inputs)
-    predict_step(ElmanArrays(*network), head, inputs, PendingForward(*pending), readout, output)
+def elman_predict(call):
+    network, _, _, head, inputs, _, _, _, pending, _, _, _, target_state, readout, _, output = (
+        call.args)
+    row = inputs[0]
+    write_feedback(head, target_state, row)
+    predict_step(ElmanArrays(*network), head, row, PendingForward(*pending), readout, output)
 
 
 @njit(**JIT)
-def elstm_predict(network, head, inputs, pending, target_state, readout, output):
-    write_feedback(head, target_state, inputs)
-    predict_step(ELSTMArrays(*network), head, inputs, PendingForward(*pending), readout, output)
+def elstm_predict(call):
+    network, _, _, head, inputs, _, _, _, pending, _, _, _, target_state, readout, _, output = (
+        call.args)
+    row = inputs[0]
+    write_feedback(head, target_state, row)
+    predict_step(ELSTMArrays(*network), head, row, PendingForward(*pending), readout, output)
 
 
 _announced = False

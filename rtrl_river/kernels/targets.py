@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from .arrays import SQUARED_LOSS
-from .jit import EXACT, JIT
+from .jit import EXACT, INLINE, JIT
 
 # --- the regressor's target state
 # settings, fixed at initialisation (1.0 / 0.0 for booleans)
@@ -183,7 +183,7 @@ def write_feedback(head, state, row):
             row[start + previous] = 1.0
 
 
-@njit(**JIT)
+@njit(**INLINE)
 def encode_one(head, state, theta, targets, row, readout):
     """learn_one's encoding, in the kernel: targets[0] holds the raw target (the regressor's
     value, the classifier's row in the head) and becomes the network's target; the values fed

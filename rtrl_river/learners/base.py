@@ -5,9 +5,11 @@ import abc
 import numpy as np
 from river import base
 
-from ..kernels.calls import ENTRY_POINTS, announce_first_compile, plain_traces
+from ..kernels.calls import (
+    ENTRY_POINTS, announce_first_compile, entry_point, make_step_call, plain_traces,
+)
 
-# the target state and readout of a call whose targets are already encoded (not read)
+# the target state, readout and output of a call whose targets are already encoded (not read)
 NO_STATE = np.zeros(0)
 
 
@@ -61,11 +63,12 @@ class LearnerState(abc.ABC):
         arrays = network.arrays()
         learn, _ = ENTRY_POINTS[type(arrays)]
         announce_first_compile(learn)
-        learn(
+        call, key = make_step_call((
             tuple(arrays), plain_traces(self.traces(len(targets))), tuple(optimizer.arrays()),
             head, inputs, targets, learning_rates, max_norm, tuple(pending), tuple(buffers),
-            losses, skipped, NO_STATE, NO_STATE, 0,
-        )
+            losses, skipped, NO_STATE, NO_STATE, 0, NO_STATE,
+        ))
+        entry_point(learn, (call,), key)(call)
 
     @abc.abstractmethod
     def reset(self):
