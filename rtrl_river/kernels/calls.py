@@ -23,7 +23,8 @@ import sys
 import numpy as np
 from numba import njit, typeof, types
 from numba.experimental import structref
-from numba.extending import overload
+from numba.core import cgutils
+from numba.extending import intrinsic, overload
 
 from .arrays import OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
@@ -97,8 +98,12 @@ class StepCall(structref.StructRefProxy):
     Passing 25 numpy arrays to a compiled function unboxes each (about 36 ns an array, a
     microsecond a call), where this object unboxes as one pointer: `learn_one` and
     `predict_one` pass the one `StepCall` their model's layout made (see `base.OneStepCalls`).
-    It keeps its arrays alive, and writes through to them: the entry points change the
-    values in the arrays, never which arrays the call holds."""
+    The arrays it holds on numba's side are unowned (`_new_step_call`), so that the kernels
+    count no references; `owners`, the tuple of numpy arrays it was made from, keeps them
+    alive as long as this object. The entry points change the values in the arrays, never
+    which arrays the call holds."""
+
+    __slots__ = ("owners",)
 
 
 structref.define_boxing(StepCallType, StepCall)
@@ -110,20 +115,54 @@ CALL_FIELDS = (
 )
 
 
-def _new_step_call(args):
-    raise NotImplementedError("_new_step_call only runs inside numba kernels")
+def _without_owners(context, builder, value_type, value):
+    """`value` with every array in it (through nested tuples) marked as owned by no one: a
+    null meminfo and parent, the same data, shape and strides."""
+    if isinstance(value_type, types.Array):
+        array = context.make_array(value_type)(context, builder, value=value)
+        array.meminfo = cgutils.get_null_value(array.meminfo.type)
+        array.parent = cgutils.get_null_value(array.parent.type)
+        return array._getvalue()
+    if isinstance(value_type, types.BaseTuple):
+        for i, member_type in enumerate(value_type):
+            member = builder.extract_value(value, i)
+            member = _without_owners(context, builder, member_type, member)
+            value = builder.insert_value(value, member, i)
+    return value
 
 
-@overload(_new_step_call, jit_options=JIT)
-def _new_step_call_overload(args):
+@intrinsic
+def _new_step_call(typingctx, args):
+    """A `StepCall` holding `args` with its arrays unowned (see `_without_owners`): numba
+    counts references to an array through its meminfo with atomic operations, about a hundred
+    a learn call as the kernels take views and rebuild NamedTuples, and skips them for a null
+    one. Valid only while something else keeps the arrays alive: the `StepCall`'s `owners`.
+    Written as one intrinsic (numba's `structref.new`, then the field set) so that building
+    it compiles one function, not two."""
     call_type = StepCallType([("args", args)])
 
-    def implementation(args):
-        call = structref.new(call_type)
-        call.args = args
-        return call
+    def codegen(context, builder, signature, llargs):
+        from numba.experimental.jitclass.base import imp_dtor
 
-    return implementation
+        payload_type = call_type.get_data_type()
+        alloc_type = context.data_model_manager[payload_type].get_value_type()
+        meminfo = context.nrt.meminfo_alloc_dtor(
+            builder,
+            context.get_constant(types.uintp, context.get_abi_sizeof(alloc_type)),
+            imp_dtor(context, builder.module, call_type),
+        )
+        data_pointer = builder.bitcast(
+            context.nrt.meminfo_data(builder, meminfo), alloc_type.as_pointer())
+        builder.store(cgutils.get_null_value(alloc_type), data_pointer)
+        payload = cgutils.create_struct_proxy(payload_type)(context, builder, ref=data_pointer)
+        # nothing in the stored value owns a reference, so nothing is increfed; the
+        # destructor's decrefs of it are no-ops
+        payload.args = _without_owners(context, builder, args, llargs[0])
+        call = context.make_helper(builder, call_type)
+        call.meminfo = meminfo
+        return call._getvalue()
+
+    return call_type(args), codegen
 
 
 @njit(**JIT)
@@ -151,7 +190,9 @@ def entry_point(kernel, args, key):
 def make_step_call(args):
     """`args` (laid out as CALL_FIELDS) as a `StepCall`, and the `type_key` of its types."""
     key = type_key(args)
-    return entry_point(step_call, (args,), key)(args), key
+    call = entry_point(step_call, (args,), key)(args)
+    call.owners = args
+    return call, key
 
 
 # The learn entry points take a `StepCall`. With encode=1 (learn_one), targets[0] holds the
@@ -161,7 +202,9 @@ def make_step_call(args):
 # inlined (`inline="always"`, around the loop inlined there) it cost a cold start 0.3 s (4.96
 # against 4.68 s to the first learn_one, `--tables startup`); compiled as a function of its
 # own, 2.1 s (6.79 s), since LLVM then optimises the whole loop twice, in the wrapper and again
-# in each entry point that links it.
+# in each entry point that links it. Predicting stays an entry point of its own: one function
+# that learned or predicted by a flag cost a cold start 0.3-0.4 s more than the two (5.2-5.3
+# against 4.7-4.9 s, three interleaved runs each).
 
 @njit(**JIT)
 def elman_learn(call):
