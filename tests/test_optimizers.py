@@ -35,6 +35,23 @@ def test_kernel_optimizer_follows_river(name, river_optimizer):
     assert state.step[0] == reference.n_iterations
 
 
+def test_kernel_sgd_is_rivers_to_the_bit():
+    # The optimizer kernel fuses no multiply and add (it is compiled without fast-math flags,
+    # so its vectorised and scalar iterations round alike): SGD's `w -= lr * g` is then
+    # River's arithmetic exactly, over both of its blocks (W_hh's rate scaled by 1.0 here).
+    rng = np.random.default_rng(1)
+    n_params = 417  # an odd size: vectorised iterations and a scalar remainder
+    theta = rng.normal(size=n_params)
+    state = OptimizerState(optim.SGD(0.05), None, n_params, recurrent_end=256)
+    reference = optim.SGD(0.05)
+    weights = dict(enumerate(theta))
+    for _ in range(50):
+        gradient = rng.normal(size=n_params)
+        optimizer_step(state.arrays(), theta, gradient, state.learning_rates(1)[0])
+        weights = reference.step(weights, dict(enumerate(gradient)))
+    assert theta.tolist() == [weights[i] for i in range(n_params)]
+
+
 def test_learning_rates_for_a_chunk_follow_the_schedule():
     schedule = optim.schedulers.InverseScaling(0.1, power=0.5)
     state = OptimizerState(optim.SGD(schedule), None, 3)

@@ -8,7 +8,7 @@ from numba import njit
 from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
 from .cells import cell_forward
 from .cells.elman import recurrent_matrix  # noqa: F401 (the Elman learners' kernels import it here)
-from .jit import INLINE, JIT
+from .jit import EXACT, INLINE, JIT
 from .targets import (
     CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LARGEST, LEVEL, OFFSET, SCALE,
 )
@@ -153,45 +153,48 @@ def clip_norm(gradient, max_norm):
     return True
 
 
-@njit(**JIT)
+@njit(**EXACT)
 def optimizer_step(optimizer, theta, gradient, learning_rate):
     """One update of theta with river.optim's rule for the optimizer's kind; the first
     `optimizer.recurrent_end` parameters (the Elman cell's W_hh) step at learning_rate times
     `optimizer.recurrent_scale`, the rest at learning_rate.
 
     One loop over the two blocks, not a kernel called once per block: a call with a constant
-    start would compile a second specialisation of it."""
+    start would compile a second specialisation of it. Each block's arrays are views that
+    start at 0 and the hyperparameters locals, so that LLVM vectorises the loops (Adam's
+    division and square root, 0.80 -> 0.58 us at n=16). Compiled without fast-math flags: no
+    multiply and add fused, so vector and scalar iterations round alike, wherever the arrays
+    sit and whether the kernel was compiled in this process or loaded from the cache."""
     t = optimizer.step[0]
     end = optimizer.recurrent_end
-    m, v = optimizer.first_moment, optimizer.second_moment
+    kind, eps = optimizer.kind, optimizer.eps
     for block in range(2):
         if block == 0:
             start, stop, rate = 0, end, learning_rate * optimizer.recurrent_scale
         else:
             start, stop, rate = end, theta.shape[0], learning_rate
-        if optimizer.kind == SGD:
-            for p in range(start, stop):
-                theta[p] -= rate * gradient[p]
-        elif optimizer.kind == ADAM:
+        w, g = theta[start:stop], gradient[start:stop]
+        m, v = optimizer.first_moment[start:stop], optimizer.second_moment[start:stop]
+        if kind == SGD:
+            for p in range(w.shape[0]):
+                w[p] -= rate * g[p]
+        elif kind == ADAM:
             b1, b2 = optimizer.beta_1, optimizer.beta_2
             rate = rate * (1.0 - b2 ** (t + 1)) ** 0.5
             rate /= 1.0 - b1 ** (t + 1)
-            for p in range(start, stop):
-                g = gradient[p]
-                m[p] = b1 * m[p] + (1.0 - b1) * g
-                v[p] = b2 * v[p] + (1.0 - b2) * g * g
-                theta[p] -= rate * m[p] / (v[p] ** 0.5 + optimizer.eps)
-        elif optimizer.kind == RMSPROP:
+            for p in range(w.shape[0]):
+                m[p] = b1 * m[p] + (1.0 - b1) * g[p]
+                v[p] = b2 * v[p] + (1.0 - b2) * g[p] * g[p]
+                w[p] -= rate * m[p] / (v[p] ** 0.5 + eps)
+        elif kind == RMSPROP:
             rho = optimizer.rho
-            for p in range(start, stop):
-                g = gradient[p]
-                v[p] = rho * v[p] + (1.0 - rho) * g * g
-                theta[p] -= rate / (v[p] + optimizer.eps) ** 0.5 * g
-        elif optimizer.kind == ADAGRAD:
-            for p in range(start, stop):
-                g = gradient[p]
-                v[p] += g * g
-                theta[p] -= rate / (v[p] + optimizer.eps) ** 0.5 * g
+            for p in range(w.shape[0]):
+                v[p] = rho * v[p] + (1.0 - rho) * g[p] * g[p]
+                w[p] -= rate / (v[p] + eps) ** 0.5 * g[p]
+        elif kind == ADAGRAD:
+            for p in range(w.shape[0]):
+                v[p] += g[p] * g[p]
+                w[p] -= rate / (v[p] + eps) ** 0.5 * g[p]
     optimizer.step[0] = t + 1
 
 
