@@ -61,7 +61,8 @@ JIT = {"cache": CACHE, "nogil": True, "fastmath": FASTMATH, "error_model": "nump
 INLINE = {**JIT, "inline": "always"}
 
 # Arithmetic that must equal River's (or Python's) to the bit, as the running standardisers of
-# `targets.py` do: no fast-math flags at all, so no multiply and add are fused into one
-# rounding. Such a kernel is not inlined into a fast-math caller: numba's inlining compiles the
-# body under its caller's flags.
+# `targets.py` do, or loops that LLVM vectorises, as the optimizer step's: no fast-math flags
+# at all, so no multiply and add are fused into one rounding, and a loop's vector and scalar
+# iterations round alike. Such a kernel is not inlined into a fast-math caller: numba's
+# inlining compiles the body under its caller's flags.
 EXACT = {**JIT, "fastmath": False}
