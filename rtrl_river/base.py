@@ -160,10 +160,11 @@ class OneStepCalls:
     plain tuple, an input row and the one-step target, rate and output arrays, unboxed by the
     kernels as one pointer. The kernels are called through the compiled entry point of exactly
     its type, which skips numba's type dispatch: the arrays never change, only their values.
-    Valid while the arrays it holds are the model's: growth, `fit` and unpickling replace
-    them, and drop this (`_forget_calls`); `matches` double-checks by the identity of the step
-    buffers (which every change of layout replaces) and of the target state, and by the
-    clipping norm and `target_feedback` (parameters a user may set between calls).
+    Valid while the arrays it holds are the model's: growth and `fit` replace them, and drop
+    this (`_forget_calls`; an unpickled or copied model is a new object, with none yet);
+    `matches` double-checks by the identity of the step buffers (which every change of layout
+    replaces) and of the target state, and by the clipping norm and `target_feedback`
+    (parameters a user may set between calls).
     """
 
     __slots__ = (

@@ -7,11 +7,14 @@ import warnings
 
 import numpy as np
 import pytest
+from numba import njit
+from numba.core.errors import TypingError
 from river import preprocessing, stats
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.datasets import DelayedRecall
-from rtrl_river.kernels.network import clip_norm
+from rtrl_river.kernels.calls import make_step_call, step_call
+from rtrl_river.kernels.network import clip_norm, sum_of_squares
 from rtrl_river.scaling import RunningStandardizer
 
 from .conftest import random_stream
@@ -135,6 +138,37 @@ def test_clip_norm_never_overflows_and_refuses_non_finite_gradients():
     assert not clip_norm(np.array([1e200, 1e200]), 0.0)  # no clipping asked: refused, not applied
     small = np.array([0.3, 0.4])
     assert clip_norm(small, 5.0) and small.tolist() == [0.3, 0.4]
+
+
+@njit
+def _sum_of_squares(vector):
+    return sum_of_squares(vector)
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 31, 32, 33, 100, 417, 17409])
+def test_sum_of_squares_is_accurate_and_the_same_wherever_the_vector_sits(size):
+    # The norm's sum in 32 partial sums (kernels/network.py): against math.fsum (exactly
+    # rounded), to 1e-14 relative (fewer than log2(size) roundings of sums of positive terms,
+    # each within 2^-53); and to the bit the same at an address 8 bytes off, so identically
+    # seeded models agree wherever their arrays sit.
+    values = np.random.default_rng(size).normal(size=size)
+    got = _sum_of_squares(values)
+    assert got == pytest.approx(math.fsum(float(v) * float(v) for v in values), rel=1e-14, abs=0)
+    buffer = np.empty(size + 1)
+    shifted = buffer[1:]  # 8 bytes past numpy's 16- or 64-byte alignment
+    shifted[:] = values
+    assert shifted.ctypes.data % 16 != values.ctypes.data % 16 or size == 0
+    assert _sum_of_squares(shifted) == got
+
+
+def test_a_step_call_holds_only_arrays_numbers_and_booleans():
+    # StepCall stores its tuple without references of its own (kernels/calls.py): a member
+    # with a reference count of its own (here a string) is refused when it is compiled.
+    with pytest.raises(TypingError, match="StepCall holds arrays, numbers and booleans"):
+        step_call((np.zeros(2), "text"))
+    assert type(step_call((np.zeros(2), (1, 2.0, True), np.ones((2, 3))))).__name__ == "StepCall"
+    with pytest.raises(RuntimeError, match="arguments"):
+        make_step_call((np.zeros(2),))
 
 
 def test_a_non_finite_trace_skips_the_update_resets_the_traces_and_warns_once():

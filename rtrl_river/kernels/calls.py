@@ -6,9 +6,9 @@ on every call (about 36 ns an array, a microsecond a learn call), where a `StepC
 unboxes as one pointer. `learn_one` and `predict_one` pass the `StepCall` their model's
 layout made (`base.OneStepCalls`); `learn_many` packs one per call.
 
-Inside, every group is a plain tuple: numba's dispatcher types a NamedTuple through Python
-(about 1 us each), so the tuples are what `step_call` is given, and these kernels rebuild the
-NamedTuples the shared kernels take. The network's group is rebuilt by each cell's own entry
+Inside, every group is a plain tuple, which `type_key` reads in a few lookups (numba's
+dispatcher types a NamedTuple through Python, about 1 us each, once per layout in
+`step_call`'s dispatch), and these kernels rebuild the NamedTuples the shared kernels take. The network's group is rebuilt by each cell's own entry
 point (both cells' groups have the same field types); a learner's traces by `as_traces`,
 which numba resolves at compile time from the plain tuple's type (`plain_traces` records it).
 
@@ -24,13 +24,14 @@ import numpy as np
 from numba import njit, typeof, types
 from numba.experimental import structref
 from numba.core import cgutils
+from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from .arrays import OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
 from .cells.elstm import ELSTMArrays
 from .driver import learn_steps
-from .jit import JIT
+from .jit import INLINE, JIT
 from .network import predict_step
 from .targets import encode_one, write_feedback
 
@@ -43,8 +44,8 @@ _RECORDED = set()
 def type_key(arg):
     """What numba's type of an argument depends on, read off it in a few attribute lookups
     (numba's own `typeof` takes tens of microseconds on the 30-odd arrays of a call)."""
-    if isinstance(arg, tuple):
-        return tuple(map(type_key, arg))
+    if isinstance(arg, tuple):  # the class too: a NamedTuple and a plain tuple type apart
+        return (type(arg), *map(type_key, arg))
     if isinstance(arg, np.ndarray):
         flags = arg.flags
         return (arg.dtype.str, arg.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable,
@@ -101,7 +102,9 @@ class StepCall(structref.StructRefProxy):
     The arrays it holds on numba's side are unowned (`_new_step_call`), so that the kernels
     count no references; `owners`, the tuple of numpy arrays it was made from, keeps them
     alive as long as this object. The entry points change the values in the arrays, never
-    which arrays the call holds."""
+    which arrays the call holds. Nothing may box `args` back to Python (no getter, no kernel
+    returning one of its arrays): a numpy array made from an unowned one would not keep its
+    memory alive."""
 
     __slots__ = ("owners",)
 
@@ -131,6 +134,16 @@ def _without_owners(context, builder, value_type, value):
     return value
 
 
+def _check_holdable(value_type):
+    """Raise unless `value_type` is made of arrays, numbers and booleans in nested tuples."""
+    if isinstance(value_type, types.BaseTuple):
+        for member_type in value_type:
+            _check_holdable(member_type)
+    elif type(value_type) is not types.Array and not isinstance(
+            value_type, (types.Number, types.Boolean)):
+        raise TypingError(f"a StepCall holds arrays, numbers and booleans, not {value_type}")
+
+
 @intrinsic
 def _new_step_call(typingctx, args):
     """A `StepCall` holding `args` with its arrays unowned (see `_without_owners`): numba
@@ -138,7 +151,11 @@ def _new_step_call(typingctx, args):
     a learn call as the kernels take views and rebuild NamedTuples, and skips them for a null
     one. Valid only while something else keeps the arrays alive: the `StepCall`'s `owners`.
     Written as one intrinsic (numba's `structref.new`, then the field set) so that building
-    it compiles one function, not two."""
+    it compiles one function, not two. Only arrays, numbers and booleans (in nested tuples)
+    may be held: the value is stored without a reference of its own, which is right for
+    unowned arrays and for values without references, and would not be for anything else
+    numba counts references to."""
+    _check_holdable(args)
     call_type = StepCallType([("args", args)])
 
     def codegen(context, builder, signature, llargs):
@@ -155,8 +172,8 @@ def _new_step_call(typingctx, args):
             context.nrt.meminfo_data(builder, meminfo), alloc_type.as_pointer())
         builder.store(cgutils.get_null_value(alloc_type), data_pointer)
         payload = cgutils.create_struct_proxy(payload_type)(context, builder, ref=data_pointer)
-        # nothing in the stored value owns a reference, so nothing is increfed; the
-        # destructor's decrefs of it are no-ops
+        # nothing in the stored value owns a reference (arrays unowned, the rest numbers and
+        # booleans), so nothing is increfed, and the destructor's decrefs of it are no-ops
         payload.args = _without_owners(context, builder, args, llargs[0])
         call = context.make_helper(builder, call_type)
         call.meminfo = meminfo
@@ -189,6 +206,8 @@ def entry_point(kernel, args, key):
 
 def make_step_call(args):
     """`args` (laid out as CALL_FIELDS) as a `StepCall`, and the `type_key` of its types."""
+    if len(args) != len(CALL_FIELDS):
+        raise RuntimeError(f"a call has {len(CALL_FIELDS)} arguments, not {len(args)}")
     key = type_key(args)
     call = entry_point(step_call, (args,), key)(args)
     call.owners = args
@@ -237,22 +256,23 @@ def elstm_learn(call):
 # The predict entry points take the `StepCall` of learn_one: the values fed back are written
 # into the end of inputs[0], then the step's prediction into `output`.
 
-@njit(**JIT)
-def elman_predict(call):
-    network, _, _, head, inputs, _, _, _, pending, _, _, _, target_state, readout, _, output = (
+@njit(**INLINE)
+def predict_one_step(network, call):
+    _, _, _, head, inputs, _, _, _, pending, _, _, _, target_state, readout, _, output = (
         call.args)
     row = inputs[0]
     write_feedback(head, target_state, row)
-    predict_step(ElmanArrays(*network), head, row, PendingForward(*pending), readout, output)
+    predict_step(network, head, row, PendingForward(*pending), readout, output)
+
+
+@njit(**JIT)
+def elman_predict(call):
+    predict_one_step(ElmanArrays(*call.args[0]), call)
 
 
 @njit(**JIT)
 def elstm_predict(call):
-    network, _, _, head, inputs, _, _, _, pending, _, _, _, target_state, readout, _, output = (
-        call.args)
-    row = inputs[0]
-    write_feedback(head, target_state, row)
-    predict_step(ELSTMArrays(*network), head, row, PendingForward(*pending), readout, output)
+    predict_one_step(ELSTMArrays(*call.args[0]), call)
 
 
 _announced = False
