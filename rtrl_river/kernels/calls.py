@@ -8,9 +8,10 @@ layout made (`base.OneStepCalls`); `learn_many` packs one per call.
 
 Inside, every group is a plain tuple, which `type_key` reads in a few lookups (numba's
 dispatcher types a NamedTuple through Python, about 1 us each, once per layout in
-`step_call`'s dispatch), and these kernels rebuild the NamedTuples the shared kernels take. The network's group is rebuilt by each cell's own entry
-point (both cells' groups have the same field types); a learner's traces by `as_traces`,
-which numba resolves at compile time from the plain tuple's type (`plain_traces` records it).
+`step_call`'s dispatch), and these kernels rebuild the NamedTuples the shared kernels take.
+The network's group is rebuilt by each cell's own entry point (both cells' groups have the
+same field types); a learner's traces by `as_traces`, which numba resolves at compile time
+from the plain tuple's type (`plain_traces` records it).
 
 A one-step call also encodes its target and writes the values fed back into its input row
 here (`targets.py`), so that no Python runs between a `learn_one` and its step; `learn_many`
@@ -219,11 +220,12 @@ def make_step_call(args):
 # (`targets.py`); then the steps are learned. Each returns True when the call dropped the
 # model's first update (skipped[0] was 0). Written out in each, not through a shared wrapper:
 # inlined (`inline="always"`, around the loop inlined there) it cost a cold start 0.3 s (4.96
-# against 4.68 s to the first learn_one, `--tables startup`); compiled as a function of its
-# own, 2.1 s (6.79 s), since LLVM then optimises the whole loop twice, in the wrapper and again
-# in each entry point that links it. Predicting stays an entry point of its own: one function
-# that learned or predicted by a flag cost a cold start 0.3-0.4 s more than the two (5.2-5.3
-# against 4.7-4.9 s, three interleaved runs each).
+# against 4.68 s to the first learn_one, `--tables startup`), and again 0.17 s with the
+# StepCall (medians of three interleaved runs, 5.00 against 4.82 s); compiled as a function
+# of its own, 2.1 s (6.79 s), since LLVM then optimises the whole loop twice, in the wrapper
+# and again in each entry point that links it. Predicting stays an entry point of its own:
+# one function that learned or predicted by a flag cost a cold start 0.3-0.4 s more than the
+# two (5.2-5.3 against 4.7-4.9 s, three interleaved runs each).
 
 @njit(**JIT)
 def elman_learn(call):
