@@ -25,7 +25,7 @@ WORKLOAD = textwrap.dedent("""
     sums = []
     for settings in ({"learner": "rtrl"}, {"learner": "snap-1"}, {"learner": "snap-2"},
                      {"learner": "tbptt"}, {"learner": "uoro"}, {"cell": "elstm"}):
-        for n in (3, 16):
+        for n in (3, 16, 43):  # 43: vector blocks (kernels/vector.py)
             model = RTRLRegressor(hidden_size=n, seed=0, **settings)
             model.learn_many(X, y)  # learn_many's path
             for x, target in zip(rows[:50], y[:50]):  # learn_one's and predict_one's

@@ -14,7 +14,8 @@ from river import preprocessing, stats
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.datasets import DelayedRecall
 from rtrl_river.kernels.calls import make_step_call, step_call
-from rtrl_river.kernels.network import clip_norm, sum_of_squares
+from rtrl_river.kernels.network import clip_norm
+from rtrl_river.kernels.vector import block_dots, sum_of_squares
 from rtrl_river.scaling import RunningStandardizer
 
 from .conftest import random_stream
@@ -147,7 +148,7 @@ def _sum_of_squares(vector):
 
 @pytest.mark.parametrize("size", [0, 1, 7, 31, 32, 33, 100, 417, 17409])
 def test_sum_of_squares_is_accurate_and_the_same_wherever_the_vector_sits(size):
-    # The norm's sum in 32 partial sums (kernels/network.py): against math.fsum (exactly
+    # The norm's sum in 32 partial sums (kernels/vector.py): against math.fsum (exactly
     # rounded), to 1e-14 relative (fewer than log2(size) roundings of sums of positive terms,
     # each within 2^-53); and to the bit the same at an address 8 bytes off, so identically
     # seeded models agree wherever their arrays sit.
@@ -159,6 +160,42 @@ def test_sum_of_squares_is_accurate_and_the_same_wherever_the_vector_sits(size):
     shifted[:] = values
     assert shifted.ctypes.data % 16 != values.ctypes.data % 16 or size == 0
     assert _sum_of_squares(shifted) == got
+
+
+@njit
+def _block_dots(matrix, start, vector, rows):
+    out = np.empty(rows)
+    block_dots(matrix, start, vector, out)
+    return out
+
+
+@pytest.mark.parametrize("size", [0, 31, 32, 33, 100, 128, 417])
+def test_block_dots_sum_the_full_blocks_accurately_wherever_the_arrays_sit(size):
+    # The vector part of each row of W_hh and W_hy in the forward step (kernels/vector.py):
+    # the products of the full blocks of 32 entries, against math.fsum to 1e-14 of the sum of
+    # their magnitudes (under log2(size) + 1 roundings of terms of that size); and to the bit
+    # the same with every array 8 bytes off.
+    rng = np.random.default_rng(size)
+    matrix, vector = rng.normal(size=3 * size + 5), rng.normal(size=size)
+    full = size - size % 32
+    got = _block_dots(matrix, 5, vector, 3)
+    for r in range(3):
+        row = matrix[5 + r * size : 5 + r * size + full]
+        products = [float(a) * float(b) for a, b in zip(row, vector[:full])]
+        assert abs(got[r] - math.fsum(products)) <= 1e-14 * math.fsum(abs(p) for p in products)
+    shifted_matrix, shifted_vector = np.empty(3 * size + 6)[1:], np.empty(size + 1)[1:]
+    shifted_matrix[:], shifted_vector[:] = matrix, vector
+    assert np.array_equal(_block_dots(shifted_matrix, 5, shifted_vector, 3), got)
+
+
+def test_block_dots_read_nothing_outside_their_arrays():
+    # A row that does not lie inside the matrix (a negative start, too little room) sums
+    # nothing; the rows that do are summed.
+    matrix, vector = np.ones(64), np.ones(32)
+    assert list(_block_dots(matrix, 0, vector, 3)) == [32.0, 32.0, 0.0]
+    assert list(_block_dots(matrix, 1, vector, 2)) == [32.0, 0.0]
+    for start in (33, 64, 10**6, -1, -(10**6)):
+        assert list(_block_dots(matrix, start, vector, 1)) == [0.0]
 
 
 def test_a_step_call_holds_only_arrays_numbers_and_booleans():

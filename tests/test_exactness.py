@@ -31,14 +31,28 @@ def frozen_model(**kwargs):
     return frozen(RTRLRegressor(optimizer="sgd", clip_gradient=None, seed=3, **{**PLAIN, **kwargs}))
 
 
+def with_random_weights(model, stream, seed):
+    """`model` after learning the stream's first row (so that its inputs have columns), with
+    every weight drawn at random (a fresh model's input weights and biases are 0, and its
+    hidden state stays 0 until it learns), its state reset."""
+    model.learn_one(*stream[0])
+    theta = model.network_.theta
+    theta[:] = np.random.default_rng(seed).normal(size=theta.shape[0]) / np.sqrt(
+        model.hidden_size + 4)
+    model.reset_state()
+    return model
+
+
 def as_arrays(stream, names):
     return [np.array([x.get(name, 0.0) for name in names]) for x, _ in stream]
 
 
-@pytest.mark.parametrize("hidden_size", [1, 4, 7])
+# 43 and 70: rows with full blocks of 32 summed on vectors, a rest in a chain, and units left
+# over from the groups of eight (kernels/cells/elman.py)
+@pytest.mark.parametrize("hidden_size", [1, 4, 7, 43, 70])
 def test_rtrl_gradient_equals_bptt_at_every_step(hidden_size):
     stream = random_stream(40, 3, seed=hidden_size)
-    model = frozen_model(hidden_size=hidden_size)
+    model = with_random_weights(frozen_model(hidden_size=hidden_size), stream, hidden_size)
     xs = as_arrays(stream, ["f0", "f1", "f2"])
     gradients = []
     for x, y in stream:
@@ -48,6 +62,21 @@ def test_rtrl_gradient_equals_bptt_at_every_step(hidden_size):
     for t in (0, 1, 9, 39):
         bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], stream[t][1]))
         assert relative_error(gradients[t], bptt) < EXACT
+
+
+@pytest.mark.parametrize("hidden_size", [16, 32, 43, 128])
+def test_hidden_state_equals_the_reference_forward_pass(hidden_size):
+    # The same sums in another order (numpy's, against a chain plus blocks of 32 on vectors):
+    # roundoff of a few units in the last place of terms of order 1, so 1e-12 has margin.
+    stream = random_stream(30, 3, seed=hidden_size)
+    model = with_random_weights(frozen_model(hidden_size=hidden_size), stream, hidden_size)
+    params = naive.copy_params(model.params_)
+    hidden = np.zeros(hidden_size)
+    for x, y in stream:
+        model.learn_one(x, y)
+        hidden = naive.step(params, hidden, np.array([x["f0"], x["f1"], x["f2"]]))
+        assert np.max(np.abs(model.network_.hidden - hidden)) < 1e-12
+    assert np.all(hidden != 0.0)  # every unit took part
 
 
 def test_bptt_reference_matches_finite_differences():

@@ -3,10 +3,7 @@
 import math
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit
 
 from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
 from .cells import cell_forward
@@ -15,6 +12,7 @@ from .jit import EXACT, INLINE, JIT
 from .targets import (
     CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LARGEST, LEVEL, OFFSET, SCALE,
 )
+from .vector import BLOCK, block_dots, sum_of_squares
 
 
 @njit(**INLINE)
@@ -36,14 +34,21 @@ def head_views(theta, n_hidden, n_outputs):
 
 @njit(**INLINE)
 def head_forward(network, hidden, output):
-    """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss)."""
+    """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss). Each score
+    is summed as a unit of the Elman cell is (cells/elman.py): a chain from the bias over the
+    columns after the row's full blocks of BLOCK, plus those blocks on vectors."""
     theta, n, k = network.theta, hidden.shape[0], network.n_outputs
     start = theta.shape[0] - k * (n + 1)  # W_hy row-major, then b_y (see head_views)
+    blocked = n - n % BLOCK
+    if blocked > 0:
+        block_dots(theta, start, hidden, output)  # the full blocks first, into output
     for c in range(output.shape[0]):
         total = theta[start + k * n + c]
         row = start + c * n
-        for j in range(n):
+        for j in range(blocked, n):
             total += theta[row + j] * hidden[j]
+        if blocked > 0:
+            total += output[c]
         output[c] = total
 
 
@@ -99,62 +104,6 @@ def head_gradient(network, hidden, error, gradient, hidden_error):
 # Sums of squares at or above this are treated as overflowing: each term is then divided by
 # the largest magnitude first, so a finite gradient always gets a finite norm.
 SAFE_SQUARED_NORM = 1e300
-
-
-# The sum of squares' layout: entry p of each block of LANES * VECTORS goes to lane p mod
-# LANES of accumulator (p // LANES) mod VECTORS.
-LANES, VECTORS = 8, 4
-
-
-@intrinsic
-def sum_of_squares(typingctx, vector):
-    """The sum of vector[p]^2 for a contiguous float64 vector, in 32 partial sums added in a
-    fixed order: four accumulators of eight lanes (entry p of each block of 32 goes to sum
-    p mod 32, by a fused multiply-add), then the four pairwise, the eight lanes pairwise, and
-    the entries after the last full block (one chain) last. The same bits wherever the vector
-    sits in memory and whatever the machine's vector width (LLVM splits the 8-lane operations,
-    lane for lane); numba cannot vectorise a sum itself without reassociating it (fast-math
-    `reassoc`, which the kernels keep off), and eight scalar chains ran at two terms a cycle:
-    2.9 us at P = 17,409, 0.8 us written out here."""
-    if not (isinstance(vector, types.Array) and vector.ndim == 1
-            and vector.dtype == types.float64 and vector.layout == "C"):
-        return None
-
-    def codegen(context, builder, signature, args):
-        array = context.make_array(signature.args[0])(context, builder, value=args[0])
-        size, data = builder.extract_value(array.shape, 0), array.data
-        double = ir.DoubleType()
-        lanes = ir.VectorType(double, LANES)
-        fma = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(lanes, [lanes] * 3), f"llvm.fma.v{LANES}f64")
-        fma_one = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(double, [double] * 3), "llvm.fma.f64")
-        zero = ir.Constant(lanes, [0.0] * LANES)
-        sums = [cgutils.alloca_once_value(builder, zero) for _ in range(VECTORS)]
-        block = ir.Constant(size.type, LANES * VECTORS)
-        blocks = builder.udiv(size, block)
-        with cgutils.for_range(builder, blocks) as loop:
-            start = builder.mul(loop.index, block)
-            for k in range(VECTORS):
-                at = builder.add(start, ir.Constant(size.type, k * LANES))
-                x = builder.load(builder.bitcast(builder.gep(data, [at]), lanes.as_pointer()),
-                                 align=8)
-                builder.store(builder.call(fma, [x, x, builder.load(sums[k])]), sums[k])
-        rest = cgutils.alloca_once_value(builder, ir.Constant(double, 0.0))
-        done = builder.mul(blocks, block)
-        with cgutils.for_range(builder, builder.sub(size, done)) as loop:
-            x = builder.load(builder.gep(data, [builder.add(done, loop.index)]))
-            builder.store(builder.call(fma_one, [x, x, builder.load(rest)]), rest)
-        vectors = [builder.load(total) for total in sums]
-        while len(vectors) > 1:
-            vectors = [builder.fadd(vectors[i], vectors[i + 1]) for i in range(0, len(vectors), 2)]
-        terms = [builder.extract_element(vectors[0], ir.Constant(ir.IntType(32), i))
-                 for i in range(LANES)]
-        while len(terms) > 1:
-            terms = [builder.fadd(terms[i], terms[i + 1]) for i in range(0, len(terms), 2)]
-        return builder.fadd(terms[0], builder.load(rest))
-
-    return types.float64(vector), codegen
 
 
 @njit(**JIT)

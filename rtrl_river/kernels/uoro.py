@@ -8,7 +8,8 @@ from numba import njit
 
 from .driver import trace_reset, trace_update
 from .jit import JIT
-from .network import recurrent_matrix, sum_of_squares
+from .network import recurrent_matrix
+from .vector import sum_of_squares
 
 EPSILON = 1e-7
 # The estimate s~ theta~^T is unbiased but its norm can grow geometrically with the expansion

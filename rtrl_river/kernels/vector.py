@@ -1,0 +1,114 @@
+"""Sums in a fixed order that still run on vectors: the gradient's sum of squares and the
+long rows of the Elman cell's matrix-vector product.
+
+numba cannot vectorise a sum itself without reassociating it (fast-math `reassoc`, which the
+kernels keep off: with it, two identically seeded models could differ in the last bit
+depending on where their arrays sit). These intrinsics write the vector code out in numba's
+IR instead. A sum over p is taken in blocks of BLOCK = LANES * VECTORS entries: entry p of each
+full block goes to lane p mod LANES of accumulator (p // LANES) mod VECTORS, by a fused
+multiply-add; then the accumulators are added pairwise, the lanes pairwise. The lane of an
+entry depends on its index only, so the bits are the same wherever the arrays sit in memory
+and whatever the machine's vector width (LLVM splits the 8-lane operations lane for lane).
+"""
+
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+LANES, VECTORS = 8, 4
+BLOCK = LANES * VECTORS
+
+
+def _is_vector(array):
+    return (isinstance(array, types.Array) and array.ndim == 1
+            and array.dtype == types.float64 and array.layout == "C")
+
+
+def _block_sum(builder, first, second, blocks):
+    """IR for the sum of first[p] * second[p] over the first `blocks` full blocks (double
+    pointers), in the fixed order of the module docstring; 0.0 for no block."""
+    double = ir.DoubleType()
+    lanes = ir.VectorType(double, LANES)
+    fma = cgutils.get_or_insert_function(
+        builder.module, ir.FunctionType(lanes, [lanes] * 3), f"llvm.fma.v{LANES}f64")
+    zero = ir.Constant(lanes, [0.0] * LANES)
+    sums = [cgutils.alloca_once_value(builder, zero) for _ in range(VECTORS)]
+    with cgutils.for_range(builder, blocks) as loop:
+        start = builder.mul(loop.index, ir.Constant(blocks.type, BLOCK))
+        for k in range(VECTORS):
+            at = builder.add(start, ir.Constant(blocks.type, k * LANES))
+            x = builder.load(builder.bitcast(builder.gep(first, [at]), lanes.as_pointer()),
+                             align=8)
+            y = x if second is first else builder.load(
+                builder.bitcast(builder.gep(second, [at]), lanes.as_pointer()), align=8)
+            builder.store(builder.call(fma, [x, y, builder.load(sums[k])]), sums[k])
+    vectors = [builder.load(total) for total in sums]
+    while len(vectors) > 1:
+        vectors = [builder.fadd(vectors[i], vectors[i + 1]) for i in range(0, len(vectors), 2)]
+    terms = [builder.extract_element(vectors[0], ir.Constant(ir.IntType(32), i))
+             for i in range(LANES)]
+    while len(terms) > 1:
+        terms = [builder.fadd(terms[i], terms[i + 1]) for i in range(0, len(terms), 2)]
+    return terms[0]
+
+
+@intrinsic
+def sum_of_squares(typingctx, vector):
+    """The sum of vector[p]^2 for a contiguous float64 vector: the full blocks as above, then
+    the entries after the last full block in one chain of fused multiply-adds, added last.
+    Eight scalar chains ran at two terms a cycle: 2.9 us at P = 17,409, 0.8 us this way."""
+    if not _is_vector(vector):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, value=args[0])
+        size, data = builder.extract_value(array.shape, 0), array.data
+        double = ir.DoubleType()
+        fma_one = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(double, [double] * 3), "llvm.fma.f64")
+        blocks = builder.udiv(size, ir.Constant(size.type, BLOCK))
+        total = _block_sum(builder, data, data, blocks)
+        rest = cgutils.alloca_once_value(builder, ir.Constant(double, 0.0))
+        done = builder.mul(blocks, ir.Constant(size.type, BLOCK))
+        with cgutils.for_range(builder, builder.sub(size, done)) as loop:
+            x = builder.load(builder.gep(data, [builder.add(done, loop.index)]))
+            builder.store(builder.call(fma_one, [x, x, builder.load(rest)]), rest)
+        return builder.fadd(total, builder.load(rest))
+
+    return types.float64(vector), codegen
+
+
+@intrinsic
+def block_dots(typingctx, matrix, start, vector, out):
+    """out[r] = the sum of matrix[row + p] * vector[p] over the full blocks of `vector` (0.0
+    when it has none), row = start + r * len(vector), for each entry r of `out`; all three
+    contiguous float64 vectors, `matrix` usually theta and the rows a block of it: the part
+    of each row's dot product that vectorises. The caller adds the entries after the last
+    full block (`vector.shape[0] - vector.shape[0] % BLOCK` on) in a chain of its own. A row
+    that does not lie inside `matrix` (a negative start, or too little room) is not read and
+    gets 0.0. One loop over the rows, so that the vector code is compiled once per caller."""
+    if not (_is_vector(matrix) and isinstance(start, types.Integer) and _is_vector(vector)
+            and _is_vector(out)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        rows = context.make_array(signature.args[0])(context, builder, value=args[0])
+        column = context.make_array(signature.args[2])(context, builder, value=args[2])
+        result = context.make_array(signature.args[3])(context, builder, value=args[3])
+        size = builder.extract_value(column.shape, 0)
+        length = builder.extract_value(rows.shape, 0)
+        first = context.cast(builder, args[1], signature.args[1], types.intp)
+        blocks = builder.udiv(size, ir.Constant(size.type, BLOCK))
+        no_blocks = ir.Constant(size.type, 0)
+        with cgutils.for_range(builder, builder.extract_value(result.shape, 0)) as loop:
+            offset = builder.add(first, builder.mul(loop.index, size))
+            inside = builder.and_(
+                builder.icmp_signed(">=", offset, ir.Constant(size.type, 0)),
+                builder.icmp_signed(">=", builder.sub(length, offset), size))
+            total = _block_sum(builder, builder.gep(rows.data, [offset]), column.data,
+                               builder.select(inside, blocks, no_blocks))
+            builder.store(total, builder.gep(result.data, [loop.index]))
+        return context.get_dummy_value()
+
+    return types.none(matrix, start, vector, out), codegen
