@@ -14,6 +14,7 @@ from river import preprocessing, stats
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.datasets import DelayedRecall
 from rtrl_river.kernels.calls import make_step_call, step_call
+from rtrl_river.kernels.jit import JIT
 from rtrl_river.kernels.network import clip_norm
 from rtrl_river.kernels.vector import block_dots, sum_of_squares
 from rtrl_river.scaling import RunningStandardizer
@@ -141,7 +142,7 @@ def test_clip_norm_never_overflows_and_refuses_non_finite_gradients():
     assert clip_norm(small, 5.0) and small.tolist() == [0.3, 0.4]
 
 
-@njit
+@njit(**{**JIT, "cache": False})
 def _sum_of_squares(vector):
     return sum_of_squares(vector)
 
@@ -162,7 +163,7 @@ def test_sum_of_squares_is_accurate_and_the_same_wherever_the_vector_sits(size):
     assert _sum_of_squares(shifted) == got
 
 
-@njit
+@njit(**{**JIT, "cache": False})  # the kernels' fast-math flags, which the sums must not feel
 def _block_dots(matrix, start, vector, rows):
     out = np.empty(rows)
     block_dots(matrix, start, vector, out)
@@ -196,6 +197,13 @@ def test_block_dots_read_nothing_outside_their_arrays():
     assert list(_block_dots(matrix, 1, vector, 2)) == [32.0, 0.0]
     for start in (33, 64, 10**6, -1, -(10**6)):
         assert list(_block_dots(matrix, start, vector, 1)) == [0.0]
+
+
+def test_block_dots_refuse_a_read_only_output():
+    out = np.zeros(1)
+    out.flags.writeable = False
+    with pytest.raises(TypingError):
+        njit(lambda m, v, o: block_dots(m, 0, v, o))(np.ones(32), np.ones(32), out)
 
 
 def test_a_step_call_holds_only_arrays_numbers_and_booleans():

@@ -1,9 +1,10 @@
 """The kernels against the numpy reference: RTRL == BPTT == finite differences."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from rtrl_river import RTRLRegressor
+from rtrl_river import RTRLClassifier, RTRLRegressor
 
 from . import naive
 from .conftest import frozen, random_stream
@@ -77,6 +78,45 @@ def test_hidden_state_equals_the_reference_forward_pass(hidden_size):
         hidden = naive.step(params, hidden, np.array([x["f0"], x["f1"], x["f2"]]))
         assert np.max(np.abs(model.network_.hidden - hidden)) < 1e-12
     assert np.all(hidden != 0.0)  # every unit took part
+
+
+def test_predictions_equal_the_reference_with_vector_blocks():
+    # predict_one, predict_many and a 3-class head at 43 units (full blocks of 32 columns in
+    # W_hh and in each row of W_hy, a rest of 11, 3 units after the groups of eight), against
+    # numpy's forward pass and head; 1e-12 as above.
+    stream = random_stream(20, 3, seed=43)
+    rows = as_arrays(stream, ["f0", "f1", "f2"])
+    model = with_random_weights(frozen_model(hidden_size=43), stream, 43)
+    params = naive.copy_params(model.params_)
+    hidden = np.zeros(43)
+    for (x, y), row in zip(stream, rows):
+        expected = naive.output(params, naive.step(params, hidden, row))[0]
+        assert model.predict_one(x) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        model.learn_one(x, y)
+        hidden = naive.step(params, hidden, row)
+    X = pd.DataFrame(rows, columns=["f0", "f1", "f2"])
+    expected = [naive.output(params, naive.step(params, hidden, row))[0] for row in rows]
+    np.testing.assert_allclose(model.predict_many(X), expected, rtol=1e-12, atol=1e-12)
+
+    classifier = frozen(RTRLClassifier(hidden_size=43, optimizer="sgd", clip_gradient=None,
+                                       target_feedback=False, seed=3))
+    labels = ["a", "b", "c"]
+    for (x, _), label in zip(stream, labels):  # three output rows
+        classifier.learn_one(x, label)
+    theta = classifier.network_.theta
+    theta[:] = np.random.default_rng(43).normal(size=theta.shape[0]) / np.sqrt(47)
+    classifier.reset_state()
+    params = naive.copy_params(classifier.params_)
+    assert params["W_hy"].shape == (3, 43)
+    hidden = np.zeros(43)
+    for t, ((x, _), row) in enumerate(zip(stream, rows)):
+        scores = naive.output(params, naive.step(params, hidden, row))
+        expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+        got = classifier.predict_proba_one(x)
+        np.testing.assert_allclose([got[label] for label in labels], expected, rtol=1e-12,
+                                   atol=1e-12)
+        classifier.learn_one(x, labels[t % 3])
+        hidden = naive.step(params, hidden, row)
 
 
 def test_bptt_reference_matches_finite_differences():

@@ -36,7 +36,8 @@ def head_views(theta, n_hidden, n_outputs):
 def head_forward(network, hidden, output):
     """output = W_hy hidden + b_y (the raw scores; softmax is applied by the loss). Each score
     is summed as a unit of the Elman cell is (cells/elman.py): a chain from the bias over the
-    columns after the row's full blocks of BLOCK, plus those blocks on vectors."""
+    columns after the row's full blocks of BLOCK, plus those blocks on vectors, which are
+    written into `output` first: it shares no memory with `hidden` or theta."""
     theta, n, k = network.theta, hidden.shape[0], network.n_outputs
     start = theta.shape[0] - k * (n + 1)  # W_hy row-major, then b_y (see head_views)
     blocked = n - n % BLOCK

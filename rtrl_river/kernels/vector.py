@@ -21,8 +21,10 @@ BLOCK = LANES * VECTORS
 
 
 def _is_vector(array):
+    """A contiguous float64 vector whose entries sit on 8-byte boundaries (the loads below
+    say so to LLVM)."""
     return (isinstance(array, types.Array) and array.ndim == 1
-            and array.dtype == types.float64 and array.layout == "C")
+            and array.dtype == types.float64 and array.layout == "C" and array.aligned)
 
 
 def _block_sum(builder, first, second, blocks):
@@ -89,7 +91,7 @@ def block_dots(typingctx, matrix, start, vector, out):
     that does not lie inside `matrix` (a negative start, or too little room) is not read and
     gets 0.0. One loop over the rows, so that the vector code is compiled once per caller."""
     if not (_is_vector(matrix) and isinstance(start, types.Integer) and _is_vector(vector)
-            and _is_vector(out)):
+            and _is_vector(out) and out.mutable):
         return None
 
     def codegen(context, builder, signature, args):

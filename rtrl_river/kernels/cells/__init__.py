@@ -36,7 +36,9 @@ def _kernel(network, role):
 
 
 def cell_forward(network, hidden, inputs, hidden_next):
-    """hidden_next = the cell's next state from `hidden` and `inputs`."""
+    """hidden_next = the cell's next state from `hidden` and `inputs`. `hidden_next` shares
+    no memory with `hidden`, `inputs` or the network's arrays (the kernels write it while
+    they read those), and every array is C-contiguous."""
     raise NotImplementedError("cell kernels only run inside numba kernels")
 
 
