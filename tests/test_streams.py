@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
-from rtrl_river.datasets import AddTask, OrderBook
+from rtrl_river.datasets import NARMA10, AddTask, OrderBook
 from rtrl_river.datasets.order_book import reference_errors
 from rtrl_river.datasets.registry import CLASSIFICATION, STREAMS, load
 
@@ -30,6 +30,15 @@ def test_add_task_matches_its_documented_floors():
     assert conditional_entropy(y, lag3) == pytest.approx(0.519, abs=0.005)
     assert conditional_entropy(y, lag3, lag8) == pytest.approx(0.454, abs=0.005)
     assert conditional_entropy(y, list(x[8:])) == pytest.approx(0.662, abs=0.005)  # x_t: nothing
+
+
+@pytest.mark.parametrize("seed", [4, 22])
+def test_narma10_is_bounded_for_seeds_whose_first_draw_diverges(seed):
+    # The recurrence overflowed to infinity for these seeds before draws that diverge were
+    # redrawn; bounded NARMA-10 stays below 1.2 (seeds 0-59).
+    targets = np.array([y for _, y in NARMA10(n_steps=20_000, seed=seed)])
+    assert len(targets) == 20_000 and np.isfinite(targets).all()
+    assert 0.0 < targets.min() and targets.max() < 1.2
 
 
 def test_order_book_reference_errors_match_the_docstring():

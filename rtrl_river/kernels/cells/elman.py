@@ -1,13 +1,12 @@
 """The Elman cell's kernels: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h), and its backward step."""
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from ..jit import INLINE, JIT
-from ..vector import BLOCK, block_dots
+from ..vector import BLOCK, block_dots, tanh_in_place
 from . import cell_kernel
 
 
@@ -30,12 +29,6 @@ def recurrent_matrix(theta, n_hidden):
     """W_hh (n x n) as a view into theta, whose first n*n entries it is; W_xh (n x d) and b_h
     (n) follow it."""
     return theta[: n_hidden * n_hidden].reshape((n_hidden, n_hidden))
-
-
-@njit(**JIT)
-def elman_activation(total):
-    # inf - inf (inputs near float64's limit) is indeterminate: read it as 0, never NaN
-    return math.tanh(total) if total == total else 0.0
 
 
 @njit(**INLINE)
@@ -91,14 +84,14 @@ def elman_forward(network, hidden, inputs, hidden_next):
             t5 += hidden_next[i + 5]
             t6 += hidden_next[i + 6]
             t7 += hidden_next[i + 7]
-        hidden_next[i] = elman_activation(t0)
-        hidden_next[i + 1] = elman_activation(t1)
-        hidden_next[i + 2] = elman_activation(t2)
-        hidden_next[i + 3] = elman_activation(t3)
-        hidden_next[i + 4] = elman_activation(t4)
-        hidden_next[i + 5] = elman_activation(t5)
-        hidden_next[i + 6] = elman_activation(t6)
-        hidden_next[i + 7] = elman_activation(t7)
+        hidden_next[i] = t0
+        hidden_next[i + 1] = t1
+        hidden_next[i + 2] = t2
+        hidden_next[i + 3] = t3
+        hidden_next[i + 4] = t4
+        hidden_next[i + 5] = t5
+        hidden_next[i + 6] = t6
+        hidden_next[i + 7] = t7
     for i in range(blocks, n):
         total = theta[bias + i]
         for j in range(blocked, n):
@@ -107,7 +100,8 @@ def elman_forward(network, hidden, inputs, hidden_next):
             total += U[i, j] * inputs[j]
         if blocked > 0:
             total += hidden_next[i]
-        hidden_next[i] = elman_activation(total)
+        hidden_next[i] = total
+    tanh_in_place(hidden_next)  # the sums, all at once on vectors
 
 
 @cell_kernel(ElmanArrays, "backward")
