@@ -208,9 +208,21 @@ def test_block_dots_refuse_a_read_only_output():
 
 
 @njit(**{**JIT, "cache": False})
+def _tanh_in_place(values):
+    tanh_in_place(values)
+
+
 def _tanh(values):
     out = values.copy()
-    tanh_in_place(out)
+    _tanh_in_place(out)
+    return out
+
+
+@njit(**{**JIT, "cache": False})
+def _libm_tanh(values):
+    out = np.empty_like(values)
+    for i in range(values.shape[0]):
+        out[i] = math.tanh(values[i])  # numba calls the C library's tanh
     return out
 
 
@@ -221,10 +233,11 @@ def _exact_tanh(x):
 
 def test_vector_tanh_is_within_a_few_ulps_of_the_exact_value_and_of_libm():
     # The Elman cell's activation on vectors (kernels/vector.py), against tanh computed to 50
-    # digits: within 2.5 units in the last place (libm's own tanh reaches 2.1 by the same
-    # measure on these points), and within 3 units of libm's over 1.8 million points. The
-    # bound is the error analysis of the formula: a correctly rounded series for expm1 to
-    # about 1 unit, then a division and an addition of half a unit each.
+    # digits: within 2.25 units in the last place (2.07 was the worst seen over millions of
+    # points; the C library's own tanh reaches 2.13 by the same measure), and within 3 units
+    # of the C library's over 1.8 million points. The bound is the error analysis of the
+    # formula: expm1 to about one unit (a correctly rounded reduction and series), then one
+    # division of two such quantities and a final rounding.
     rng = np.random.default_rng(1)
     scales = (1e-9, 1e-3, 0.1, 0.3, 0.6, 1.0, 3.0, 10.0)
     sample = np.concatenate([rng.normal(size=1000) * s for s in scales])
@@ -232,10 +245,11 @@ def test_vector_tanh_is_within_a_few_ulps_of_the_exact_value_and_of_libm():
         context.prec = 50
         for x, got in zip(sample, _tanh(sample)):
             exact = _exact_tanh(float(x))
-            assert abs(decimal.Decimal(float(got)) - exact) <= decimal.Decimal(2.5 * math.ulp(float(exact)))
+            bound = decimal.Decimal(2.25 * math.ulp(float(exact)))
+            assert abs(decimal.Decimal(float(got)) - exact) <= bound
     many = np.concatenate([rng.normal(size=200_000) * s for s in scales]
                           + [np.linspace(-25.0, 25.0, 200_001)])
-    libm = np.tanh(many)
+    libm = _libm_tanh(many)
     assert np.all(np.abs(_tanh(many) - libm) <= 3 * np.spacing(np.abs(libm)))
 
 
@@ -244,15 +258,22 @@ def test_vector_tanh_special_values_and_addresses():
                          19.0, 20.0, 1e300, -1e300, 1.0, -1.0])
     got = _tanh(specials)
     assert got.tolist() == [0.0, -0.0, 1.0, -1.0, 0.0, 2.0 ** -29, -(2.0 ** -29), 5e-324,
-                            math.tanh(19.0), 1.0, 1.0, -1.0, got[12], -got[12]]
+                            math.tanh(19.0), 1.0, 1.0, -1.0, math.tanh(1.0), -math.tanh(1.0)]
     assert np.signbit(got[1]) and not np.signbit(got[4])  # -0 kept; NaN read as +0
-    assert abs(got[12] - math.tanh(1.0)) <= 3 * math.ulp(math.tanh(1.0))
-    values = np.random.default_rng(2).normal(size=37)  # four blocks of 8 and a rest of 5
-    shifted = np.empty(38)[1:]
-    shifted[:] = values
-    assert np.array_equal(_tanh(shifted), _tanh(values))
+    # Every length from 0 to 17 (no block, one, two, with rests) at every offset of 0-8
+    # entries into a buffer: the same bits, and nothing written outside the vector.
+    values = np.random.default_rng(2).normal(size=17)
+    for length in range(18):
+        expected = _tanh(values[:length])
+        for offset in range(9):
+            buffer = np.full(length + 18, 7.0)
+            view = buffer[offset + 1 : offset + 1 + length]
+            view[:] = values[:length]
+            _tanh_in_place(view)
+            assert view.tolist() == expected.tolist()
+            assert (buffer[: offset + 1] == 7.0).all() and (buffer[offset + 1 + length :] == 7.0).all()
     # one at a time (the rest's path) as in blocks of eight
-    assert [_tanh(values[i : i + 1])[0] for i in range(37)] == _tanh(values).tolist()
+    assert [_tanh(values[i : i + 1])[0] for i in range(17)] == _tanh(values).tolist()
 
 
 def test_a_step_call_holds_only_arrays_numbers_and_booleans():

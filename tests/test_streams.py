@@ -32,13 +32,15 @@ def test_add_task_matches_its_documented_floors():
     assert conditional_entropy(y, list(x[8:])) == pytest.approx(0.662, abs=0.005)  # x_t: nothing
 
 
-@pytest.mark.parametrize("seed", [4, 22])
-def test_narma10_is_bounded_for_seeds_whose_first_draw_diverges(seed):
-    # The recurrence overflowed to infinity for these seeds before draws that diverge were
-    # redrawn; bounded NARMA-10 stays below 1.2 (seeds 0-59).
-    targets = np.array([y for _, y in NARMA10(n_steps=20_000, seed=seed)])
-    assert len(targets) == 20_000 and np.isfinite(targets).all()
-    assert 0.0 < targets.min() and targets.max() < 1.2
+@pytest.mark.parametrize("seed, n_steps", [(4, 20_000), (22, 20_000), (30, 20_000),
+                                           (7, 300_000)])
+def test_narma10_stays_bounded_where_its_recurrence_diverges(seed, n_steps):
+    # The recurrence overflowed to infinity for seeds 4, 22 and 30 within 20,000 steps (and
+    # diverges about once in 200,000 steps) before the inputs near a divergence were drawn
+    # again; bounded NARMA-10 stays below about 1.2.
+    targets = np.array([y for _, y in NARMA10(n_steps=n_steps, seed=seed)])
+    assert len(targets) == n_steps and np.isfinite(targets).all()
+    assert 0.0 < targets.min() and targets.max() < 1.5
 
 
 def test_order_book_reference_errors_match_the_docstring():
