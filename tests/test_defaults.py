@@ -14,11 +14,12 @@ from river import preprocessing, stats
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.datasets import DelayedRecall
-from rtrl_river.kernels.calls import make_step_call, step_call
+from rtrl_river.kernels.calls import make_step_call
+from rtrl_river.kernels.stepcall import step_call
 from rtrl_river.kernels.jit import JIT
 from rtrl_river.kernels.network import clip_norm
 from rtrl_river.kernels.vector import block_dots, sum_of_squares, tanh_in_place
-from rtrl_river.scaling import RunningStandardizer
+from rtrl_river.heads import RunningStandardizer
 
 from .conftest import random_stream
 from .test_exactness import PLAIN
@@ -48,7 +49,7 @@ def test_target_scaling_is_river_target_standard_scaler_wrapping(feedback):
     wrapped = preprocessing.TargetStandardScaler(
         RTRLRegressor(hidden_size=4, **{**PLAIN, "target_feedback": feedback}, seed=1))
     ours, river = predictions_and_learn(inside, stream), predictions_and_learn(wrapped, stream)
-    np.testing.assert_array_equal(inside.network_.theta, wrapped.regressor.network_.theta)
+    np.testing.assert_array_equal(inside.engine_.network.theta, wrapped.regressor.engine_.network.theta)
     assert inside.predict_one(stream[0][0]) is not None
     np.testing.assert_allclose(ours[1:], river[1:], rtol=1e-12)
 
@@ -66,7 +67,7 @@ def test_predict_change_is_learning_the_difference_and_adding_the_last_target_ba
         change.learn_one(x, y)
         plain.learn_one(x, y - (y if last is None else last))  # the first change is 0
         last = y
-    np.testing.assert_array_equal(change.network_.theta, plain.network_.theta)
+    np.testing.assert_array_equal(change.engine_.network.theta, plain.engine_.network.theta)
     np.testing.assert_allclose(ours[1:], by_hand, rtol=1e-12)
 
 
@@ -277,7 +278,7 @@ def test_vector_tanh_special_values_and_addresses():
 
 
 def test_a_step_call_holds_only_arrays_numbers_and_booleans():
-    # StepCall stores its tuple without references of its own (kernels/calls.py): a member
+    # StepCall stores its tuple without references of its own (kernels/stepcall.py): a member
     # with a reference count of its own (here a string) is refused when it is compiled.
     with pytest.raises(TypingError, match="StepCall holds arrays, numbers and booleans"):
         step_call((np.zeros(2), "text"))
@@ -291,23 +292,23 @@ def test_a_non_finite_trace_skips_the_update_resets_the_traces_and_warns_once():
     model = RTRLRegressor(hidden_size=3, seed=0)
     for x, y in stream[:5]:
         model.learn_one(x, y)
-    theta = model.network_.theta.copy()
-    for matrix in model.learner_state_.matrices:
+    theta = model.engine_.network.theta.copy()
+    for matrix in model.engine_.learner_state.matrices:
         matrix[:] = np.inf  # as if the trace had overflowed
     with pytest.warns(RuntimeWarning, match="NaN or an infinity"):
         model.learn_one(*stream[5])
-    np.testing.assert_array_equal(model.network_.theta, theta)
+    np.testing.assert_array_equal(model.engine_.network.theta, theta)
     assert model.n_skipped_updates_ == 1
-    assert all(np.all(matrix == 0.0) for matrix in model.learner_state_.matrices)
-    for matrix in model.learner_state_.matrices:
+    assert all(np.all(matrix == 0.0) for matrix in model.engine_.learner_state.matrices)
+    for matrix in model.engine_.learner_state.matrices:
         matrix[:] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per model: no second warning
         model.learn_one(*stream[6])
     assert model.n_skipped_updates_ == 2
     model.learn_one(*stream[7])  # and learning goes on
-    assert not np.array_equal(model.network_.theta, theta)
-    assert np.isfinite(model.network_.theta).all()
+    assert not np.array_equal(model.engine_.network.theta, theta)
+    assert np.isfinite(model.engine_.network.theta).all()
 
 
 @pytest.mark.filterwarnings("ignore:RTRLRegressor. a gradient with a NaN:RuntimeWarning")
@@ -321,12 +322,12 @@ def test_extreme_inputs_and_targets_leave_weights_finite_and_learning(learner, s
         model.learn_one(x, float(rng.normal() * scale))
         prediction = model.predict_one(x)
         assert math.isfinite(prediction)
-    assert np.isfinite(model.network_.theta).all()
-    before = model.network_.theta.copy()
+    assert np.isfinite(model.engine_.network.theta).all()
+    before = model.engine_.network.theta.copy()
     for t in range(20):  # ordinary data afterwards still moves the weights
         model.learn_one({"a": 0.1, "b": 0.2}, float(rng.normal()))
-    assert np.isfinite(model.network_.theta).all()
-    assert not np.array_equal(model.network_.theta, before)
+    assert np.isfinite(model.engine_.network.theta).all()
+    assert not np.array_equal(model.engine_.network.theta, before)
 
 
 def test_uoro_stays_finite_where_its_tangents_used_to_overflow():
@@ -342,8 +343,8 @@ def test_uoro_stays_finite_where_its_tangents_used_to_overflow():
         assert prediction is None or math.isfinite(prediction)
         model.learn_one(x, y)
     estimator = model["RTRLRegressor"]
-    assert np.isfinite(estimator.network_.theta).all()
-    state = estimator.learner_state_
+    assert np.isfinite(estimator.engine_.network.theta).all()
+    state = estimator.engine_.learner_state
     assert np.isfinite(state.state_tangent).all() and np.isfinite(state.parameter_tangent).all()
 
 
@@ -382,4 +383,4 @@ def test_targets_at_the_edge_of_float64_saturate_instead_of_overflowing():
     for y in [1.0, 2.0, -1.7e308, 1.7e308, -1.79e308, 1.0, 5.0]:
         model.learn_one({"a": 1.0}, y)
         assert math.isfinite(model.predict_one({"a": 1.0}))
-    assert np.isfinite(model.network_.theta).all()
+    assert np.isfinite(model.engine_.network.theta).all()

@@ -22,11 +22,8 @@ import os
 import sys
 
 import numpy as np
-from numba import njit, typeof, types
-from numba.experimental import structref
-from numba.core import cgutils
-from numba.core.errors import TypingError
-from numba.extending import intrinsic, overload
+from numba import njit, typeof
+from numba.extending import overload
 
 from .arrays import OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
@@ -34,6 +31,7 @@ from .cells.elstm import ELSTMArrays
 from .driver import learn_steps
 from .jit import INLINE, JIT
 from .network import predict_step
+from .stepcall import CALL_FIELDS, step_call
 from .targets import encode_one, write_feedback
 
 # numba type of a plain traces tuple -> the NamedTuple class it is rebuilt as
@@ -84,109 +82,6 @@ def _as_traces(plain):
         return traces_class(*plain)
 
     return implementation
-
-
-@structref.register
-class StepCallType(types.StructRef):
-    """numba's type of a `StepCall`: one field, `args`, the tuple of a call's arguments."""
-
-    def preprocess_fields(self, fields):
-        return tuple((name, types.unliteral(field_type)) for name, field_type in fields)
-
-
-class StepCall(structref.StructRefProxy):
-    """The arguments of a learn or predict call (`CALL_FIELDS`), held once on numba's side.
-
-    Passing 25 numpy arrays to a compiled function unboxes each (about 36 ns an array, a
-    microsecond a call), where this object unboxes as one pointer: `learn_one` and
-    `predict_one` pass the one `StepCall` their model's layout made (see `base.OneStepCalls`).
-    The arrays it holds on numba's side are unowned (`_new_step_call`), so that the kernels
-    count no references; `owners`, the tuple of numpy arrays it was made from, keeps them
-    alive as long as this object. The entry points change the values in the arrays, never
-    which arrays the call holds. Nothing may box `args` back to Python (no getter, no kernel
-    returning one of its arrays): a numpy array made from an unowned one would not keep its
-    memory alive."""
-
-    __slots__ = ("owners",)
-
-
-structref.define_boxing(StepCallType, StepCall)
-
-# The fields of a call's `args`, in order.
-CALL_FIELDS = (
-    "network", "traces", "optimizer", "head", "inputs", "targets", "learning_rates", "max_norm",
-    "pending", "buffers", "losses", "skipped", "target_state", "readout", "encode", "output",
-)
-
-
-def _without_owners(context, builder, value_type, value):
-    """`value` with every array in it (through nested tuples) marked as owned by no one: a
-    null meminfo and parent, the same data, shape and strides."""
-    if isinstance(value_type, types.Array):
-        array = context.make_array(value_type)(context, builder, value=value)
-        array.meminfo = cgutils.get_null_value(array.meminfo.type)
-        array.parent = cgutils.get_null_value(array.parent.type)
-        return array._getvalue()
-    if isinstance(value_type, types.BaseTuple):
-        for i, member_type in enumerate(value_type):
-            member = builder.extract_value(value, i)
-            member = _without_owners(context, builder, member_type, member)
-            value = builder.insert_value(value, member, i)
-    return value
-
-
-def _check_holdable(value_type):
-    """Raise unless `value_type` is made of arrays, numbers and booleans in nested tuples."""
-    if isinstance(value_type, types.BaseTuple):
-        for member_type in value_type:
-            _check_holdable(member_type)
-    elif type(value_type) is not types.Array and not isinstance(
-            value_type, (types.Number, types.Boolean)):
-        raise TypingError(f"a StepCall holds arrays, numbers and booleans, not {value_type}")
-
-
-@intrinsic
-def _new_step_call(typingctx, args):
-    """A `StepCall` holding `args` with its arrays unowned (see `_without_owners`): numba
-    counts references to an array through its meminfo with atomic operations, about a hundred
-    a learn call as the kernels take views and rebuild NamedTuples, and skips them for a null
-    one. Valid only while something else keeps the arrays alive: the `StepCall`'s `owners`.
-    Written as one intrinsic (numba's `structref.new`, then the field set) so that building
-    it compiles one function, not two. Only arrays, numbers and booleans (in nested tuples)
-    may be held: the value is stored without a reference of its own, which is right for
-    unowned arrays and for values without references, and would not be for anything else
-    numba counts references to."""
-    _check_holdable(args)
-    call_type = StepCallType([("args", args)])
-
-    def codegen(context, builder, signature, llargs):
-        from numba.experimental.jitclass.base import imp_dtor
-
-        payload_type = call_type.get_data_type()
-        alloc_type = context.data_model_manager[payload_type].get_value_type()
-        meminfo = context.nrt.meminfo_alloc_dtor(
-            builder,
-            context.get_constant(types.uintp, context.get_abi_sizeof(alloc_type)),
-            imp_dtor(context, builder.module, call_type),
-        )
-        data_pointer = builder.bitcast(
-            context.nrt.meminfo_data(builder, meminfo), alloc_type.as_pointer())
-        builder.store(cgutils.get_null_value(alloc_type), data_pointer)
-        payload = cgutils.create_struct_proxy(payload_type)(context, builder, ref=data_pointer)
-        # nothing in the stored value owns a reference (arrays unowned, the rest numbers and
-        # booleans), so nothing is increfed, and the destructor's decrefs of it are no-ops
-        payload.args = _without_owners(context, builder, args, llargs[0])
-        call = context.make_helper(builder, call_type)
-        call.meminfo = meminfo
-        return call._getvalue()
-
-    return call_type(args), codegen
-
-
-@njit(**JIT)
-def step_call(args):
-    """A `StepCall` holding `args` (a tuple laid out as CALL_FIELDS)."""
-    return _new_step_call(args)
 
 
 _ENTRY_POINTS = {}
