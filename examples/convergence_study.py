@@ -59,15 +59,15 @@ def full_sequence_gradient_norm(student, inputs, targets):
     probe = RTRLRegressor(hidden_size=N_HIDDEN, learner=RTRL(), optimizer="sgd",
                           clip_gradient=None, seed=0, **PLAIN)
     probe.learn_one(inputs[0], targets[0])
-    probe.network_.theta[:] = student.network_.theta
+    probe.engine_.network.theta[:] = student.engine_.network.theta
     # frozen: lr=0 is refused as a parameter (a model that never learns), so the probe's own
     # optimizer state is set to step at rate 0
-    probe.optimizer_state_.constant_rate = 0.0
+    probe.engine_.optimizer_state.constant_rate = 0.0
     probe.reset_state()
-    total = np.zeros_like(probe.network_.theta)
+    total = np.zeros_like(probe.engine_.network.theta)
     for x, y in zip(inputs, targets):
         probe.learn_one(x, y)
-        total += probe.buffers_.gradient
+        total += probe.engine_.buffers.gradient
     return float(np.linalg.norm(total / len(inputs)))
 
 

@@ -34,8 +34,8 @@ def measure(width, rng):
         model.learn_one({**rows[0], f"new{new}": 1.0}, 0.0)
         growing.append(time.perf_counter() - start)
     growing = min(growing)
-    influence = sum(matrix.nbytes for matrix in model.learner_state_.matrices)
-    state = influence + model.optimizer_state_.first_moment.nbytes * 3
+    influence = sum(matrix.nbytes for matrix in model.engine_.learner_state.matrices)
+    state = influence + model.engine_.optimizer_state.first_moment.nbytes * 3
     return fixed, growing, state
 
 

@@ -98,7 +98,7 @@ def study(learner, inputs, targets, probe_inputs, probe_targets, seed, steps):
         prediction = model.predict_one(x)
         losses[t] = 0.5 * ((0.0 if prediction is None else prediction) - targets[t]) ** 2
         model.learn_one(x, targets[t])
-        recent.append(model.buffers_.gradient.copy())
+        recent.append(model.engine_.buffers.gradient.copy())
         if (t + 1) % PROBE_EVERY == 0:
             params = {k: np.array(v) for k, v in model.params_.items()}
             start = t + 1 - HORIZON

@@ -1,275 +1,44 @@
-"""The machinery both estimators share: feature index, validation, River and sklearn glue.
-
-scikit-learn is imported only inside the methods that take arrays (`fit`, `partial_fit`,
-`predict`, ...) and in `__sklearn_tags__`: importing the estimators and the River path never
-load it (see `_sklearn_protocol.py`).
-"""
+"""The protocol `RTRLRegressor` and `RTRLClassifier` share: parameters, River's and
+scikit-learn's methods, over an `Engine` that holds and grows the arrays."""
 
 from __future__ import annotations
 
-import math
 import warnings
-import weakref
-from collections.abc import Iterable
 from contextlib import contextmanager
-from decimal import Decimal
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
-from ._sklearn_protocol import SklearnEstimator
 from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
 from .cells import CELLS
-from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
-from .kernels.calls import (
-    ENTRY_POINTS, announce_first_compile, entry_point, make_step_call, plain_traces,
-)
-from .kernels.network import predict_rows
-from .kernels.targets import READOUT_SIZE
-from .learners import LEARNERS, Learner, make_learner
-from .network import Network
-from .optimizers import KINDS, RIVER_NAMES, OptimizerState, check_learning_rate
+from .engine import Engine, calls as engine_calls
+from .inputs import check_column_names, frame_columns_and_values, unseen_features
+from .learners import LEARNERS, Learner
+from .optimizers import KINDS, RIVER_NAMES, check_learning_rate
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Everything `fit` clears to start afresh. Other `_`-prefixed attributes (set by sklearn's
-# machinery, e.g. inside a Pipeline) are never touched.
-FITTED_ATTRIBUTES = (
-    "network_", "learner_state_", "optimizer_state_", "feature_index_", "t_", "rng_",
-    "buffers_", "pending_", "n_features_in_", "feature_names_in_", "n_iter_", "classes_",
-    "class_index_", "_one_loss", "target_state_", "skipped_", "readout_",
-)
-
-
-# Past this many input columns a model warns, once: every name ever seen stays a dense
-# column, and exact RTRL's time and memory per step grow with their number.
-MANY_FEATURES = 1_000
-
-
-class ManyFeaturesWarning(UserWarning):
-    """A model's input width has reached MANY_FEATURES."""
-
-
-# What counts as a real number: Python and numpy reals and booleans, Fractions, Decimals.
-# Complex numbers (Python or numpy) do not, even with a zero imaginary part.
-REAL_TYPES = (Real, Decimal, np.bool_)
-
-
-def _short_repr(value, limit=40):
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}..."
-
-
-def check_real(value, subject):
-    """Raise a TypeError or ValueError naming `subject` unless `value` is a real number that
-    float64 holds as a finite value."""
-    if not isinstance(value, REAL_TYPES):
-        raise TypeError(
-            f"{subject} has value {_short_repr(value)} of type {type(value).__name__}, "
-            "which is not a number; RTRL estimators take real numbers only"
-        )
-    try:
-        number = float(value)
-    except (OverflowError, ValueError):  # beyond float64's range, or a signalling NaN
-        raise ValueError(f"{subject} is {_short_repr(value)}, which float64 cannot hold") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{subject} is {_short_repr(value)}; values must be finite")
-
-
-def _is_nan(name):
-    """True for a NaN (of any type), which is unequal to itself and so can name nothing."""
-    differs = name != name
-    return isinstance(differs, (bool, np.bool_)) and bool(differs)
-
-
-def _canonical_order(names):
-    """New feature names in an order that does not depend on the order they arrived in."""
-    kinds = {type(name) for name in names}
-    if len(kinds) == 1 and kinds <= {str, int, float}:
-        return sorted(names)
-    return sorted(names, key=lambda name: (type(name).__qualname__, repr(name)))
-
-
-def _check_column_names(columns):
-    """Column names must be distinct and not NaN: each one is a feature of its own."""
-    if len(set(columns)) != len(columns):
-        seen, repeated = set(), []
-        for name in columns:
-            if name in seen and name not in repeated:
-                repeated.append(name)
-            seen.add(name)
-        raise ValueError(
-            f"columns {repeated!r} appear more than once; feature names must be distinct"
-        )
-    nan_names = [name for name in columns if _is_nan(name)]
-    if nan_names:
-        raise ValueError(f"column name {nan_names[0]!r} is NaN, which cannot name a feature")
-
-
-def _frame_columns_and_values(X):
-    """Column names and a float64 matrix from any eager dataframe River accepts."""
-    dtypes = getattr(X, "dtypes", None)
-    if isinstance(dtypes, Iterable) and all(isinstance(d, np.dtype) for d in dtypes):
-        # pandas with numpy dtypes: checked and converted without a dataframe layer
-        columns = list(X.columns)
-        for name, dtype in zip(columns, dtypes):
-            if dtype.kind not in "biuf":
-                raise TypeError(
-                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
-                )
-        values = np.ascontiguousarray(X.to_numpy(dtype=np.float64))
-    else:
-        import narwhals as nw
-
-        frame = nw.from_native(X, eager_only=True)
-        for name, dtype in frame.schema.items():
-            if not (dtype.is_numeric() or dtype == nw.Boolean):
-                raise TypeError(
-                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
-                )
-        columns = list(frame.columns)
-        values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)
-    _check_column_names(columns)
-    if values.size and not np.isfinite(values).all():
-        bad = columns[int(np.nonzero(~np.isfinite(values).all(axis=0))[0][0])]
-        raise ValueError(f"feature {bad!r} has a NaN or infinite value; inputs must be finite")
-    return columns, values
-
-
-def _series_like(values, X):
-    """`values` as a series aligned with the dataframe X (a pandas Series for pandas input)."""
-    try:
-        import pandas as pd
-
-        if isinstance(X, pd.DataFrame):
-            return pd.Series(values, index=X.index)
-    except ImportError:  # pragma: no cover - pandas is optional for River
-        pass
-    import narwhals as nw
-
-    native = nw.get_native_namespace(nw.from_native(X, eager_only=True))
-    return nw.new_series("prediction", values, backend=native).to_native()
-
-
-class OneStepCalls:
-    """What `learn_one` and `predict_one` pass to their kernels, built once per layout.
-
-    Both calls' arguments in one `StepCall` (`kernels/calls.py`): every group of arrays as a
-    plain tuple, an input row and the one-step target, rate and output arrays, unboxed by the
-    kernels as one pointer. The kernels are called through the compiled entry point of exactly
-    its type, which skips numba's type dispatch: the arrays never change, only their values.
-    Valid while the arrays it holds are the model's: growth and `fit` replace them, and drop
-    this (`_forget_calls`; an unpickled or copied model is a new object, with none yet);
-    `matches` double-checks by the identity of the step buffers (which every change of layout
-    replaces) and of the target state, and by the clipping norm and `target_feedback`
-    (parameters a user may set between calls).
-    """
-
-    __slots__ = (
-        "buffers", "target_state", "clip_gradient", "target_feedback", "rows", "row", "row_view",
-        "n_features",
-        "zero_features", "targets", "output", "output_view", "rates", "schedule", "step",
-        "before_step", "call", "key", "learn_entry", "predict_entry",
-    )
-
-    def __init__(self, model):
-        net, state, optimizer = model.network_, model.learner_state_, model.optimizer_state_
-        self.buffers, self.target_state = model.buffers_, model.target_state_
-        self.clip_gradient, self.target_feedback = model.clip_gradient, model.target_feedback
-        # the fed-back block the kernels write: the columns after the features, while the
-        # parameter asks for them (set_params may turn it off between calls)
-        n_features = len(model.feature_index_)
-        model._set_feedback_block(net.n_inputs - n_features if model.target_feedback else 0)
-        arrays = net.arrays()
-        # the cell's entry kernels, `learn` and `predict`, are attributes of a class made per
-        # cell: a class is where River's memory count stops, and the compiled kernels, shared
-        # by every model, are not this model's memory
-        self.__class__ = _calls_class(type(arrays))
-        announce_first_compile(self.learn)
-        self.before_step = state.before_one_step if state.draws_each_step else None
-        self.rows = np.zeros((1, net.n_inputs))
-        self.row = self.rows[0]
-        self.row_view = memoryview(self.row)
-        self.n_features = n_features
-        self.zero_features = memoryview(np.zeros(self.n_features))
-        self.targets = np.zeros(1)
-        self.output = np.zeros(net.n_outputs)
-        self.output_view = memoryview(self.output)  # reads Python floats
-        # a constant learning rate is written once; a schedule's before each step
-        self.rates, self.step = optimizer.one_rate, optimizer.step
-        self.schedule = None if optimizer.constant_rate is not None else optimizer.schedule
-        if self.schedule is None:
-            self.rates[0] = optimizer.constant_rate
-        clip = 0.0 if model.clip_gradient is None else float(model.clip_gradient)
-        args = (
-            tuple(arrays), plain_traces(state.one_step_traces()), tuple(optimizer.arrays()),
-            model._head, self.rows, self.targets, self.rates, clip, tuple(model.pending_),
-            tuple(model.buffers_), model._one_loss, model.skipped_, model.target_state_,
-            model.readout_, 1, self.output,
-        )
-        self.call, self.key = make_step_call(args)
-        self.learn_entry = entry_point(self.learn, (self.call,), self.key)
-        self.predict_entry = None  # loaded by the first predict: a stream may never predict
-
-    def load_predict(self):
-        announce_first_compile(self.predict)
-        self.predict_entry = entry_point(self.predict, (self.call,), self.key)
-        return self.predict_entry
-
-    def matches(self, model):
-        # every change of layout (growth, a new class, `fit`, a restore after a rejected call)
-        # allocates new step buffers, so their identity stands for the arrays held here
-        return (
-            self.buffers is model.__dict__.get("buffers_")
-            and self.target_state is model.target_state_
-            and self.clip_gradient == model.clip_gradient
-            and self.target_feedback == model.target_feedback
-        )
-
+# What `_clear_state` removes to start afresh. Other `_`-prefixed attributes (set by
+# scikit-learn's machinery, e.g. inside a Pipeline) are never touched.
+FITTED_ATTRIBUTES = ("engine_", "n_features_in_", "feature_names_in_", "n_iter_")
 
 # What `_ready_calls` returns for a model whose arrays are read-only.
 READ_ONLY = object()
 
-
-# The width at which `recurrent_lr_scale` is W_hh's rate relative to lr: Adam moves every
-# weight by about lr a step, so a unit's recurrent input moves by up to n * lr; past this many
-# units W_hh's step shrinks as 1/n, so that movement stays what it is at this width.
-WIDTH_OF_SCALE = 16
-
-
-def recurrent_rate_scale(recurrent_lr_scale, hidden_size):
-    """W_hh's rate relative to lr: recurrent_lr_scale, times WIDTH_OF_SCALE / n past that width."""
-    return float(recurrent_lr_scale) * min(1.0, WIDTH_OF_SCALE / hidden_size)
+# Parameters a model honours when they change between calls (River's `_mutable_attributes`):
+# each maps to how the engine takes the new value. The others fix the model's arrays and
+# apply to a fresh model only (`fit`, or a clone): a learning call after one changed raises.
+MUTABLE = ("lr", "clip_gradient", "recurrent_lr_scale", "target_feedback", "max_iter")
 
 
-_CALLS_CLASSES = {}
-
-# Each model's `OneStepCalls`, by id(model), dropped when the model is. Kept outside the model:
-# a copy or a pickle never carries it, and River's memory count (a walk of the objects a model
-# references, counting every numpy view's bytes again) sees only the model's own arrays.
-_ONE_STEP_CALLS = {}
-
-
-def _calls_class(arrays_type):
-    """The `OneStepCalls` subclass whose `learn` and `predict` are the entry kernels of the cell
-    whose arrays are of `arrays_type`."""
-    cls = _CALLS_CLASSES.get(arrays_type)
-    if cls is None:
-        learn, predict = ENTRY_POINTS[arrays_type]
-        cls = type(f"OneStepCalls_{arrays_type.__name__}", (OneStepCalls,), {
-            "__slots__": (), "learn": staticmethod(learn), "predict": staticmethod(predict)})
-        _CALLS_CLASSES[arrays_type] = cls
-    return cls
-
-
-class RTRLEstimator(SklearnEstimator):
+class RTRLEstimator(BaseEstimator):
     """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
 
-    Subclasses define `__init__` (their parameters and defaults), the head (`_head`), how
-    targets become kernel targets and fed-back rows (`_encode_targets`), how many feedback
-    columns a target takes (`_feedback_width`) and how outputs become predictions.
+    Subclasses add their own parameters and defaults and the head (`_head_type`, made by
+    `_make_head`), and turn the head's outputs into predictions.
     """
 
     _parameter_constraints = {
@@ -289,22 +58,89 @@ class RTRLEstimator(SklearnEstimator):
         "seed": [Interval(Integral, 0, None, closed="left"), None],
     }
 
+    def __init__(self, hidden_size, cell, learner, optimizer, lr, clip_gradient,
+                 recurrent_lr_scale, target_feedback, max_iter, recurrent_density, seed):
+        self.hidden_size = hidden_size
+        self.cell = cell
+        self.learner = learner
+        self.optimizer = optimizer
+        self.lr = lr
+        self.clip_gradient = clip_gradient
+        self.recurrent_lr_scale = recurrent_lr_scale
+        self.target_feedback = target_feedback
+        self.max_iter = max_iter
+        self.recurrent_density = recurrent_density
+        self.seed = seed
+
+    @property
+    def _mutable_attributes(self):
+        return set(MUTABLE)
+
+    def __setattr__(self, name, value):
+        engine = self.__dict__.get("engine_")
+        if engine is not None and name in self._parameter_constraints:
+            self._change_parameter(engine, name, value)
+        object.__setattr__(self, name, value)
+
+    def _change_parameter(self, engine, name, value):
+        """A parameter set on a model that has learned: a mutable one is checked and reaches
+        the engine at once (a bad value raises, nothing changed); any other is recorded, and
+        the next learning or predicting call says it cannot apply."""
+        engine.forget_calls()
+        if name not in MUTABLE:
+            return
+        validate_parameters({name: self._parameter_constraints[name]}, {name: value},
+                            type(self).__name__)
+        if name == "lr" and isinstance(self.optimizer, str):
+            engine.optimizer_state.set_rate(float(value))
+        elif name == "clip_gradient":
+            engine.clip_gradient = value
+        elif name == "recurrent_lr_scale":
+            end, scale = engine.network.cell.recurrent_rate(value, engine.network.n_hidden)
+            engine.optimizer_state.recurrent_scale = scale
+        elif name == "target_feedback":
+            engine.target_feedback = bool(value)
+
+    def _check_unchanged(self):
+        """Raise if a parameter that fixes the arrays changed since the model started."""
+        settings = self.engine_.settings
+        for name, value in self.get_params(deep=False).items():
+            if name in settings and not _same(settings[name], value):
+                raise ValueError(
+                    f"{type(self).__name__}'s {name} was {settings[name]!r} when it started "
+                    f"learning and is now {value!r}: it fixes the model's arrays, so it applies "
+                    f"to a fresh model only (fit, or clone() and learn). Set it back to "
+                    f"continue this stream."
+                )
+
     # ---------------------------------------------------------------- state
 
     @property
     def params_(self) -> dict[str, np.ndarray]:
         """Views of the cell's weights (Elman: W_hh, W_xh, b_h; eLSTM: W_z, W_f, w_z, w_f, b_z,
         b_f), W_hy and b_y into the parameter vector (live weights)."""
-        if not self._is_initialized():
-            raise AttributeError("params_ exists once the model has learned")
-        return self.network_.params()
+        return self._engine("params_").network.params()
 
     @property
     def hidden_(self) -> np.ndarray:
         """The current hidden state h_t (the eLSTM's cell state c_t), a copy."""
-        if not self._is_initialized():
-            raise AttributeError("hidden_ exists once the model has learned")
-        return self.network_.hidden.copy()
+        return self._engine("hidden_").network.hidden.copy()
+
+    @property
+    def t_(self) -> int:
+        """Number of time steps learned."""
+        return self._engine("t_").t
+
+    @property
+    def n_skipped_updates_(self) -> int:
+        """How many updates were dropped because their gradient was not finite."""
+        return int(self._engine("n_skipped_updates_").skipped[0])
+
+    def _engine(self, attribute):
+        engine = self.__dict__.get("engine_")
+        if engine is None:
+            raise AttributeError(f"{attribute} exists once the model has learned")
+        return engine
 
     def _validate_params(self):
         """Check every parameter against `_parameter_constraints`, and an optimizer object's
@@ -315,15 +151,17 @@ class RTRLEstimator(SklearnEstimator):
             check_learning_rate(self.optimizer, owner)
 
     def _is_initialized(self):
-        return getattr(self, "network_", None) is not None
+        return self.__dict__.get("engine_") is not None
 
     def __sklearn_is_fitted__(self):
         return self._is_initialized()
 
     def _clear_state(self):
+        engine = self.__dict__.get("engine_")
+        if engine is not None:
+            engine.forget_calls()
         for name in FITTED_ATTRIBUTES:
             self.__dict__.pop(name, None)
-        self._forget_calls()
 
     @contextmanager
     def _restored_on_error(self):
@@ -342,152 +180,23 @@ class RTRLEstimator(SklearnEstimator):
         """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn.
         If anything is rejected (a parameter, a learner's hyperparameter), nothing is kept."""
         self._validate_params()
-        try:
-            self.rng_ = np.random.default_rng(self.seed)
-            self.network_ = Network(
-                self.hidden_size, 0, self._initial_outputs(), self.rng_, self.recurrent_density,
-                self.cell,
-            )
-            self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
-            # the Elman cell's W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale,
-            # and beyond WIDTH_OF_SCALE units also by WIDTH_OF_SCALE / n
-            recurrent_end = self.hidden_size**2 if self.cell == "elman" else 0
-            self.optimizer_state_ = OptimizerState(
-                self.optimizer, self.lr, self.network_.n_parameters, recurrent_end,
-                recurrent_rate_scale(self.recurrent_lr_scale, self.hidden_size),
-            )
-            self.feature_index_ = {}
-            self.n_features_in_ = 0
-            self.t_ = 0
-            self.skipped_ = np.zeros(1, dtype=np.int64)
-            # how the kernels turn the regressor's output into a prediction (`predict_rows`)
-            self.readout_ = np.zeros(READOUT_SIZE)
-            self._allocate_buffers()
-            self._initialize_head()
-            if self.target_feedback and self._feedback_width():
-                self._insert_inputs(0, self._feedback_width())
-        except Exception:
-            self._clear_state()
-            raise
-
-    def _one_step_calls(self):
-        """The cached kernel arguments of a one-step call (built when missing or stale)."""
-        key = id(self)
-        calls = _ONE_STEP_CALLS.get(key)
-        if calls is None or not calls.matches(self):
-            if calls is None:
-                weakref.finalize(self, _ONE_STEP_CALLS.pop, key, None)
-            calls = _ONE_STEP_CALLS[key] = OneStepCalls(self)
-        return calls
-
-    def _ready_calls(self):
-        """The one-step calls of an initialised model (None before the first learn;
-        READ_ONLY when its arrays cannot be written, see `_check_writable`)."""
-        calls = _ONE_STEP_CALLS.get(id(self))
-        if calls is not None and calls.matches(self):
-            return calls
-        if not self._is_initialized():
-            return None
-        if not self._writable():
-            return READ_ONLY
-        return self._one_step_calls()
-
-    def _state_arrays(self):
-        """Every array the kernels write while learning."""
-        yield self.network_.theta
-        yield self.network_.hidden
-        yield from self.pending_
-        yield from self.buffers_
-        yield from (self.skipped_, self._one_loss, self.target_state_, self.readout_)
-        optimizer = self.optimizer_state_
-        yield from (optimizer.first_moment, optimizer.second_moment, optimizer.step)
-        for value in vars(self.learner_state_).values():  # arrays, and growable arrays' buffers
-            for item in value if isinstance(value, tuple) else (value,):
-                array = item if isinstance(item, np.ndarray) else getattr(item, "buffer", None)
-                if isinstance(array, np.ndarray):
-                    yield array
-
-    def _writable(self):
-        return all(array.flags.writeable for array in self._state_arrays())
-
-    def _check_writable(self):
-        """Raise a clear error when the model's arrays are read-only: a model loaded from a
-        read-only memory map (`joblib.load(path, mmap_mode="r")`) can predict, not learn."""
-        if self._is_initialized() and not self._writable():
-            raise ValueError(
-                f"this {type(self).__name__}'s arrays are read-only (loaded from a read-only "
-                "memory map, such as joblib.load(path, mmap_mode='r')?): it can predict, but "
-                "learning or resetting its state needs a writable copy: copy.deepcopy(model), "
-                "or load it without mmap_mode"
-            )
-
-    def _forget_calls(self):
-        _ONE_STEP_CALLS.pop(id(self), None)
-
-    def _align_arrays(self):
-        """Put the parameters, moments and traces on cache lines (copies where needed; no
-        array here is a view of another)."""
-        net, optimizer, state = self.network_, self.optimizer_state_, self.learner_state_
-        net.theta = aligned(net.theta)
-        optimizer.first_moment = aligned(optimizer.first_moment)
-        optimizer.second_moment = aligned(optimizer.second_moment)
-        for name, value in vars(state).items():
-            if isinstance(value, np.ndarray):
-                setattr(state, name, aligned(value))
-
-    def _allocate_buffers(self):
-        self._forget_calls()
-        self._align_arrays()
-        net = self.network_
-        n, k = net.n_hidden, net.n_outputs
-        self.buffers_ = StepBuffers(
-            aligned_zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
+        engine = Engine(
+            self._make_head(), self.hidden_size, self.cell, self.learner, self.optimizer,
+            self.lr, self.recurrent_lr_scale, self.recurrent_density, self.clip_gradient,
+            self.target_feedback, self.seed,
         )
-        self.pending_ = PendingForward(np.zeros(1, dtype=np.int64), np.zeros(net.n_inputs), np.zeros(n))
-        self._one_loss = np.zeros(1)
+        engine.settings = {name: value for name, value in self.get_params(deep=False).items()
+                           if name not in MUTABLE}
+        self.engine_ = engine
+        self.n_features_in_ = 0
 
-    def _insert_inputs(self, position, count):
-        """`count` new input columns at `position`, zero weights and zero traces."""
-        # the cached kernel arguments hold views of the arrays about to grow: drop them first,
-        # so an array replaced by a larger one is freed as soon as it is replaced
-        self._forget_calls()
-        self.learner_state_.insert_inputs(self.network_, position, count)
-        self.optimizer_state_.insert_inputs(self.network_, position, count)
-        self.network_.insert_inputs(position, count)
-        self._allocate_buffers()
-
-    def _append_outputs(self, count):
-        net = self.network_
-        self.learner_state_.append_outputs(net, count)
-        self.optimizer_state_.append_outputs(net, count)
-        net.append_outputs(count)
-        self._allocate_buffers()
-
-    def _add_features(self, names):
-        # Columns go in a canonical order, so the same step with its keys shuffled gives the
-        # same model. feature_names_in_ follows it too, except for names sklearn's
-        # validate_data already put there in the order of X's columns.
-        names = _canonical_order(names)
-        position = len(self.feature_index_)
-        for offset, name in enumerate(names):
-            self.feature_index_[name] = position + offset
-        self._insert_inputs(position, len(names))
-        self.n_features_in_ = len(self.feature_index_)
-        if position < MANY_FEATURES <= self.n_features_in_:
-            warnings.warn(
-                f"{type(self).__name__} now has {self.n_features_in_} input features. Every "
-                "feature name ever seen stays an input column, and each step's time and "
-                "memory grow with their number (docs: Stream semantics, Features). If the "
-                "names keep changing, hash them into a fixed width first, e.g. with "
-                "river.preprocessing.FeatureHasher.",
-                ManyFeaturesWarning,
-                stacklevel=3,
+    def __setstate__(self, state):
+        if "engine_" not in state and "network_" in state:
+            raise ValueError(
+                f"this {type(self).__name__} was saved by rtrl_river 0.1, whose models keep "
+                "their arrays in another layout; load it with that version, or train afresh"
             )
-        if all(isinstance(name, str) for name in self.feature_index_):
-            previous = getattr(self, "feature_names_in_", None)
-            known = [] if previous is None else list(previous)
-            arrived = [name for name in names if name not in set(known)]
-            self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
+        super().__setstate__(state)
 
     def reset_state(self) -> None:
         """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
@@ -495,152 +204,68 @@ class RTRLEstimator(SklearnEstimator):
         if not self._is_initialized():
             return
         self._check_writable()
-        self.network_.hidden[:] = 0.0
-        self.learner_state_.reset()
-        self.pending_.valid[0] = 0
-        self._reset_feedback()
+        self.engine_.reset_state()
 
-    # ----------------------------------------------------------- inputs
+    def _check_writable(self):
+        """Raise a clear error when the model's arrays are read-only: a model loaded from a
+        read-only memory map (`joblib.load(path, mmap_mode="r")`) can predict, not learn."""
+        if self._is_initialized() and not self.engine_.writable():
+            raise ValueError(
+                f"this {type(self).__name__}'s arrays are read-only (loaded from a read-only "
+                "memory map, such as joblib.load(path, mmap_mode='r')?): it can predict, but "
+                "learning or resetting its state needs a writable copy: copy.deepcopy(model), "
+                "or load it without mmap_mode"
+            )
 
-    def _unseen_features(self, x):
-        """Check every value of the dict x; return the names not yet in the index."""
-        index = getattr(self, "feature_index_", None) or {}
-        unseen = []
-        for name, value in x.items():
-            if type(value) is not float or not math.isfinite(value):  # plain floats go fast
-                check_real(value, f"feature {name!r}")
-            if name not in index:
-                if _is_nan(name):
-                    raise ValueError(f"feature name {name!r} is NaN, which cannot name a feature")
-                unseen.append(name)
-        return unseen
+    def _ready_calls(self):
+        """The one-step calls of an initialised model (None before the first learn;
+        READ_ONLY when its arrays cannot be written, see `_check_writable`)."""
+        engine = self.__dict__.get("engine_")
+        if engine is None:
+            return None
+        calls = engine_calls.ONE_STEP_CALLS.get(id(engine))
+        if calls is not None and calls.matches(engine):
+            return calls
+        self._check_unchanged()
+        if not engine.writable():
+            return READ_ONLY
+        return engine_calls.one_step_calls(engine)
 
-    def _input_matrix(self, columns, values):
-        """A (T, d) input matrix for rows given by column names; feedback columns hold the
-        last target (the learn path overwrites them row by row)."""
-        index = self.feature_index_
-        inputs = np.zeros((values.shape[0], self.network_.n_inputs))
-        known = [(i, index[name]) for i, name in enumerate(columns) if name in index]
-        if known:
-            source, target = zip(*known)
-            inputs[:, list(target)] = values[:, list(source)]
-        if self.target_feedback:
-            for row in inputs:
-                self._write_feedback(row[len(index):])
-        return inputs
+    def _add_features(self, names):
+        names = self.engine_.add_features(names, type(self).__name__)
+        self.n_features_in_ = len(self.engine_.feature_index)
+        # feature_names_in_ follows the canonical order too, except for names scikit-learn's
+        # validate_data already put there in the order of X's columns
+        if all(isinstance(name, str) for name in self.engine_.feature_index):
+            previous = getattr(self, "feature_names_in_", None)
+            known = [] if previous is None else list(previous)
+            arrived = [name for name in names if name not in set(known)]
+            self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
 
     # ----------------------------------------------------------- learning
-
-    def _check_targets(self, y):
-        """Check a sequence of targets; returns them as a list or array for `_encode_targets`."""
-        raw = list(y)
-        for value in raw:
-            self._check_target(value)
-        return raw
-
-    def _learn_rows(self, columns, values, raw_targets):
-        """Learn rows already checked: grow for unseen columns, then one kernel call."""
-        self._check_writable()
-        if not self._is_initialized():
-            self._initialize()
-        unseen = [name for name in columns if name not in self.feature_index_]
-        if unseen:
-            self._add_features(unseen)
-        targets, feedback = self._encode_targets(raw_targets)
-        inputs = self._input_matrix(columns, values)
-        if self.target_feedback:
-            inputs[:, len(self.feature_index_):] = feedback
-        self._run_learner(inputs, targets)
-
-    def _targets_fit_head(self, targets):
-        return True
-
-    def _run_learner(self, inputs, targets):
-        # The kernel trusts its arrays' shapes; a mismatch here would be a bug upstream, and
-        # must not become a write outside an array.
-        if inputs.shape[1] != self.network_.n_inputs or not self._targets_fit_head(targets):
-            raise RuntimeError(
-                f"inputs of width {inputs.shape[1]} or targets out of range for a network with "
-                f"{self.network_.n_inputs} inputs and {self.network_.n_outputs} outputs"
-            )
-        n_steps = len(targets)
-        losses = self._one_loss if n_steps == 1 else np.empty(n_steps)
-        clip = 0.0 if self.clip_gradient is None else float(self.clip_gradient)
-        skipped_before = int(self.skipped_[0])
-        self.learner_state_.learn(
-            self.network_, self.optimizer_state_, self._head, inputs, targets,
-            self.optimizer_state_.learning_rates(n_steps), clip, self.pending_, self.buffers_,
-            losses, self.skipped_,
-        )
-        self.t_ += n_steps
-        if skipped_before == 0 and self.skipped_[0] > 0:
-            self._warn_skipped()
-        return losses
-
-    def _warn_skipped(self):
-        warnings.warn(
-            f"{type(self).__name__}: a gradient with a NaN or an infinity was dropped at step "
-            f"{self.t_} (weights untouched, gradient traces reset); n_skipped_updates_ counts "
-            "such steps. Standardise the inputs, or lower lr.",
-            RuntimeWarning, stacklevel=4,
-        )
-
-    @property
-    def n_skipped_updates_(self):
-        """How many updates were dropped because their gradient was not finite."""
-        if not self._is_initialized():
-            raise AttributeError("n_skipped_updates_ exists once the model has learned")
-        return int(self.skipped_[0])
-
-    def _fill_row(self, calls, x):
-        """Check every value of the dict x and write the known features into calls.row (the
-        rest 0), in one pass; returns False when x names a feature not seen yet. The values
-        go in through a memoryview (half the time of numpy's item assignment), and the row
-        is zeroed first only when x cannot cover every feature column."""
-        row, index, n_features = calls.row_view, self.feature_index_, calls.n_features
-        if len(x) != n_features:
-            row[:n_features] = calls.zero_features
-        complete = True
-        for name, value in x.items():
-            if type(value) is not float or not math.isfinite(value):  # plain floats go fast
-                check_real(value, f"feature {name!r}")
-                value = float(value)
-            column = index.get(name)
-            if column is None:
-                if _is_nan(name):
-                    raise ValueError(f"feature name {name!r} is NaN, which cannot name a feature")
-                complete = False
-            else:
-                row[column] = value
-        if not complete and len(x) == n_features:
-            # a new name took the place of a known one, whose column still holds a past value
-            row[:n_features] = calls.zero_features
-            for name, value in x.items():
-                column = index.get(name)
-                if column is not None:
-                    row[column] = float(value)
-        return complete
 
     def learn_one(self, x: dict, y: Any) -> None:
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
-        self._check_target(y)
+        self._head_type.check_target(y)
         calls = self._ready_calls()
         if calls is READ_ONLY:
             self._check_writable()
-        target = None if calls is None else self._raw_target(y)
-        if target is None or not self._fill_row(calls, x):
+        engine = self.__dict__.get("engine_")
+        target = None if calls is None else engine.head.raw_target(y, engine.network.n_outputs)
+        if target is None or not calls.fill_row(x, engine.feature_index):
             # the first step, or a feature or label not seen yet: grow, then the same call
             del calls  # it holds views of the arrays a new feature is about to grow
-            unseen = self._unseen_features(x)  # every value checked before anything changes
-            if not self._is_initialized():
+            unseen = unseen_features(x, engine and engine.feature_index)  # checked first
+            if engine is None:
                 self._initialize()
+                engine = self.engine_
             if unseen:
                 self._add_features(unseen)
-            self._add_target(y)
-            calls = self._one_step_calls()
-            self._fill_row(calls, x)
-            target = self._raw_target(y)
+            engine.grow_for_targets([y])
+            calls = engine_calls.one_step_calls(engine)
+            calls.fill_row(x, engine.feature_index)
+            target = engine.head.raw_target(y, engine.network.n_outputs)
         # the kernel encodes the target, writes the values fed back and learns
         calls.targets[0] = target
         if calls.schedule is not None:
@@ -648,54 +273,63 @@ class RTRLEstimator(SklearnEstimator):
         if calls.before_step is not None:
             calls.before_step()
         first_skip = calls.learn_entry(calls.call)
-        self.t_ += 1
+        engine.t += 1
         if first_skip:
             self._warn_skipped()
-
-    def _add_target(self, y):
-        """Make room for a target not seen yet (the classifier's new label)."""
 
     def learn_many(self, X: pd.DataFrame, y: pd.Series) -> None:
         """Learn the rows of the dataframe X in order: exactly a loop of `learn_one`, in one
         kernel call. Columns absent from X read as 0 for these rows."""
-        columns, values = _frame_columns_and_values(X)
-        raw = self._check_targets(y)
+        columns, values = frame_columns_and_values(X)
+        raw = self._head_type.check_targets(y)
         if len(raw) != values.shape[0]:
             raise ValueError(f"X has {values.shape[0]} rows but y has {len(raw)} values")
         if len(raw):
             self._learn_rows(columns, values, raw)
 
+    def _learn_rows(self, columns, values, raw):
+        """Learn rows already checked: grow for unseen columns, then the kernel calls."""
+        self._check_writable()
+        if not self._is_initialized():
+            self._initialize()
+        else:
+            self._check_unchanged()
+        unseen = [name for name in columns if name not in self.engine_.feature_index]
+        if unseen:
+            self._add_features(unseen)
+        if self.engine_.learn_rows(columns, values, raw):
+            self._warn_skipped()
+
+    def _warn_skipped(self):
+        warnings.warn(
+            f"{type(self).__name__}: a gradient with a NaN or an infinity was dropped at step "
+            f"{self.t_} (weights untouched, gradient traces reset); n_skipped_updates_ counts "
+            "such steps. Standardise the inputs, or lower lr.",
+            RuntimeWarning, stacklevel=3,
+        )
+
     # ----------------------------------------------------------- predicting
 
-    def _raw_output_one(self, calls, x):
+    def _output_one(self, calls, x):
         """The head's output for x from the current state, without learning, as a memoryview
         (its items read as Python floats)."""
+        engine = self.engine_
         if calls is READ_ONLY:  # the kernel of `predict_many`, which writes nothing of the model's
-            self._unseen_features(x)
-            index = self.feature_index_
+            unseen_features(x, engine.feature_index)
+            index = engine.feature_index
             known = [(name, float(value)) for name, value in x.items() if name in index]
             columns = [name for name, _ in known]
             values = np.array([[value for _, value in known]]).reshape(1, len(known))
-            return memoryview(self._raw_outputs(columns, values, chain=False)[0])
-        self._fill_row(calls, x)
+            return memoryview(engine.predict_rows(columns, values, chain=False)[0])
+        calls.fill_row(x, engine.feature_index)
         predict = calls.predict_entry or calls.load_predict()
         predict(calls.call)  # writes the values fed back, then predicts
         return calls.output_view
 
-    def _raw_outputs(self, columns, values, chain):
-        """Predictions for the rows of `values` (the regressor's in the target's units, the
-        classifier's as probabilities); chain=True runs them as a continuation."""
-        inputs = self._input_matrix(columns, values)
-        outputs = np.zeros((len(inputs), self.network_.n_outputs))
-        feedback_column = len(self.feature_index_) if self.target_feedback else -1
-        predict_rows(self.network_.arrays(), self._head, inputs, chain, feedback_column,
-                     self.readout_, outputs)
-        # these forward steps overwrote the cell's scratch (the eLSTM's gates), so a forward
-        # step kept by predict_one is recomputed by the next learn_one (written only when set:
-        # a model loaded from a read-only memory map must still predict)
-        if self.pending_.valid[0] and self.pending_.valid.flags.writeable:
-            self.pending_.valid[0] = 0
-        return outputs
+    def _outputs(self, columns, values, chain):
+        if self.__dict__.get("engine_") is not None:
+            self._check_unchanged()
+        return self.engine_.predict_rows(columns, values, chain)
 
     # ----------------------------------------------------------- scikit-learn
 
@@ -703,7 +337,7 @@ class RTRLEstimator(SklearnEstimator):
         names = getattr(self, "feature_names_in_", None)
         if names is None:
             return list(range(n_columns))
-        _check_column_names(list(names))
+        check_column_names(list(names))
         return list(names)
 
     def _check_sklearn_X(self, X, reset):
@@ -720,7 +354,7 @@ class RTRLEstimator(SklearnEstimator):
             X, y = validate_data(
                 self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric
             )
-            raw = self._check_targets(y)
+            raw = self._head_type.check_targets(y)
             self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
 
@@ -739,10 +373,20 @@ class RTRLEstimator(SklearnEstimator):
 
         check_is_fitted(self)
         columns, values = self._check_sklearn_X(X, reset=False)
-        return self._raw_outputs(columns, values, chain=True)
+        return self._outputs(columns, values, chain=True)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         tags.target_tags.required = True
         return tags
+
+
+def _same(old, new):
+    """Whether a parameter still has the value it started with (objects by their parameters)."""
+    if old is new:
+        return True
+    try:
+        return type(old) is type(new) and bool(old == new)
+    except Exception:  # pragma: no cover - a parameter whose == does not give a truth value
+        return False

@@ -119,21 +119,21 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats, threads=1):
     """µs per step of learn_many, of the bare kernel on the same steps, and of the W_hh @ J
     product the exact RTRL step is built on."""
     from . import RTRLRegressor
+    from .engine.calls import learn_call
 
     rows = []
     for n in hidden_sizes:
         X, y = _synthetic(n_steps, n_features)
         model = RTRLRegressor(hidden_size=n, seed=0)
         model.learn_many(X.iloc[:2], y.iloc[:2])  # compile, allocate
-        inputs = np.ascontiguousarray(X.to_numpy())
+        engine = model.engine_
+        inputs = engine.input_matrix(list(X.columns), np.ascontiguousarray(X.to_numpy()))
         targets = y.to_numpy().astype(float)
-        state, optimizer = model.learner_state_, model.optimizer_state_
-        rates = optimizer.learning_rates(n_steps)
+        rates = engine.optimizer_state.learning_rates(n_steps)
         losses = np.empty(n_steps)
 
         def bare():
-            state.learn(model.network_, optimizer, model._head, inputs, targets, rates, 1.0,
-                        model.pending_, model.buffers_, losses, model.skipped_)
+            learn_call(engine, inputs, targets, rates, losses)
 
         # Interleaved, so both see the same machine; the overhead is the median difference.
         pairs = [
@@ -144,7 +144,7 @@ def learn_many_table(hidden_sizes, n_features, n_steps, repeats, threads=1):
         kernel = statistics.median(p[1] for p in pairs)
         overhead = statistics.median(p[0] - p[1] for p in pairs)
         W_hh = np.ascontiguousarray(model.params_["W_hh"])
-        influence = state.matrix
+        influence = engine.learner_state.matrix
         out = np.empty_like(influence)
         _blas_product(W_hh, influence, out)
         inner = 50
@@ -198,7 +198,7 @@ def floors_table(hidden_sizes, n_features, repeats, learners=("snap-1", "uoro", 
                 n_steps = int(min(2000, max(5, budget / max(one, 1e-6))))
                 X, y = _synthetic(n_steps, n_features, seed=1)
                 us = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
-                n_parameters = model.network_.n_parameters
+                n_parameters = model.engine_.network.n_parameters
                 costs.append((us, us * 1e3 / n_parameters))
             if floor is None:
                 floor = _triad_ns(n_parameters, repeats)
@@ -372,7 +372,7 @@ def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2,
             n_steps = int(min(2000, max(3, budget / max(one, 1e-6))))
             X, y = _synthetic(n_steps, n_features)
             times[label, n] = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
-            memory[label, n] = _state_bytes(model.learner_state_)
+            memory[label, n] = _state_bytes(model.engine_.learner_state)
     labels = list(dict.fromkeys(label for label, _ in times))
     rows = []
     for label in labels:
@@ -413,9 +413,9 @@ def _learn_one_us(model, rows, repeats):
 
 def _model_bytes(model):
     """Bytes the model holds in arrays: parameters, optimizer moments and the learner's traces."""
-    optimizer = model.optimizer_state_
-    return (model.network_.theta.nbytes + optimizer.first_moment.nbytes
-            + optimizer.second_moment.nbytes + _state_bytes(model.learner_state_))
+    optimizer = model.engine_.optimizer_state
+    return (model.engine_.network.theta.nbytes + optimizer.first_moment.nbytes
+            + optimizer.second_moment.nbytes + _state_bytes(model.engine_.learner_state))
 
 
 def cells_table(hidden_sizes, n_features, repeats, budget=0.3, max_step_ms=30.0):
@@ -529,7 +529,7 @@ def growth_table(hidden_sizes, n_features):
     table = []
 
     def traced(case, model, function):
-        state = model.learner_state_
+        state = model.engine_.learner_state
         held = sum(storage.buffer.nbytes for storage in state.storage)
         extra = _traced_extra(function)
         traces = sum(matrix.nbytes for matrix in state.matrices)
@@ -548,7 +548,7 @@ def growth_table(hidden_sizes, n_features):
             x, target = rows[3]
             traced("no new name", model, lambda: model.learn_one(x, target))
             # the previous path, on the 2 x n x P block it held
-            state, net = model.learner_state_, model.network_
+            state, net = model.engine_.learner_state, model.engine_.network
             block = np.stack(state.matrices)
             position = len(model.feature_index_)
             extra = _traced_extra(lambda: aligned(net.insert_input_columns(block, position, 1)))

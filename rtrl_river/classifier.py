@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
+from sklearn.base import ClassifierMixin
 
-from .base import RTRLEstimator, _frame_columns_and_values
-from .kernels.arrays import SOFTMAX_CROSS_ENTROPY
-from .kernels.targets import CLASS_FEEDBACK_WIDTH, PREVIOUS_CLASS
+from .base import RTRLEstimator
+from .heads import ClassificationHead
+from .inputs import frame_columns_and_values, unseen_features
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,31 +21,7 @@ if TYPE_CHECKING:
     from .learners import Learner
 
 
-LABEL_KINDS = ((bool, np.bool_), Integral, Real, str)  # bool before Integral, Integral before Real
-
-
-def _label_kind(label):
-    """The kind of label numpy stores as itself (bool, integer, real, str), or None."""
-    for kind in LABEL_KINDS:
-        if isinstance(label, kind):
-            return kind
-    return None
-
-
-def _label_array(labels):
-    """The labels as a 1-d array: numpy's own dtype when they are all bools, all integers, all
-    reals or all strings (of any length), else an object array (mixed types, tuples kept
-    whole), so every label reads back as itself."""
-    kinds = {_label_kind(label) for label in labels}
-    if len(kinds) == 1 and None not in kinds:
-        return np.asarray(labels)
-    array = np.empty(len(labels), dtype=object)
-    for row, label in enumerate(labels):
-        array[row] = label
-    return array
-
-
-class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
+class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassifier):
     """Online recurrent classifier trained one time step at a time by Real-Time Recurrent Learning.
 
     The Elman network of `RTRLRegressor` with a softmax cross-entropy head over the classes
@@ -122,8 +98,7 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
 
     """
 
-    _estimator_kind = "classifier"
-    _head = SOFTMAX_CROSS_ENTROPY
+    _head_type = ClassificationHead
     _y_numeric = False
     _multiclass = True
 
@@ -141,17 +116,8 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         recurrent_density: float = 1.0,
         seed: int | None = None,
     ):
-        self.hidden_size = hidden_size
-        self.cell = cell
-        self.learner = learner
-        self.optimizer = optimizer
-        self.lr = lr
-        self.clip_gradient = clip_gradient
-        self.recurrent_lr_scale = recurrent_lr_scale
-        self.target_feedback = target_feedback
-        self.max_iter = max_iter
-        self.recurrent_density = recurrent_density
-        self.seed = seed
+        super().__init__(hidden_size, cell, learner, optimizer, lr, clip_gradient,
+                         recurrent_lr_scale, target_feedback, max_iter, recurrent_density, seed)
 
     @classmethod
     def _unit_test_params(cls):
@@ -167,116 +133,18 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         yield {"hidden_size": 4, "cell": "elstm", "target_feedback": True}
         yield {"hidden_size": 3, "cell": "elstm", "learner": "tbptt"}
 
-    # ------------------------------------------------------------ head hooks
-
-    def _initial_outputs(self):
-        return 0
-
-    def _initialize_head(self):
-        # Output rows are born zero, so the hidden units must not all start at 0: a random
-        # state bias (b_h, or the eLSTM's b_z) gives the first class rows a non-zero gradient,
-        # and through them every weight.
-        params = self.network_.params()
-        bias = params[self.network_.cell.state_bias]
-        bias[:] = self.rng_.normal(0.0, 0.5, size=self.network_.n_hidden)
-        self.classes_ = np.array([], dtype=object)
-        self.class_index_ = {}
-        # the previous label's row (-1: none) and the width of the fed-back block, which the
-        # kernels read (kernels/targets.py)
-        self.target_state_ = np.array([-1.0, 0.0])
+    def _make_head(self):
+        return ClassificationHead()
 
     @property
-    def last_target_(self):
+    def classes_(self) -> np.ndarray:
+        """The classes, in the order of the head's rows."""
+        return self._engine("classes_").head.classes
+
+    @property
+    def last_target_(self) -> int:
         """The row of the last label learned, -1 at the start of a sequence."""
-        return int(self.target_state_[PREVIOUS_CLASS])
-
-    def _feedback_width(self):
-        return len(self.class_index_)
-
-    def _check_target(self, y):
-        if y is None:
-            raise ValueError("y is None; a classifier needs a label")
-        try:
-            hash(y)
-        except TypeError:
-            raise TypeError(f"label {y!r} of type {type(y).__name__} is not hashable") from None
-        differs_from_itself = y != y
-        if isinstance(differs_from_itself, (bool, np.bool_)) and differs_from_itself:
-            # NaN is unequal to itself, so every NaN label would become a new class
-            raise ValueError(f"label {y!r} is NaN, which cannot name a class")
-
-    def _add_class(self, label):
-        # The head and feedback grow first; the label is registered only once nothing else
-        # can fail, so a label the model knows always has an output row.
-        self._append_outputs(1)
-        if self.target_feedback:
-            self._insert_inputs(self.network_.n_inputs, 1)
-        self.classes_ = _label_array([*self.class_index_, label])
-        self.class_index_[label] = len(self.class_index_)
-
-    def _encode_targets(self, raw):
-        """Each label's row in the head, and the one-hot previous label fed back at each step."""
-        index = self.class_index_
-        encoded = np.empty(len(raw))
-        for t, label in enumerate(raw):
-            if label not in index:
-                self._add_class(label)
-            encoded[t] = index[label]
-        if not self._targets_fit_head(encoded):  # checked before anything is remembered
-            raise RuntimeError(
-                f"class rows {sorted(set(encoded.astype(int)))} out of range for a head with "
-                f"{self.network_.n_outputs} outputs"
-            )
-        feedback = np.zeros((len(raw), self.network_.n_outputs))
-        previous = np.concatenate([[self.last_target_], encoded[:-1]]).astype(np.int64)
-        rows = np.flatnonzero(previous >= 0)
-        feedback[rows, previous[rows]] = 1.0
-        self.target_state_[PREVIOUS_CLASS] = encoded[-1]
-        return encoded, feedback
-
-    def _add_target(self, label):
-        if label not in self.class_index_:
-            self._add_class(label)
-
-    def _set_feedback_block(self, width):
-        self.target_state_[CLASS_FEEDBACK_WIDTH] = width
-
-    def _raw_target(self, label):
-        """learn_one's target for the kernel: the label's row in the head, None for a label
-        not seen yet."""
-        row = self.class_index_.get(label)
-        if row is not None and not 0 <= row < self.network_.n_outputs:
-            raise RuntimeError(f"class row {row} out of range for a head with "
-                               f"{self.network_.n_outputs} outputs")
-        return row
-
-    def _targets_fit_head(self, targets):
-        n_outputs = self.network_.n_outputs
-        if len(targets) == 1:  # learn_one: scalar comparisons, no array reductions
-            return 0 <= targets[0] < n_outputs
-        return targets.size == 0 or (targets.min() >= 0 and targets.max() < n_outputs)
-
-    def _learn_rows(self, columns, values, raw):
-        # A learn_one loop gives a new class its row when its label first arrives; split the
-        # rows there so learn_many and partial_fit do exactly the same.
-        seen = set(getattr(self, "class_index_", {}))
-        cuts = [0]
-        for t, label in enumerate(raw):
-            if label not in seen:
-                seen.add(label)
-                if t > 0:
-                    cuts.append(t)
-        cuts.append(len(raw))
-        for start, stop in zip(cuts[:-1], cuts[1:]):
-            super()._learn_rows(columns, values[start:stop], raw[start:stop])
-
-    def _write_feedback(self, block):
-        block[:] = 0.0
-        if self.last_target_ >= 0:
-            block[self.last_target_] = 1.0
-
-    def _reset_feedback(self):
-        self.target_state_[PREVIOUS_CLASS] = -1.0
+        return self._engine("last_target_").head.previous
 
     # ------------------------------------------------------------ River
 
@@ -284,21 +152,22 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         """Probabilities of every class seen, for this step given the state and x; {} before
         any learning. Changes nothing."""
         calls = self._ready_calls()
-        if calls is None or not self.class_index_:
-            self._unseen_features(x)
+        if calls is None or not self.engine_.head.class_index:
+            unseen_features(x, None)
             return {}
-        probabilities = self._raw_output_one(calls, x)
-        return {label: probabilities[row] for label, row in self.class_index_.items()}
+        probabilities = self._output_one(calls, x)
+        return {label: probabilities[row] for label, row in self.engine_.head.class_index.items()}
 
     def predict_proba_many(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each row of X from the current state independently (not chained)."""
         import pandas as pd
 
-        columns, values = _frame_columns_and_values(X)
-        if not self._is_initialized() or not self.class_index_:
+        columns, values = frame_columns_and_values(X)
+        if not self._is_initialized() or not self.engine_.head.class_index:
             return pd.DataFrame(index=getattr(X, "index", None))
-        probabilities = self._raw_outputs(columns, values, chain=False)
-        return pd.DataFrame(probabilities, columns=list(self.class_index_), index=X.index)
+        probabilities = self._outputs(columns, values, chain=False)
+        return pd.DataFrame(probabilities, columns=list(self.engine_.head.class_index),
+                            index=X.index)
 
     # ------------------------------------------------------------ scikit-learn
 
@@ -322,21 +191,13 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         with self._restored_on_error():
             X, y = validate_data(self, X, y, reset=first, dtype=np.float64)
             check_classification_targets(y)
-            raw = self._check_targets(y)
+            raw = ClassificationHead.check_targets(y)
             if first:
-                for label in classes:
-                    self._check_target(label)
+                ClassificationHead.check_targets(classes)
                 self._initialize()
-                for label in classes:
-                    self._add_class(label)
+                self.engine_.grow_for_targets(list(classes))
             self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
         return self
-
-    def set_partial_fit_request(self, **requests) -> RTRLClassifier:
-        """Request metadata passed to `partial_fit` (`classes`), as in scikit-learn's metadata
-        routing. Returns the estimator."""
-        return self._as_sklearn_estimator(
-            lambda estimator: estimator.set_partial_fit_request(**requests))
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> RTRLClassifier:
         """Fresh weights and state, then `max_iter` passes over the rows in order, each from a

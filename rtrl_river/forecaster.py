@@ -1,50 +1,16 @@
 """RTRLForecaster: River's forecasting protocol on the recurrent regressor's machinery."""
 
-import collections
-import importlib.util
+from __future__ import annotations
+
 import math
-import sys
 from numbers import Real
-from pathlib import Path
 
-import numpy as np
+from river.time_series.base import Forecaster
 
+from .components import FeatureStandardizer, SeasonalReference
+from .heads import RegressionHead
+from .inputs import unseen_features
 from .regressor import RTRLRegressor
-from .scaling import FeatureStandardizer
-
-
-def _river_forecaster_class():
-    """River's `time_series.base.Forecaster`, without running `river.time_series/__init__.py`.
-
-    That package imports its models and metrics, and through them most of River and
-    scikit-learn (about 0.7 s), while the base class needs only `river.base`. Unless the
-    package is loaded already, its `base` module is loaded on its own, under its own name, as
-    the import system would: the package, when imported later, finds it in `sys.modules` and
-    uses the same module, so there is one Forecaster class. Should that fail (River laid out
-    differently), the ordinary import is used.
-    """
-    name = "river.time_series.base"
-    if name not in sys.modules and "river.time_series" not in sys.modules:
-        try:
-            import river
-
-            path = Path(river.__file__).parent / "time_series" / "base.py"
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[name]
-                raise
-        except Exception:  # pragma: no cover - a River laid out differently
-            pass
-    from river.time_series.base import Forecaster
-
-    return Forecaster
-
-
-Forecaster = _river_forecaster_class()
 
 
 class RTRLForecaster(Forecaster):
@@ -166,71 +132,38 @@ class RTRLForecaster(Forecaster):
             predict_change=self.predict_change, seed=self.seed,
         )
         self.scaler_ = FeatureStandardizer()
-        self.history_ = collections.deque(maxlen=max(self.seasonality * self.seasonal_average, 1))
-        self.first_ = None
+        self.season_ = SeasonalReference(self.seasonality, self.seasonal_average)
 
     @staticmethod
     def _numeric(x):
         """The exogenous values that are real numbers (a datetime or a string is ignored)."""
         return {k: v for k, v in (x or {}).items() if isinstance(v, Real)}
 
-    def _seasonal_base(self, steps_ahead, forecasts):
-        """The seasonal reference of step t+k, k = steps_ahead (k = 0: the step being learned):
-        the mean of y_{t+k-jm} over the J = `seasonal_average` seasons j = 1..J back, taken from
-        the last J*m targets or this forecast's own earlier values, over those that exist (the
-        first value before one season has passed)."""
-        m = self.seasonality
-        if not m:
-            return 0.0
-        seasons = self.seasonal_average
-        total, count = 0.0, 0
-        for j in range(1, seasons + 1):
-            back = steps_ahead - j * m  # y_{t+back}
-            if back > 0:
-                total += forecasts[back - 1]
-                count += 1
-                continue
-            index = len(self.history_) - 1 + back  # history_ ends at y_t
-            if steps_ahead == 0:
-                index += 1  # y_t is not in the history yet when it is being learned
-            if index >= 0:
-                total += self.history_[index]
-                count += 1
-        return total / count if count else self.first_
-
-    def learn_one(self, y, x=None):
+    def learn_one(self, y: float, x: dict | None = None) -> None:
         """One time step: learn y (seasonally differenced with `seasonality`) from x."""
         if not hasattr(self, "regressor_"):
             self._initialize()
         features = self._numeric(x)
-        regressor = self.regressor_
-        regressor._check_target(y)
-        regressor._unseen_features(features)  # every check before anything changes
+        RegressionHead.check_target(y)
+        unseen_features(features, None)  # every check before anything changes
         y = float(y)
-        if self.first_ is None:
-            self.first_ = y
-        base = self._seasonal_base(0, [])
+        base = self.season_.reference(0, [], current=y)
         self.scaler_.learn_one(features)
-        regressor.learn_one(self.scaler_.transform_one(features), y - base)
-        self.history_.append(y)
+        self.regressor_.learn_one(self.scaler_.transform_one(features), y - base)
+        self.season_.update(y)
 
-    def forecast(self, horizon, xs=None):
+    def forecast(self, horizon: int, xs: list[dict] | None = None) -> list[float | None]:
         """The next `horizon` values from the current state, each step fed the previous
         forecast; changes nothing. A list of None before the first target."""
-        if not hasattr(self, "regressor_") or self.first_ is None:
+        if not hasattr(self, "regressor_") or self.season_.first is None:
             return [None] * horizon
         if xs is not None and len(xs) != horizon:
             raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
-        regressor = self.regressor_
-        columns = list(regressor.feature_index_)
-        rows = []
-        for k in range(horizon):
-            features = self.scaler_.transform_one(self._numeric(xs[k])) if xs else {}
-            rows.append([features.get(name, 0.0) for name in columns])
-        values = np.array(rows, dtype=float).reshape(horizon, len(columns))
-        differences = regressor._raw_outputs(columns, values, chain=True)[:, 0]
+        rows = [self.scaler_.transform_one(self._numeric(xs[k])) if xs else {}
+                for k in range(horizon)]
+        differences = self.regressor_.predict_sequence(rows)
         forecasts = []
-        for k, difference in enumerate(differences.tolist(), start=1):
-            forecasts.append(difference + self._seasonal_base(k, forecasts))
+        for k, difference in enumerate(differences, start=1):
+            forecasts.append(difference + self.season_.reference(k, forecasts))
         return [value if math.isfinite(value) else math.copysign(1.7976931348623157e308, value)
                 for value in forecasts]

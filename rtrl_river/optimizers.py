@@ -129,6 +129,11 @@ class OptimizerState:
         self.step = np.zeros(1, dtype=np.int64)
         self.one_rate = np.empty(1)
 
+    def set_rate(self, lr):
+        """A new learning rate for an optimizer given by name, from the next step on."""
+        self.schedule = ConstantRate(float(lr))
+        self.constant_rate = float(lr)
+
     def arrays(self):
         s = self.settings
         return arrays.OptimizerArrays(

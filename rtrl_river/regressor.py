@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 from river import base as river_base
+from sklearn.base import RegressorMixin
 
-from .base import RTRLEstimator, _frame_columns_and_values, _series_like, check_real
-from .kernels.arrays import SQUARED_LOSS
-from .kernels.targets import (
-    CHANGE, FEEDBACK, FEEDBACK_WIDTH, HALF, HAS_LAST, HAS_OFFSET, LAST_TARGET, LEVEL_SCALER,
-    REGRESSION_STATE_SIZE, ROW_FEEDBACK, SCALING, SHARED_LEVEL, TARGET_OFFSET, TARGET_SCALER,
-    encode_and_read_out, encode_regression_targets, new_standardizer,
-)
-from .scaling import RunningStandardizer
+from .base import RTRLEstimator
+from .heads import RegressionHead, RunningStandardizer
+from .inputs import frame_columns_and_values, series_like, unseen_features
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +20,7 @@ if TYPE_CHECKING:
     from .learners import Learner
 
 
-class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
+class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor):
     """Online recurrent regressor trained one time step at a time by Real-Time Recurrent Learning.
 
     An Elman network, h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h) and yhat_t = W_hy h_t + b_y,
@@ -117,8 +112,7 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
 
     """
 
-    _estimator_kind = "regressor"
-    _head = SQUARED_LOSS
+    _head_type = RegressionHead
     _y_numeric = True
     _parameter_constraints = {
         **RTRLEstimator._parameter_constraints,
@@ -142,19 +136,10 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         recurrent_density: float = 1.0,
         seed: int | None = None,
     ):
-        self.hidden_size = hidden_size
-        self.cell = cell
-        self.learner = learner
-        self.optimizer = optimizer
-        self.lr = lr
-        self.clip_gradient = clip_gradient
-        self.recurrent_lr_scale = recurrent_lr_scale
-        self.target_feedback = target_feedback
+        super().__init__(hidden_size, cell, learner, optimizer, lr, clip_gradient,
+                         recurrent_lr_scale, target_feedback, max_iter, recurrent_density, seed)
         self.target_scaling = target_scaling
         self.predict_change = predict_change
-        self.max_iter = max_iter
-        self.recurrent_density = recurrent_density
-        self.seed = seed
 
     @classmethod
     def _unit_test_params(cls):
@@ -176,101 +161,29 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         yield {"hidden_size": 4, "cell": "elstm", "seed": 1}
         yield {"hidden_size": 3, "cell": "elstm", "learner": TBPTT(truncation=4), "target_feedback": True}
 
-    # ------------------------------------------------------------ head hooks
+    def _make_head(self):
+        return RegressionHead(self.target_scaling, self.predict_change, self.target_feedback)
 
-    def _initial_outputs(self):
-        return 1
-
-    def _initialize_head(self):
-        # what the kernels need to encode targets and read predictions out (kernels/targets.py)
-        width = self._feedback_width()
-        state = np.zeros(REGRESSION_STATE_SIZE)
-        state[SCALING] = self.target_scaling
-        state[CHANGE] = self.predict_change
-        # with both, the level fed back has statistics of its own; else those of the target
-        state[SHARED_LEVEL] = not (self.target_scaling and self.predict_change)
-        state[FEEDBACK_WIDTH] = width
-        state[ROW_FEEDBACK] = width if self.target_feedback else 0
-        new_standardizer(state, TARGET_SCALER)
-        new_standardizer(state, LEVEL_SCALER)
-        state[HALF] = 0.5
-        self.target_state_ = state
-
-    def _feedback_width(self):
-        # the previous target, and with predict_change the previous change as well: the
-        # network then starts from "the change continues" rather than having to learn a
-        # difference of two inputs with weights far larger than its steps
-        return 2 if self.predict_change else 1
-
-    # the target state, read as the values it holds
+    # the head's state, read as the values it holds
     @property
     def last_target_(self):
         """The last target learned, None at the start of a sequence."""
-        state = self.target_state_
-        return float(state[LAST_TARGET]) if state[HAS_LAST] else None
+        return self._engine("last_target_").head.last_target
 
     @property
     def target_offset_(self):
         """The stream's first target, None before it."""
-        state = self.target_state_
-        return float(state[TARGET_OFFSET]) if state[HAS_OFFSET] else None
+        return self._engine("target_offset_").head.target_offset
 
     @property
-    def target_scaler_(self):
+    def target_scaler_(self) -> RunningStandardizer | None:
         """The running standardiser of the network's target (with `target_scaling`)."""
-        return RunningStandardizer(self.target_state_, TARGET_SCALER) if self.target_scaling else None
+        return self._engine("target_scaler_").head.target_scaler
 
     @property
-    def level_scaler_(self):
+    def level_scaler_(self) -> RunningStandardizer | None:
         """The running standardiser of the target's level, which is fed back."""
-        if not self.target_scaling:
-            return None
-        shared = self.target_state_[SHARED_LEVEL]
-        return RunningStandardizer(self.target_state_, TARGET_SCALER if shared else LEVEL_SCALER)
-
-    def _set_feedback_block(self, width):
-        self.target_state_[ROW_FEEDBACK] = width
-
-    def _check_target(self, y):
-        if y is None:
-            raise ValueError("y is None; a regressor needs a numeric target")
-        if type(y) is not float or not math.isfinite(y):  # plain floats go fast
-            check_real(y, "y")
-
-    def _check_targets(self, y):
-        values = np.asarray(y)
-        if values.dtype.kind not in "biuf":  # objects or strings: find and name the bad one
-            return super()._check_targets(values)
-        values = values.astype(np.float64).reshape(-1)
-        if not np.isfinite(values).all():
-            raise ValueError("y has a NaN or infinite value; targets must be finite")
-        return values
-
-    def _encode_targets(self, raw):
-        """The network's target for each step and the values fed back at each step, and the
-        readout updated (`kernels.targets.encode_and_read_out`): y itself, or with
-        `predict_change` the change y_t - y_{t-1}, standardised online with `target_scaling`
-        as River's TargetStandardScaler does."""
-        values = np.asarray(raw, dtype=np.float64).reshape(-1)
-        targets = np.empty(len(values))
-        feedback = np.empty((len(values), self._feedback_width()))
-        encode_regression_targets(self.target_state_, self.network_.theta, values, targets,
-                                  feedback, self.readout_)
-        return targets, feedback
-
-    def _raw_target(self, y):
-        return float(y)
-
-    def _write_feedback(self, block):
-        block[:] = self.target_state_[FEEDBACK : FEEDBACK + len(block)]
-
-    def _reset_feedback(self):
-        # A new sequence: no previous target. Until the next one arrives, the fed-back values
-        # are 0 (the running mean, no change) and predictions start from the running mean.
-        state = self.target_state_
-        state[HAS_LAST] = 0.0
-        state[FEEDBACK : FEEDBACK + self._feedback_width()] = 0.0
-        encode_and_read_out(state, self.network_.theta, 0.0, state[:0], self.readout_, 0)
+        return self._engine("level_scaler_").head.level_scaler
 
     # ------------------------------------------------------------ River
 
@@ -279,17 +192,33 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         None before the first target (River's evaluators skip it)."""
         calls = self._ready_calls()
         if calls is None:
-            self._unseen_features(x)
+            unseen_features(x, None)
             return None
-        return self._raw_output_one(calls, x)[0]
+        return self._output_one(calls, x)[0]
 
     def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained); None
         for every row before the first target."""
-        columns, values = _frame_columns_and_values(X)
+        columns, values = frame_columns_and_values(X)
         if not self._is_initialized():
-            return _series_like(np.full(len(values), None, dtype=object), X)
-        return _series_like(self._raw_outputs(columns, values, chain=False)[:, 0], X)
+            return series_like(np.full(len(values), None, dtype=object), X)
+        return series_like(self._outputs(columns, values, chain=False)[:, 0], X)
+
+    def predict_sequence(self, xs: list[dict]) -> list[float]:
+        """The predictions for the next len(xs) steps, from the current state: each row's
+        hidden state feeds the next and, with `target_feedback`, each prediction is fed back
+        as the next row's previous target (the true targets being unknown). Changes nothing.
+        Empty before the first target."""
+        index = {}
+        for x in xs:
+            unseen_features(x, None)
+            index.update(dict.fromkeys(x))
+        if not self._is_initialized():
+            return []
+        columns = list(index)
+        values = np.array([[float(x.get(name, 0.0)) for name in columns] for x in xs],
+                          dtype=float).reshape(len(xs), len(columns))
+        return self._outputs(columns, values, chain=True)[:, 0].tolist()
 
     # ------------------------------------------------------------ scikit-learn
 

@@ -319,9 +319,11 @@ def weights_finite(model):
     if hasattr(model, "regressor_"):  # RTRLForecaster
         model = model.regressor_
     estimator = model[-1] if hasattr(model, "steps") else model
-    if estimator is None or not hasattr(estimator, "network_"):
+    try:
+        params = estimator.params_
+    except AttributeError:  # a baseline, or a model that never learned
         return True
-    return bool(np.isfinite(estimator.network_.theta).all())
+    return all(bool(np.isfinite(block).all()) for block in params.values())
 
 
 def run_one(job):

@@ -63,5 +63,5 @@ def frozen(model):
     tests set it on the optimizer's state, after initialisation and before the first step.
     """
     model._initialize()
-    model.optimizer_state_.constant_rate = 0.0
+    model.engine_.optimizer_state.constant_rate = 0.0
     return model

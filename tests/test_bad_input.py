@@ -15,11 +15,11 @@ from .conftest import random_stream
 
 def state_arrays(model):
     """Every array the model holds, by name, copied."""
-    arrays = {"theta": model.network_.theta, "hidden": model.network_.hidden}
-    arrays.update({f"learner.{k}": v for k, v in vars(model.learner_state_).items()})
-    opt = model.optimizer_state_
+    arrays = {"theta": model.engine_.network.theta, "hidden": model.engine_.network.hidden}
+    arrays.update({f"learner.{k}": v for k, v in vars(model.engine_.learner_state).items()})
+    opt = model.engine_.optimizer_state
     arrays.update(first=opt.first_moment, second=opt.second_moment, step=opt.step)
-    arrays.update({f"pending.{k}": v for k, v in model.pending_._asdict().items()})
+    arrays.update({f"pending.{k}": v for k, v in model.engine_.pending._asdict().items()})
     return {k: np.array(v, copy=True) for k, v in arrays.items()}
 
 
@@ -47,14 +47,14 @@ BAD_LEARN_ONE = [
 @pytest.mark.parametrize("x, y, error, message", BAD_LEARN_ONE)
 def test_rejected_learn_one_changes_nothing(trained, x, y, error, message):
     before, snapshot, t = state_arrays(trained), pickle.dumps(trained), trained.t_
-    features = dict(trained.feature_index_)
+    features = dict(trained.engine_.feature_index)
     with pytest.raises(error, match=message):
         trained.learn_one(x, y)
     after = state_arrays(trained)
     assert before.keys() == after.keys()
     for name in before:
         np.testing.assert_array_equal(before[name], after[name], err_msg=name)
-    assert trained.t_ == t and trained.feature_index_ == features
+    assert trained.t_ == t and trained.engine_.feature_index == features
     assert pickle.dumps(trained) == snapshot
 
 
@@ -90,12 +90,12 @@ def test_rejected_learn_many_changes_nothing(trained):
 def test_sklearn_path_rejects_a_changed_feature_count():
     rng = np.random.default_rng(0)
     model = RTRLRegressor(hidden_size=3, seed=0).partial_fit(rng.normal(size=(10, 4)), rng.normal(size=10))
-    before = copy.deepcopy(model.network_.theta)
+    before = copy.deepcopy(model.engine_.network.theta)
     with pytest.raises(ValueError, match="features"):
         model.partial_fit(rng.normal(size=(10, 3)), rng.normal(size=10))
     with pytest.raises(ValueError, match="features"):
         model.predict(rng.normal(size=(5, 5)))
-    np.testing.assert_array_equal(model.network_.theta, before)
+    np.testing.assert_array_equal(model.engine_.network.theta, before)
 
 
 @pytest.mark.parametrize(

@@ -31,12 +31,12 @@ WORKLOAD = textwrap.dedent("""
             for x, target in zip(rows[:50], y[:50]):  # learn_one's and predict_one's
                 model.predict_one(x)
                 model.learn_one(x, target)
-            sums.append(model.network_.theta.tolist())
+            sums.append(model.engine_.network.theta.tolist())
     classifier = RTRLClassifier(hidden_size=8, seed=0)
     for x, target in zip(rows, y > 0):
         classifier.predict_proba_one(x)
         classifier.learn_one(x, bool(target))
-    sums.append(classifier.network_.theta.tolist())
+    sums.append(classifier.engine_.network.theta.tolist())
     print(repr(sums))
 """)
 

@@ -30,10 +30,10 @@ def test_softmax_rtrl_gradient_equals_bptt_and_finite_differences():
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)
-        gradients.append(model.buffers_.gradient.copy())
+        gradients.append(model.engine_.buffers.gradient.copy())
     params = naive.copy_params(model.params_)
     xs = [np.array([x["u"], x["v"]]) for x, _ in stream]
-    rows = [model.class_index_[y] for _, y in stream]
+    rows = [model.engine_.head.class_index[y] for _, y in stream]
     assert len(model.classes_) == 3
     for t in (20, 29):  # after every class has its row
         bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], rows[t], head="softmax"))
@@ -61,7 +61,7 @@ def test_a_new_class_leaves_the_others_scores_untouched():
     head = model.params_["W_hy"].copy(), model.params_["b_y"].copy()
     x = {"u": 0.5, "v": 0.1}
     before = model.predict_proba_one(x)
-    model._encode_targets(["z"])  # add the class without learning from it
+    model.engine_.grow_for_targets(["z"])  # add the class without learning from it
     after = model.predict_proba_one(x)
     np.testing.assert_array_equal(model.params_["W_hy"][:2], head[0])
     assert not model.params_["W_hy"][2].any() and model.params_["b_y"][2] == 0.0
@@ -100,7 +100,7 @@ def test_learn_many_splits_at_new_classes_like_a_learn_one_loop():
     for x, y in stream:
         one.learn_one(x, y)
     many.learn_many(pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream]))
-    np.testing.assert_array_equal(one.network_.theta, many.network_.theta)
+    np.testing.assert_array_equal(one.engine_.network.theta, many.engine_.network.theta)
     assert list(one.classes_) == list(many.classes_)
 
 

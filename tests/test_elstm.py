@@ -30,14 +30,14 @@ def gradients_of(model, stream):
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)
-        gradients.append(model.buffers_.gradient.copy())
+        gradients.append(model.engine_.buffers.gradient.copy())
     return gradients
 
 
 def perturb(model, rng, scale=0.5):
     """Move every weight off its start (where W_z, W_f are zero), so every term of the
     gradient is exercised; called after the first step, when every column exists."""
-    model.network_.theta[:] += rng.normal(0.0, scale, size=model.network_.theta.shape)
+    model.engine_.network.theta[:] += rng.normal(0.0, scale, size=model.engine_.network.theta.shape)
 
 
 def reference_setup(model, stream, seed=0):
@@ -55,8 +55,8 @@ def test_params_are_the_elstm_blocks():
     shapes = {name: value.shape for name, value in model.params_.items()}
     assert shapes == {"W_z": (5, 2), "W_f": (5, 2), "w_z": (5,), "w_f": (5,), "b_z": (5,),
                       "b_f": (5,), "W_hy": (1, 5), "b_y": (1,)}
-    assert model.network_.n_recurrent == 2 * 5 * 2 + 4 * 5
-    assert isinstance(model.learner_state_, DiagonalRTRLState)
+    assert model.engine_.network.n_recurrent == 2 * 5 * 2 + 4 * 5
+    assert isinstance(model.engine_.learner_state, DiagonalRTRLState)
     # forget gates start between 1/3 and 0.9 (time constants 1.5 to 10)
     f = 1.0 / (1.0 + np.exp(-model.params_["b_f"]))
     assert np.all((f > 1 / 3) & (f < 0.9))
@@ -143,7 +143,7 @@ def test_snap_on_elstm_is_exact_rtrl(level):
     stream = random_stream(30, 3, seed=4)
     snap_model, rtrl_model = frozen(learner=SnAp(level=level)), frozen(learner=RTRL())
     snap, rtrl = gradients_of(snap_model, stream), gradients_of(rtrl_model, stream)
-    assert isinstance(snap_model.learner_state_, DiagonalRTRLState)
+    assert isinstance(snap_model.engine_.learner_state, DiagonalRTRLState)
     for a, b in zip(snap, rtrl):
         np.testing.assert_array_equal(a, b)
 
@@ -210,7 +210,7 @@ def test_learn_many_is_a_learn_one_loop(learner, estimator):
     for x, y in stream:
         one.learn_one(x, y)
     many.learn_many(pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream]))
-    np.testing.assert_array_equal(one.network_.theta, many.network_.theta)
+    np.testing.assert_array_equal(one.engine_.network.theta, many.engine_.network.theta)
     np.testing.assert_array_equal(one.hidden_, many.hidden_)
 
 
@@ -225,9 +225,9 @@ def test_pickling_mid_stream_resumes_bit_identically(learner):
     for x, y in stream[30:]:
         model.learn_one(x, y)
         restored.learn_one(x, y)
-    np.testing.assert_array_equal(model.network_.theta, restored.network_.theta)
-    np.testing.assert_array_equal(model.learner_state_.traces(1)[0],
-                                  restored.learner_state_.traces(1)[0])
+    np.testing.assert_array_equal(model.engine_.network.theta, restored.engine_.network.theta)
+    np.testing.assert_array_equal(model.engine_.learner_state.traces(1)[0],
+                                  restored.engine_.learner_state.traces(1)[0])
     assert restored.predict_one(stream[0][0]) == model.predict_one(stream[0][0])
 
 
@@ -235,9 +235,9 @@ def test_reset_state_forgets_the_cell_state_and_traces():
     model = RTRLRegressor(cell="elstm", hidden_size=4, seed=0)
     for x, y in random_stream(30, 2):
         model.learn_one(x, y)
-    assert model.hidden_.any() and model.learner_state_.influence.any()
+    assert model.hidden_.any() and model.engine_.learner_state.influence.any()
     model.reset_state()
-    assert not model.hidden_.any() and not model.learner_state_.influence.any()
+    assert not model.hidden_.any() and not model.engine_.learner_state.influence.any()
 
 
 def test_classifier_learns_on_elstm():
@@ -267,8 +267,8 @@ def test_predictions_between_predict_one_and_learn_one_change_nothing():
         busy.learn_one(x, y)
         busy.predict_one(x)  # a forward step for x that learn_one of the next x must not use
         quiet.learn_one(x, y)
-    np.testing.assert_array_equal(busy.network_.theta, quiet.network_.theta)
-    np.testing.assert_array_equal(busy.learner_state_.influence, quiet.learner_state_.influence)
+    np.testing.assert_array_equal(busy.engine_.network.theta, quiet.engine_.network.theta)
+    np.testing.assert_array_equal(busy.engine_.learner_state.influence, quiet.engine_.learner_state.influence)
 
 
 def test_cells_speed_tables_cover_every_cell_and_learner(capsys):

@@ -37,7 +37,7 @@ def with_random_weights(model, stream, seed):
     every weight drawn at random (a fresh model's input weights and biases are 0, and its
     hidden state stays 0 until it learns), its state reset."""
     model.learn_one(*stream[0])
-    theta = model.network_.theta
+    theta = model.engine_.network.theta
     theta[:] = np.random.default_rng(seed).normal(size=theta.shape[0]) / np.sqrt(
         model.hidden_size + 4)
     model.reset_state()
@@ -58,7 +58,7 @@ def test_rtrl_gradient_equals_bptt_at_every_step(hidden_size):
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)
-        gradients.append(model.buffers_.gradient.copy())
+        gradients.append(model.engine_.buffers.gradient.copy())
     params = naive.copy_params(model.params_)
     for t in (0, 1, 9, 39):
         bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], stream[t][1]))
@@ -76,7 +76,7 @@ def test_hidden_state_equals_the_reference_forward_pass(hidden_size):
     for x, y in stream:
         model.learn_one(x, y)
         hidden = naive.step(params, hidden, np.array([x["f0"], x["f1"], x["f2"]]))
-        assert np.max(np.abs(model.network_.hidden - hidden)) < 1e-12
+        assert np.max(np.abs(model.engine_.network.hidden - hidden)) < 1e-12
     assert np.all(hidden != 0.0)  # every unit took part
 
 
@@ -103,7 +103,7 @@ def test_predictions_equal_the_reference_with_vector_blocks():
     labels = ["a", "b", "c"]
     for (x, _), label in zip(stream, labels):  # three output rows
         classifier.learn_one(x, label)
-    theta = classifier.network_.theta
+    theta = classifier.engine_.network.theta
     theta[:] = np.random.default_rng(43).normal(size=theta.shape[0]) / np.sqrt(47)
     classifier.reset_state()
     params = naive.copy_params(classifier.params_)
@@ -130,7 +130,7 @@ def test_bptt_reference_matches_finite_differences():
     fd = naive.finite_difference_gradient(params, xs, stream[-1][1])
     assert relative_error(bptt, fd) < FINITE
     # and the kernel's last gradient, through the same 12 steps
-    assert relative_error(model.buffers_.gradient, fd) < FINITE
+    assert relative_error(model.engine_.buffers.gradient, fd) < FINITE
 
 
 @pytest.mark.parametrize("clip", [None, 0.5])
@@ -140,7 +140,7 @@ def test_online_sgd_trajectory_matches_reference(clip):
     x0, y0 = stream[0]
     model.learn_one(x0, y0)
     # Rebuild the weights before the first step (SGD: theta_0 = theta_1 + lr * clipped g_1).
-    g1 = model.buffers_.gradient.copy()
+    g1 = model.engine_.buffers.gradient.copy()
     start = naive.unflatten(naive.flatten(model.params_) + 0.05 * g1, naive.copy_params(model.params_))
     for x, y in stream[1:]:
         model.learn_one(x, y)
@@ -157,7 +157,7 @@ def test_emerging_feature_gets_exact_zero_influence():
     gradients = []
     for x, y in late:
         model.learn_one(x, y)
-        gradients.append(model.buffers_.gradient.copy())
+        gradients.append(model.engine_.buffers.gradient.copy())
     params = naive.copy_params(model.params_)
     xs = as_arrays(late, ["f0", "f1"])
     for t in (12, 29):
@@ -171,7 +171,7 @@ def test_target_feedback_is_the_previous_target_as_an_input():
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)
-        gradients.append(model.buffers_.gradient.copy())
+        gradients.append(model.engine_.buffers.gradient.copy())
     params = naive.copy_params(model.params_)
     offset = stream[0][1]
     ys = [y for _, y in stream]

@@ -56,7 +56,7 @@ def test_seasonal_reference_untrained_forecast_and_learned_series(seasons):
     regressor = model.regressor_
     # the network's part of the forecast, isolated: the regressor's own chained prediction of
     # the seasonally differenced series
-    differences = regressor._raw_outputs([], np.zeros((6, 0)), chain=True)[:, 0]
+    differences = regressor.predict_sequence([{}] * 6)
     forecasts = model.forecast(6)
     series = ys + forecasts
     for k in range(1, 7):
@@ -89,7 +89,7 @@ def test_numeric_exogenous_features_are_used_and_others_ignored():
     for t in range(30):
         model.learn_one(float(t % 5), {"when": datetime.datetime(2020, 1, 1 + t), "u": float(t % 3),
                                        "label": "a"})
-    assert set(model.regressor_.feature_index_) == {"u"}
+    assert set(model.regressor_.engine_.feature_index) == {"u"}
     with_x = model.forecast(3, xs=[{"u": 2.0}, {"u": 0.0}, {"u": 1.0}])
     without = model.forecast(3)
     assert with_x != without
@@ -119,7 +119,7 @@ def test_pickling_mid_stream_resumes_bit_identically():
         model.learn_one(y)
         copy.learn_one(y)
     assert model.forecast(12) == copy.forecast(12)
-    np.testing.assert_array_equal(model.regressor_.network_.theta, copy.regressor_.network_.theta)
+    np.testing.assert_array_equal(model.regressor_.engine_.network.theta, copy.regressor_.engine_.network.theta)
 
 
 def test_before_any_target_the_forecast_is_empty_handed():

@@ -90,12 +90,12 @@ def learned(cell, learner, extra, Estimator=RTRLRegressor, steps=30):
 def growing_arrays(model):
     """(name, array, shapes, input blocks, column offset) for every array of the model that
     gains input columns; the column of input `position` is `offset + position`."""
-    net, state, optimizer = model.network_, model.learner_state_, model.optimizer_state_
+    net, state, optimizer = model.engine_.network, model.engine_.learner_state, model.engine_.optimizer_state
     blocks, n = net.cell.input_blocks, net.n_hidden
     arrays = [("theta", net.theta, net.shapes, blocks, 0)]
     arrays += [("first moment", optimizer.first_moment, net.shapes, blocks, 0),
                ("second moment", optimizer.second_moment, net.shapes, blocks, 0),
-               ("gradient", model.buffers_.gradient, net.shapes, blocks, 0)]
+               ("gradient", model.engine_.buffers.gradient, net.shapes, blocks, 0)]
     if hasattr(state, "matrices"):  # exact RTRL, Elman: both influence matrices
         arrays += [(f"influence {i}", matrix, net.shapes, blocks, 0)
                    for i, matrix in enumerate(state.matrices)]
@@ -113,7 +113,7 @@ def growing_arrays(model):
 @pytest.mark.parametrize("cell, learner, extra", LEARNERS)
 def test_growth_in_place_equals_the_reference_on_every_learners_arrays(cell, learner, extra):
     model = learned(cell, learner, extra)
-    d = model.network_.n_inputs
+    d = model.engine_.network.n_inputs
     for name, array, shapes, blocks, offset in growing_arrays(model):
         assert np.any(array != 0), name  # real numbers, after learning
         for position in sorted({0, 3, d}):
@@ -126,13 +126,13 @@ def test_growth_in_place_equals_the_reference_on_every_learners_arrays(cell, lea
 def test_every_learner_grows_its_traces_to_the_reference_numbers(cell, learner, extra, Estimator):
     """A model's own growth, in its room and beyond it, gives the reference's numbers."""
     model = learned(cell, learner, extra, Estimator)
-    for count in (1, 2, spare_inputs(model.network_.n_inputs) + 3):
-        position = len(model.feature_index_)
+    for count in (1, 2, spare_inputs(model.engine_.network.n_inputs) + 3):
+        position = len(model.engine_.feature_index)
         expected = {
             name: insert_input_columns(array, shapes, blocks, offset + position, count)
             for name, array, shapes, blocks, offset in growing_arrays(model)
         }
-        storage = getattr(model.learner_state_, "storage", ())
+        storage = getattr(model.engine_.learner_state, "storage", ())
         holders = storage if isinstance(storage, tuple) else (storage,)
         before = [(h.buffer, h.size, h.capacity - h.size) for h in holders]
         model._add_features([f"new{count}-{j}" for j in range(count)])
@@ -177,8 +177,8 @@ def test_a_resumed_model_grows_and_learns_as_the_original_does(learner):
 def saved_arrays(model):
     """The bytes of every array a pickle of the model keeps (whole pickles can differ where
     arrays share a dtype object in one model and not in the other)."""
-    parts = [vars(model.network_), vars(model.optimizer_state_),
-             model.learner_state_.__getstate__()]
+    parts = [vars(model.engine_.network), vars(model.engine_.optimizer_state),
+             model.engine_.learner_state.__getstate__()]
     return [(key, value.tobytes()) for part in parts for key, value in part.items()
             if isinstance(value, np.ndarray)]
 
@@ -188,7 +188,7 @@ def test_a_pickle_holds_no_spare_room(learner):
     model = RTRLRegressor(hidden_size=16, learner=learner, seed=0)
     for x, y in random_stream(5, 3):
         model.learn_one(x, y)
-    state = model.learner_state_
+    state = model.engine_.learner_state
     storage = state.storage if learner == "rtrl" else (state.storage,)
     assert all(h.capacity > h.size for h in storage)  # room for more inputs
     kept = state.matrix if learner == "rtrl" else state.values  # rtrl: J_t only
@@ -226,25 +226,25 @@ def test_a_new_feature_grows_exact_rtrls_traces_without_a_second_copy():
     try:
         model = RTRLRegressor(hidden_size=n, seed=0)
         before, first = traced_learn_one(model, *stream[0])
-        traces = sum(m.nbytes for m in model.learner_state_.matrices)
+        traces = sum(m.nbytes for m in model.engine_.learner_state.matrices)
         # the first features: the fresh zero traces are let go before the grown ones exist
         assert first < 1.25 * traces
         for x, y in stream[1:10]:
             model.learn_one(x, y)
-        assert model.learner_state_.matrix.any()
+        assert model.engine_.learner_state.matrix.any()
         for t in range(3):  # one new feature a step, in the room
-            traces = sum(m.nbytes for m in model.learner_state_.matrices)
+            traces = sum(m.nbytes for m in model.engine_.learner_state.matrices)
             x, y = stream[10 + t]
             before, peak = traced_learn_one(model, {**x, f"in room {t}": 1.0}, y)
             assert peak - before < 0.05 * traces
             assert peak < 1.25 * traces
         # more new features than the room holds
-        spare = spare_inputs(model.network_.n_inputs)
-        traces = sum(m.nbytes for m in model.learner_state_.matrices)
+        spare = spare_inputs(model.engine_.network.n_inputs)
+        traces = sum(m.nbytes for m in model.engine_.learner_state.matrices)
         x, y = stream[20]
-        old_matrix = model.learner_state_.storage[0].buffer.nbytes
+        old_matrix = model.engine_.learner_state.storage[0].buffer.nbytes
         before, peak = traced_learn_one(model, {**x, **{f"many {j}": 1.0 for j in range(spare)}}, y)
-        new_buffers = sum(h.buffer.nbytes for h in model.learner_state_.storage)
+        new_buffers = sum(h.buffer.nbytes for h in model.engine_.learner_state.storage)
         assert peak < new_buffers + old_matrix + 0.05 * traces
         assert peak < 2 * traces
     finally:

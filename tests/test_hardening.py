@@ -19,7 +19,7 @@ from river import optim
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river._validation import InvalidParameterError
-from rtrl_river.base import MANY_FEATURES, ManyFeaturesWarning
+from rtrl_river.engine import MANY_FEATURES, ManyFeaturesWarning
 
 from .conftest import random_stream
 
@@ -109,15 +109,15 @@ def test_a_rejected_label_is_not_registered_and_nothing_is_written_out_of_bounds
     for _ in range(2):  # the second call used to run the kernel with class row 2 of 2
         model.learn_one({0: 1.0}, "s")
     assert list(model.classes_) == [0, 1, "s"] and model.classes_.dtype == object
-    assert model.class_index_ == {0: 0, 1: 1, "s": 2}
-    assert model.network_.n_outputs == 3
+    assert model.engine_.head.class_index == {0: 0, 1: 1, "s": 2}
+    assert model.engine_.network.n_outputs == 3
     assert set(model.predict_proba_one({0: 1.0})) == {0, 1, "s"}
 
 
 def test_no_learning_kernel_runs_with_a_class_row_the_head_lacks():
     model = RTRLClassifier(hidden_size=3, seed=0)
     model.learn_one({"u": 1.0}, "a")
-    model.class_index_["ghost"] = 1  # an inconsistent model: the head has one row
+    model.engine_.head.class_index["ghost"] = 1  # an inconsistent model: the head has one row
     snapshot = pickle.dumps(model)
     with pytest.raises(RuntimeError, match="out of range"):
         model.learn_one({"u": 1.0}, "ghost")
@@ -179,7 +179,7 @@ def test_duplicate_column_names_are_rejected():
         model.predict_many(frame)
     assert_unchanged(model, snapshot)
     model.learn_one({"b": 1.0}, 0.0)
-    assert model.feature_index_ == {"z": 0, "b": 1}
+    assert model.engine_.feature_index == {"z": 0, "b": 1}
 
 
 def test_duplicate_column_names_are_rejected_by_sklearn_methods():
@@ -330,17 +330,17 @@ def test_an_rtrl_pickle_holds_one_influence_matrix_and_resumes_bit_for_bit():
     model = RTRLRegressor(hidden_size=24, target_feedback=True, seed=0)
     for x, y in stream[:15]:
         model.learn_one(x, y)
-    influence_bytes = model.learner_state_.matrix.nbytes
+    influence_bytes = model.engine_.learner_state.matrix.nbytes
     data = pickle.dumps(model)
     assert len(data) < 1.5 * influence_bytes  # one n x P matrix, not the 2 x n x P pair
     resumed = pickle.loads(data)
-    np.testing.assert_array_equal(resumed.learner_state_.matrix, model.learner_state_.matrix)
+    np.testing.assert_array_equal(resumed.engine_.learner_state.matrix, model.engine_.learner_state.matrix)
     for x, y in stream[15:]:
         assert resumed.predict_one(x) == model.predict_one(x)
         model.learn_one(x, y)
         resumed.learn_one(x, y)
-    np.testing.assert_array_equal(resumed.network_.theta, model.network_.theta)
-    np.testing.assert_array_equal(resumed.learner_state_.matrix, model.learner_state_.matrix)
+    np.testing.assert_array_equal(resumed.engine_.network.theta, model.engine_.network.theta)
+    np.testing.assert_array_equal(resumed.engine_.learner_state.matrix, model.engine_.learner_state.matrix)
     # an unpickled array's dtype is a copy, not numpy's singleton, which pickles differently;
     # so compare both models as they pickle after one round trip each
     assert pickle.dumps(pickle.loads(pickle.dumps(resumed))) == pickle.dumps(
@@ -430,8 +430,8 @@ def test_a_model_on_a_read_only_memory_map_predicts_and_refuses_to_learn(estimat
     model.predict_one(rows[50][0])  # a forward step kept for the next learn_one, saved with it
     joblib.dump(model, tmp_path / "model.joblib")
     loaded = joblib.load(tmp_path / "model.joblib", mmap_mode="r")
-    assert not loaded.network_.theta.flags.writeable
-    before = loaded.network_.theta.copy()
+    assert not loaded.engine_.network.theta.flags.writeable
+    before = loaded.engine_.network.theta.copy()
     for x, y in rows[50:]:
         if estimator == "regressor":
             assert loaded.predict_one(x) == model.predict_one(x)
@@ -442,11 +442,11 @@ def test_a_model_on_a_read_only_memory_map_predicts_and_refuses_to_learn(estimat
                     lambda: loaded.learn_many(pd.DataFrame([x]), pd.Series([y]))):
         with pytest.raises(ValueError, match="read-only"):
             attempt()
-    np.testing.assert_array_equal(loaded.network_.theta, before)
+    np.testing.assert_array_equal(loaded.engine_.network.theta, before)
     writable = copy.deepcopy(loaded)  # the way out the message names
     writable.learn_one(x, y)
     model.learn_one(x, y)
-    np.testing.assert_array_equal(writable.network_.theta, model.network_.theta)
+    np.testing.assert_array_equal(writable.engine_.network.theta, model.engine_.network.theta)
 
 
 @pytest.mark.parametrize("estimator", ["regressor", "classifier"])
@@ -473,4 +473,4 @@ def test_target_feedback_turned_off_between_calls_reaches_every_path(estimator):
             assert one.predict_proba_one(x) == expected
         one.learn_one(x, y)
         many.learn_many(pd.DataFrame([x]), pd.Series([y]))
-    np.testing.assert_array_equal(one.network_.theta, many.network_.theta)
+    np.testing.assert_array_equal(one.engine_.network.theta, many.engine_.network.theta)

@@ -21,7 +21,7 @@ def gradients_of(learner, stream, **kwargs):
     gradients = []
     for x, y in stream:
         model.learn_one(x, y)
-        gradients.append(model.buffers_.gradient.copy())
+        gradients.append(model.engine_.buffers.gradient.copy())
     return model, gradients
 
 
@@ -64,7 +64,7 @@ def test_snap1_equals_rtrl_when_w_hh_is_diagonal():
         gradients = []
         for x, y in stream[1:]:
             model.learn_one(x, y)
-            gradients.append(model.buffers_.gradient.copy())
+            gradients.append(model.engine_.buffers.gradient.copy())
         models[learner.name] = gradients
     for a, b in zip(models["snap-1"], models["rtrl"]):
         assert relative_error(a, b) < EXACT
@@ -80,7 +80,7 @@ def test_snap_equals_the_masked_reference(level, density):
     model, gradients = gradients_of(SnAp(level=level), stream, hidden_size=6,
                                     recurrent_density=density)
     params, xs = naive.copy_params(model.params_), as_arrays(stream, NAMES)
-    support = model.network_.recurrent_support
+    support = model.engine_.network.recurrent_support
     mask = naive.snap_mask(support, level, len(NAMES))
     recurrent_mask = support.astype(float) if density < 1 else None
     reference, _ = naive.online_rtrl(params, xs, [y for _, y in stream],
@@ -95,7 +95,7 @@ def test_masked_recurrent_weights_stay_zero_while_learning():
     model = RTRLRegressor(hidden_size=6, recurrent_density=0.3, seed=0)
     for x, y in random_stream(200, 3):
         model.learn_one(x, y)
-    support = model.network_.recurrent_support
+    support = model.engine_.network.recurrent_support
     assert not support.all() and support.any()
     assert not model.params_["W_hh"][~support].any()
     assert model.params_["W_hh"][support].all()
@@ -106,7 +106,7 @@ def test_snap2_on_a_sparse_cell_keeps_fewer_entries():
     sparse = RTRLRegressor(hidden_size=16, learner="snap-2", recurrent_density=0.1, seed=0)
     for model in (dense, sparse):
         model.learn_one({"a": 1.0}, 1.0)
-    assert sparse.learner_state_.values.size < dense.learner_state_.values.size / 3
+    assert sparse.engine_.learner_state.values.size < dense.engine_.learner_state.values.size / 3
 
 
 def test_uoro_is_an_unbiased_estimate_of_the_influence_matrix():
@@ -124,15 +124,15 @@ def test_uoro_is_an_unbiased_estimate_of_the_influence_matrix():
     settings = dict(hidden_size=3, optimizer="sgd", clip_gradient=None, seed=0, **PLAIN)
     rtrl = frozen(RTRLRegressor(learner="rtrl", **settings))
     rtrl.learn_many(X, y)
-    exact = rtrl.learner_state_.matrix.copy()
+    exact = rtrl.engine_.learner_state.matrix.copy()
     uoro = frozen(RTRLRegressor(learner="uoro", **settings))
     uoro.learn_many(X, y)
     draws = []
     for seed in range(4000):
         uoro.reset_state()
-        uoro.learner_state_.rng = np.random.default_rng(seed)
+        uoro.engine_.learner_state.rng = np.random.default_rng(seed)
         uoro.learn_many(X, y)
-        state = uoro.learner_state_
+        state = uoro.engine_.learner_state
         draws.append(np.outer(state.state_tangent, state.parameter_tangent))
     draws = np.array(draws)
     mean = draws.mean(axis=0)
@@ -153,7 +153,7 @@ def test_learn_many_is_a_learn_one_loop_for_every_learner(learner, estimator):
     for x, y in stream:
         one.learn_one(x, y)
     many.learn_many(pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream]))
-    np.testing.assert_array_equal(one.network_.theta, many.network_.theta)
+    np.testing.assert_array_equal(one.engine_.network.theta, many.engine_.network.theta)
 
 
 @pytest.mark.parametrize("learner", ["snap-1", "snap-2", "tbptt", "uoro"])
@@ -164,7 +164,7 @@ def test_new_features_grow_every_learners_traces(learner):
     for x, y in late:
         model.learn_one(x, y)
     # three features, then the two fed-back columns (previous target and previous change)
-    assert model.network_.n_inputs == 3 + 2 and np.isfinite(model.network_.theta).all()
+    assert model.engine_.network.n_inputs == 3 + 2 and np.isfinite(model.engine_.network.theta).all()
 
 
 @pytest.mark.parametrize("learner, message", [(SnAp(level=0), "level"), (TBPTT(truncation=0), "truncation")])

@@ -7,7 +7,7 @@ import pytest
 from river import preprocessing
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
-from rtrl_river.base import _ONE_STEP_CALLS
+from rtrl_river.engine.calls import ONE_STEP_CALLS as _ONE_STEP_CALLS
 
 
 def learned(make):
@@ -30,20 +30,21 @@ def test_the_per_call_cache_adds_nothing_to_rivers_count(make):
     # the compiled kernels (megabytes of shared code); it lives outside the model.
     model = learned(make)
     estimator = model[-1]
-    estimator._forget_calls()
+    estimator.engine_.forget_calls()
     without = model._raw_memory_usage
     model.predict_one({"a": 1.0, "b": 0.0})  # pure: only builds the cache
-    assert id(estimator) in _ONE_STEP_CALLS
+    assert id(estimator.engine_) in _ONE_STEP_CALLS
     assert model._raw_memory_usage == without
 
 
 def test_the_cache_goes_with_the_model_and_never_travels():
     model = learned(MODELS[0])[-1]
-    key = id(model)
+    key = id(model.engine_)
     assert key in _ONE_STEP_CALLS
     clone = copy.deepcopy(model)
     restored = pickle.loads(pickle.dumps(model))
-    assert id(clone) not in _ONE_STEP_CALLS and id(restored) not in _ONE_STEP_CALLS
+    assert id(clone.engine_) not in _ONE_STEP_CALLS
+    assert id(restored.engine_) not in _ONE_STEP_CALLS
     assert clone.predict_one({"a": 1.0}) == restored.predict_one({"a": 1.0}) == model.predict_one({"a": 1.0})
     del model
     import gc

@@ -73,7 +73,7 @@ def check_answer(model, x):
         assert math.isfinite(model.predict_one(x))
     else:
         probabilities = model.predict_proba_one(x)
-        assert set(probabilities) == set(model.class_index_)
+        assert set(probabilities) == set(model.engine_.head.class_index)
         assert all(math.isfinite(p) for p in probabilities.values())
         assert math.isclose(sum(probabilities.values()), 1.0, rel_tol=1e-9)
 
@@ -133,8 +133,8 @@ def test_river_frames(Estimator, batch):
         loop = pickle.loads(MODELS[Estimator])
         for row, target in zip(X.itertuples(index=False), y):
             loop.learn_one(dict(zip(X.columns, row)), target)
-        np.testing.assert_array_equal(loop.network_.theta, model.network_.theta)
-        np.testing.assert_array_equal(loop.network_.hidden, model.network_.hidden)
+        np.testing.assert_array_equal(loop.engine_.network.theta, model.engine_.network.theta)
+        np.testing.assert_array_equal(loop.engine_.network.hidden, model.engine_.network.hidden)
 
 
 ARRAY_VALUES = st.one_of(st.floats(-1e6, 1e6), st.just(math.nan), st.just(math.inf))

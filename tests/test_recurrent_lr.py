@@ -37,7 +37,7 @@ def test_w_hh_moves_by_the_scaled_rate(optimizer):
     for row in ROWS[:3]:
         full.learn_one(*row)
         quarter.learn_one(*row)
-    np.testing.assert_array_equal(full.network_.theta, quarter.network_.theta)
+    np.testing.assert_array_equal(full.engine_.network.theta, quarter.engine_.network.theta)
     w0 = full.params_["W_hh"].copy()
     full.learn_one(*ROWS[3])
     quarter.learn_one(*ROWS[3])
@@ -59,7 +59,7 @@ def test_scale_zero_keeps_w_hh_and_learns_the_rest():
 
 def test_scale_one_is_the_unscaled_update():
     a, b = learned(1.0, "adam"), learned(1.0, "adam")
-    np.testing.assert_array_equal(a.network_.theta, b.network_.theta)
+    np.testing.assert_array_equal(a.engine_.network.theta, b.engine_.network.theta)
     c = learned(0.5, "adam")
     assert not np.array_equal(a.params_["W_hh"], c.params_["W_hh"])
     np.testing.assert_array_equal(a.params_["b_y"].shape, c.params_["b_y"].shape)
@@ -68,7 +68,7 @@ def test_scale_one_is_the_unscaled_update():
 def test_no_effect_on_the_elstm():
     a = learned(1.0, "adam", cell="elstm")
     b = learned(0.25, "adam", cell="elstm")
-    np.testing.assert_array_equal(a.network_.theta, b.network_.theta)
+    np.testing.assert_array_equal(a.engine_.network.theta, b.engine_.network.theta)
 
 
 def test_defaults():
@@ -96,8 +96,8 @@ def test_rejected_values_name_the_parameter(bad):
 def test_past_16_units_w_hh_slows_as_16_over_n(hidden_size, expected):
     model = RTRLClassifier(hidden_size=hidden_size, seed=0)
     model.learn_one({"a": 1.0}, True)
-    assert model.optimizer_state_.recurrent_scale == expected
-    assert model.optimizer_state_.recurrent_end == hidden_size**2
+    assert model.engine_.optimizer_state.recurrent_scale == expected
+    assert model.engine_.optimizer_state.recurrent_end == hidden_size**2
 
 
 def test_the_width_factor_reaches_the_kernel():
@@ -108,7 +108,7 @@ def test_the_width_factor_reaches_the_kernel():
     for row in ROWS[:3]:
         for model in models.values():
             model.learn_one(*row)
-    np.testing.assert_array_equal(models[1.0].network_.theta, models[2.0].network_.theta)
+    np.testing.assert_array_equal(models[1.0].engine_.network.theta, models[2.0].engine_.network.theta)
     w0 = models[1.0].params_["W_hh"].copy()
     for model in models.values():
         model.learn_one(*ROWS[3])

@@ -60,17 +60,17 @@ def test_predict_one_is_pure_and_its_forward_step_is_reused():
     with_predict.learn_one(*stream[0])
     without.learn_one(*stream[0])
     for x, y in stream[1:]:
-        theta, hidden = with_predict.network_.theta.copy(), with_predict.hidden_
-        influence = np.array(with_predict.learner_state_.matrices)
+        theta, hidden = with_predict.engine_.network.theta.copy(), with_predict.hidden_
+        influence = np.array(with_predict.engine_.learner_state.matrices)
         with_predict.predict_one(x)
-        np.testing.assert_array_equal(with_predict.network_.theta, theta)
+        np.testing.assert_array_equal(with_predict.engine_.network.theta, theta)
         np.testing.assert_array_equal(with_predict.hidden_, hidden)
-        np.testing.assert_array_equal(np.array(with_predict.learner_state_.matrices), influence)
-        assert with_predict.pending_.valid[0] == 1
+        np.testing.assert_array_equal(np.array(with_predict.engine_.learner_state.matrices), influence)
+        assert with_predict.engine_.pending.valid[0] == 1
         with_predict.learn_one(x, y)
-        assert with_predict.pending_.valid[0] == 0  # consumed by learn_one
+        assert with_predict.engine_.pending.valid[0] == 0  # consumed by learn_one
         without.learn_one(x, y)
-    np.testing.assert_array_equal(with_predict.network_.theta, without.network_.theta)
+    np.testing.assert_array_equal(with_predict.engine_.network.theta, without.engine_.network.theta)
 
 
 def test_pending_forward_step_is_not_reused_for_another_x():
@@ -94,7 +94,7 @@ def test_state_carries_across_calls_and_reset_forgets_it():
     remembered = model.predict_one(x)
     model.reset_state()
     assert not model.hidden_.any()
-    assert not any(matrix.any() for matrix in model.learner_state_.matrices)
+    assert not any(matrix.any() for matrix in model.engine_.learner_state.matrices)
     np.testing.assert_array_equal(model.params_["W_hh"], weights)
     assert model.predict_one(x) != remembered
 
@@ -136,7 +136,7 @@ def test_features_disappearing_read_as_zero(cell):
         else:
             dropped.learn_one(x, y)
             zeroed.learn_one(x, y)
-    np.testing.assert_array_equal(dropped.network_.theta, zeroed.network_.theta)
+    np.testing.assert_array_equal(dropped.engine_.network.theta, zeroed.engine_.network.theta)
     partial = {k: v for k, v in stream[0][0].items() if k != "f2"}
     assert dropped.predict_one(partial) == dropped.predict_one({**partial, "f2": 0.0})
 

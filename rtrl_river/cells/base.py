@@ -36,6 +36,12 @@ class Cell(abc.ABC):
             )
         return np.zeros((0, 0))
 
+    def recurrent_rate(self, recurrent_lr_scale, n_hidden):
+        """(end, scale): theta's first `end` parameters (the recurrence whose step compounds
+        through time) learn at lr times `scale`, the estimator's `recurrent_lr_scale` made the
+        cell's. None by default."""
+        return 0, 1.0
+
     def scratch(self, n_hidden):
         """Working space the cell's kernels keep between the forward step and the trace
         update (the network holds it as `scratch`); none by default."""

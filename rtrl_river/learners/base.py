@@ -2,15 +2,7 @@
 
 import abc
 
-import numpy as np
 from river import base
-
-from ..kernels.calls import (
-    ENTRY_POINTS, announce_first_compile, entry_point, make_step_call, plain_traces,
-)
-
-# the target state, readout and output of a call whose targets are already encoded (not read)
-NO_STATE = np.zeros(0)
 
 
 class Learner(base.Base, abc.ABC):
@@ -55,20 +47,6 @@ class LearnerState(abc.ABC):
 
     def before_one_step(self):
         """Draw what a one-step call needs, into the arrays of `one_step_traces`."""
-
-    def learn(self, network, optimizer, head, inputs, targets, learning_rates, max_norm,
-              pending, buffers, losses, skipped):
-        """Learn the rows of `inputs` in order with one kernel call; skipped[0] counts the
-        updates dropped for a non-finite gradient."""
-        arrays = network.arrays()
-        learn, _ = ENTRY_POINTS[type(arrays)]
-        announce_first_compile(learn)
-        call, key = make_step_call((
-            tuple(arrays), plain_traces(self.traces(len(targets))), tuple(optimizer.arrays()),
-            head, inputs, targets, learning_rates, max_norm, tuple(pending), tuple(buffers),
-            losses, skipped, NO_STATE, NO_STATE, 0, NO_STATE,
-        ))
-        entry_point(learn, (call,), key)(call)
 
     @abc.abstractmethod
     def reset(self):

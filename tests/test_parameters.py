@@ -1,0 +1,106 @@
+"""Parameters changed between calls: the mutable ones are checked and honoured at once, the
+others (which fix the model's arrays) stop the stream with an error naming them; and a model
+saved by the previous release fails to load with a message saying so."""
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rtrl_river import RTRLClassifier, RTRLForecaster, RTRLRegressor
+from rtrl_river._validation import InvalidParameterError
+
+from .conftest import random_stream
+
+DATA = Path(__file__).parent / "data"
+STREAM = random_stream(12, 2, seed=3)
+
+
+def learned(steps=6, **params):
+    model = RTRLRegressor(hidden_size=3, seed=0, **params)
+    for x, y in STREAM[:steps]:
+        model.learn_one(x, y)
+    return model
+
+
+@pytest.mark.parametrize("estimator", [RTRLRegressor, RTRLClassifier])
+def test_the_mutable_parameters_are_rivers_and_exist(estimator):
+    model = estimator()
+    assert model._mutable_attributes == {"lr", "clip_gradient", "recurrent_lr_scale",
+                                         "target_feedback", "max_iter"}
+    assert all(hasattr(model, name) for name in model._mutable_attributes)
+
+
+def test_a_new_learning_rate_takes_the_next_step():
+    # SGD's step is lr times the gradient, taken at the same weights in both models: doubling
+    # lr doubles the step (exactly: 0.02 is 2 * 0.01 in binary too), up to the rounding of
+    # the weights' difference
+    same, doubled = learned(optimizer="sgd", lr=0.01), learned(optimizer="sgd", lr=0.01)
+    doubled.set_params(lr=0.02)
+    before = same.params_["W_hy"].copy()
+    np.testing.assert_array_equal(before, doubled.params_["W_hy"])
+    x, y = STREAM[6]
+    same.learn_one(x, y)
+    doubled.learn_one(x, y)
+    np.testing.assert_allclose(doubled.params_["W_hy"] - before,
+                               2 * (same.params_["W_hy"] - before), rtol=1e-9, atol=1e-15)
+
+
+def test_river_mutate_reaches_the_model_too():
+    model = learned(optimizer="sgd", lr=0.01)
+    model.mutate({"lr": 0.5, "recurrent_lr_scale": 0.0})
+    assert model.engine_.optimizer_state.constant_rate == 0.5
+    w_hh = model.params_["W_hh"].copy()
+    model.learn_one(*STREAM[6])
+    np.testing.assert_array_equal(model.params_["W_hh"], w_hh)  # W_hh now steps at rate 0
+    with pytest.raises(ValueError, match="hidden_size"):
+        model.mutate({"hidden_size": 4})
+
+
+@pytest.mark.parametrize("name, value", [("clip_gradient", float("nan")),
+                                         ("clip_gradient", float("inf")), ("lr", -1.0),
+                                         ("recurrent_lr_scale", float("nan")),
+                                         ("target_feedback", "yes")])
+def test_a_bad_mutable_value_is_rejected_with_nothing_changed(name, value):
+    model = learned()
+    snapshot = pickle.dumps(model)
+    with pytest.raises(InvalidParameterError, match=name):
+        model.set_params(**{name: value})
+    assert pickle.dumps(model) == snapshot
+    model.learn_one(*STREAM[6])  # and the stream goes on
+
+
+def test_a_parameter_that_fixes_the_arrays_stops_the_stream_until_set_back():
+    model = learned()
+    snapshot = pickle.loads(pickle.dumps(model))
+    model.set_params(hidden_size=5)
+    for call in (lambda: model.learn_one(*STREAM[6]), lambda: model.predict_one(STREAM[6][0])):
+        with pytest.raises(ValueError, match="hidden_size was 3 .* and is now 5"):
+            call()
+    model.set_params(hidden_size=3)
+    model.learn_one(*STREAM[6])
+    snapshot.learn_one(*STREAM[6])
+    np.testing.assert_array_equal(model.params_["W_hh"], snapshot.params_["W_hh"])
+
+
+def test_fit_honours_every_parameter():
+    X, y = np.random.default_rng(0).normal(size=(20, 2)), np.arange(20.0)
+    model = RTRLRegressor(hidden_size=3, seed=0, max_iter=1).fit(X, y)
+    model.set_params(hidden_size=5, learner="tbptt")
+    model.fit(X, y)
+    assert model.params_["W_hh"].shape == (5, 5)
+
+
+def test_the_forecaster_passes_a_new_rate_on():
+    model = RTRLForecaster(hidden_size=3, seed=0)
+    for y in [1.0, 2.0, 1.5]:
+        model.learn_one(y)
+    model.regressor_.set_params(lr=0.01)
+    assert model.regressor_.engine_.optimizer_state.constant_rate == 0.01
+
+
+@pytest.mark.parametrize("name", ["regressor", "classifier"])
+def test_a_model_saved_by_the_previous_release_fails_to_load_clearly(name):
+    with pytest.raises(ValueError, match="saved by rtrl_river 0.1"):
+        pickle.loads((DATA / f"{name}-0.1.0.pkl").read_bytes())
