@@ -20,7 +20,7 @@ import numpy as np
 
 from ._sklearn_protocol import SklearnEstimator
 from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
-from .cells import CELLS
+from .cells import CELLS, Cell
 from .kernels.arrays import PendingForward, StepBuffers, aligned, aligned_zeros
 from .kernels.calls import (
     ENTRY_POINTS, announce_first_compile, entry_point, make_step_call, plain_traces,
@@ -233,17 +233,6 @@ class OneStepCalls:
 READ_ONLY = object()
 
 
-# The width at which `recurrent_lr_scale` is W_hh's rate relative to lr: Adam moves every
-# weight by about lr a step, so a unit's recurrent input moves by up to n * lr; past this many
-# units W_hh's step shrinks as 1/n, so that movement stays what it is at this width.
-WIDTH_OF_SCALE = 16
-
-
-def recurrent_rate_scale(recurrent_lr_scale, hidden_size):
-    """W_hh's rate relative to lr: recurrent_lr_scale, times WIDTH_OF_SCALE / n past that width."""
-    return float(recurrent_lr_scale) * min(1.0, WIDTH_OF_SCALE / hidden_size)
-
-
 _CALLS_CLASSES = {}
 
 # Each model's `OneStepCalls`, by id(model), dropped when the model is. Kept outside the model:
@@ -274,7 +263,7 @@ class RTRLEstimator(SklearnEstimator):
 
     _parameter_constraints = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "cell": [StrOptions(set(CELLS))],
+        "cell": [StrOptions(set(CELLS)), Cell],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [
             StrOptions(set(KINDS)),
@@ -349,12 +338,11 @@ class RTRLEstimator(SklearnEstimator):
                 self.cell,
             )
             self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
-            # the Elman cell's W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale,
-            # and beyond WIDTH_OF_SCALE units also by WIDTH_OF_SCALE / n
-            recurrent_end = self.hidden_size**2 if self.cell == "elman" else 0
+            # the cell's recurrence (the Elman cell's W_hh) steps at a scaled rate
+            recurrent_end, recurrent_scale = self.network_.scaled_rate(self.recurrent_lr_scale)
             self.optimizer_state_ = OptimizerState(
                 self.optimizer, self.lr, self.network_.n_parameters, recurrent_end,
-                recurrent_rate_scale(self.recurrent_lr_scale, self.hidden_size),
+                recurrent_scale,
             )
             self.feature_index_ = {}
             self.n_features_in_ = 0

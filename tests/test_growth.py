@@ -105,8 +105,9 @@ def growing_arrays(model):
         arrays.append(("parameter tangent", state.parameter_tangent, net.shapes, blocks, 0))
     elif hasattr(state, "inputs"):  # TBPTT's ring of inputs
         arrays.append(("inputs", state.inputs, *row_layout(state.inputs), 0))
-    else:  # exact RTRL on a diagonal cell
-        arrays.append(("diagonal influence", state.influence, net.shapes, blocks, 0))
+    else:  # exact RTRL on a diagonal cell: the cell's own trace layout
+        arrays.append(("diagonal influence", state.influence, net.trace_shapes,
+                       net.cell.trace_input_blocks, 0))
     return arrays
 
 

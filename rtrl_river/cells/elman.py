@@ -5,6 +5,11 @@ import numpy as np
 from ..kernels.cells.elman import ElmanArrays
 from .base import Cell
 
+# The width at which `recurrent_lr_scale` is W_hh's rate relative to lr: Adam moves every
+# weight by about lr a step, so a unit's recurrent input moves by up to n * lr; past this many
+# units W_hh's step shrinks as 1/n, so that movement stays what it is at this width.
+WIDTH_OF_SCALE = 16
+
 
 class Elman(Cell):
     """A dense Elman cell. Exact RTRL costs O(n^4 + n^3 d) a step on it.
@@ -25,6 +30,11 @@ class Elman(Cell):
     def initialize(self, blocks, rng):
         n = blocks["W_hh"].shape[0]
         blocks["W_hh"][:] = rng.normal(0.0, 0.9 * (1.0 / np.sqrt(n)), size=(n, n))
+
+    def scaled_rate(self, n_hidden, recurrent_lr_scale):
+        """W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale, and beyond
+        WIDTH_OF_SCALE units also times WIDTH_OF_SCALE / n."""
+        return n_hidden * n_hidden, float(recurrent_lr_scale) * min(1.0, WIDTH_OF_SCALE / n_hidden)
 
     def recurrent_mask(self, blocks, rng, recurrent_density):
         if recurrent_density >= 1.0:
