@@ -283,14 +283,16 @@ class RTRLEstimator(SklearnEstimator):
     @property
     def params_(self) -> dict[str, np.ndarray]:
         """Views of the cell's weights (Elman: W_hh, W_xh, b_h; eLSTM: W_z, W_f, w_z, w_f, b_z,
-        b_f), W_hy and b_y into the parameter vector (live weights)."""
+        b_f; LRU: nu, theta, gamma_log, B_re, B_im), W_hy and b_y into the parameter vector
+        (live weights)."""
         if not self._is_initialized():
             raise AttributeError("params_ exists once the model has learned")
         return self.network_.params()
 
     @property
     def hidden_(self) -> np.ndarray:
-        """The current hidden state h_t (the eLSTM's cell state c_t), a copy."""
+        """The current hidden state h_t (the eLSTM's cell state c_t; the LRU's [Re h_t ;
+        Im h_t]), a copy."""
         if not self._is_initialized():
             raise AttributeError("hidden_ exists once the model has learned")
         return self.network_.hidden.copy()
@@ -338,7 +340,7 @@ class RTRLEstimator(SklearnEstimator):
                 self.cell,
             )
             self.learner_state_ = make_learner(self.learner).init_state(self.network_, self.rng_)
-            # the cell's recurrence (the Elman cell's W_hh) steps at a scaled rate
+            # the cell's recurrence (the Elman W_hh, the LRU's lambda) steps at a scaled rate
             recurrent_end, recurrent_scale = self.network_.scaled_rate(self.recurrent_lr_scale)
             self.optimizer_state_ = OptimizerState(
                 self.optimizer, self.lr, self.network_.n_parameters, recurrent_end,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
     from river import optim
 
+    from .cells import Cell
     from .learners import Learner
 
 
@@ -62,9 +63,11 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         The recurrent cell: "elman" (a dense tanh layer; exact RTRL costs O(n^4) a step) or
         "elstm", the element-wise LSTM of Irie et al. (2024), z_t = tanh(W_z x_t + w_z * c_{t-1}
         + b_z), f_t = sigmoid(W_f x_t + w_f * c_{t-1} + b_f), c_t = f_t * c_{t-1} + (1 - f_t) *
-        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time. On
-        "elstm", SnAp at any level is exact RTRL, UORO is not offered and `recurrent_density`
-        must be 1.
+        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time; or
+        "lru", the linear recurrent unit (hidden_size complex modes, exact RTRL at O(n d); a
+        long memory), also as an object with its numbers, `rtrl_river.cells.LRU(r_min=0.9)`.
+        On "elstm" and "lru", SnAp at any level is exact RTRL, UORO is not offered and
+        `recurrent_density` must be 1.
     learner
         The gradient estimator: "rtrl" (exact), "snap-1", "snap-2", "tbptt" or "uoro", or a
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
@@ -130,7 +133,7 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
     def __init__(
         self,
         hidden_size: int = 16,
-        cell: str = "elman",
+        cell: str | Cell = "elman",
         learner: str | Learner = "rtrl",
         optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.003,
@@ -166,6 +169,7 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         yield {"hidden_size": 3, "learner": "uoro"}
         yield {"hidden_size": 4, "cell": "elstm", "target_feedback": True}
         yield {"hidden_size": 3, "cell": "elstm", "learner": "tbptt"}
+        yield {"hidden_size": 4, "cell": "lru", "learner": "snap-2", "target_feedback": False}
 
     # ------------------------------------------------------------ head hooks
 
@@ -175,10 +179,10 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
     def _initialize_head(self):
         # Output rows are born zero, so the hidden units must not all start at 0: a random
         # state bias (b_h, or the eLSTM's b_z) gives the first class rows a non-zero gradient,
-        # and through them every weight.
-        params = self.network_.params()
-        bias = params[self.network_.cell.state_bias]
-        bias[:] = self.rng_.normal(0.0, 0.5, size=self.network_.n_hidden)
+        # and through them every weight. A cell without one (the LRU) gets random rows instead.
+        net = self.network_
+        if net.cell.state_bias is not None:
+            net.params()[net.cell.state_bias][:] = self.rng_.normal(0.0, 0.5, size=net.n_hidden)
         self.classes_ = np.array([], dtype=object)
         self.class_index_ = {}
         # the previous label's row (-1: none) and the width of the fed-back block, which the
@@ -209,6 +213,9 @@ class RTRLClassifier(RTRLEstimator, river_base.MiniBatchClassifier):
         # The head and feedback grow first; the label is registered only once nothing else
         # can fail, so a label the model knows always has an output row.
         self._append_outputs(1)
+        net = self.network_
+        if net.cell.state_bias is None:  # its state is 0 while its input weights are
+            net.params()["W_hy"][-1] = self.rng_.normal(0.0, net.n_hidden**-0.5, size=net.n_hidden)
         if self.target_feedback:
             self._insert_inputs(self.network_.n_inputs, 1)
         self.classes_ = _label_array([*self.class_index_, label])

@@ -3,11 +3,12 @@
 from .base import Cell
 from .elman import Elman
 from .elstm import ELSTM
+from .lru import LRU
 
 # The names the estimators accept for `cell`, each with its default numbers.
-CELLS = {"elman": Elman, "elstm": ELSTM}
+CELLS = {"elman": Elman, "elstm": ELSTM, "lru": LRU}
 
-__all__ = ["Cell", "Elman", "ELSTM", "CELLS", "make_cell"]
+__all__ = ["Cell", "Elman", "ELSTM", "LRU", "CELLS", "make_cell"]
 
 
 def make_cell(cell):
