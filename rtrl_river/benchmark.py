@@ -393,11 +393,11 @@ def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2,
 
 
 # (cell, learner) pairs of the cells table: every learner that applies to each cell. On the
-# eLSTM, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and UORO is not
-# offered, so its rows are RTRL and TBPTT.
+# eLSTM and the LRU, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and
+# UORO is not offered, so their rows are RTRL and TBPTT.
 CELL_LEARNERS = [
     ("elman", "rtrl"), ("elman", "snap-1"), ("elman", "snap-2"), ("elman", "tbptt"),
-    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"),
+    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"), ("lru", "rtrl"), ("lru", "tbptt"),
 ]
 
 
