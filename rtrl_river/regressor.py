@@ -94,8 +94,8 @@ class RTRLRegressor(RTRLEstimator, river_base.MiniBatchRegressor):
         Views of the live weights `W_hh` (n x n), `W_xh` (n x d), `b_h` (n), `W_hy` (1 x n) and
         `b_y` (1); for the eLSTM cell `W_z`, `W_f` (n x d), `w_z`, `w_f`, `b_z`, `b_f` (n),
         `W_hy` and `b_y`; for the LRU `nu`, `theta`, `gamma_log` (n), `B_re`, `B_im` (n x d),
-        `W_hy` (1 x 2n) and `b_y`. They are views into the parameter vector: writing to them changes the
-        model, and they are replaced when a new feature appears.
+        `W_hy` (1 x 2n) and `b_y`. They are views into the parameter vector: writing to them
+        changes the model, and they are replaced when a new feature appears.
     hidden_ : numpy.ndarray
         The current hidden state h_t (the eLSTM's cell state c_t, the LRU's [Re h_t ; Im h_t]),
         a copy.
