@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
-from .cells import CELLS
+from .cells import CELLS, Cell
 from .engine import Engine, calls as engine_calls
 from .inputs import check_column_names, frame_columns_and_values, unseen_features
 from .learners import LEARNERS, Learner
@@ -43,7 +43,7 @@ class RTRLEstimator(BaseEstimator):
 
     _parameter_constraints = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
-        "cell": [StrOptions(set(CELLS))],
+        "cell": [StrOptions(set(CELLS)), Cell],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [
             StrOptions(set(KINDS)),
@@ -96,8 +96,7 @@ class RTRLEstimator(BaseEstimator):
         elif name == "clip_gradient":
             engine.clip_gradient = value
         elif name == "recurrent_lr_scale":
-            end, scale = engine.network.cell.recurrent_rate(value, engine.network.n_hidden)
-            engine.optimizer_state.recurrent_scale = scale
+            engine.optimizer_state.recurrent_scale = engine.network.scaled_rate(value)[1]
         elif name == "target_feedback":
             engine.target_feedback = bool(value)
 
@@ -118,12 +117,14 @@ class RTRLEstimator(BaseEstimator):
     @property
     def params_(self) -> dict[str, np.ndarray]:
         """Views of the cell's weights (Elman: W_hh, W_xh, b_h; eLSTM: W_z, W_f, w_z, w_f, b_z,
-        b_f), W_hy and b_y into the parameter vector (live weights)."""
+        b_f; LRU: nu, theta, gamma_log, B_re, B_im), W_hy and b_y into the parameter vector
+        (live weights)."""
         return self._engine("params_").network.params()
 
     @property
     def hidden_(self) -> np.ndarray:
-        """The current hidden state h_t (the eLSTM's cell state c_t), a copy."""
+        """The current hidden state h_t (the eLSTM's cell state c_t; the LRU's [Re h_t ;
+        Im h_t]), a copy."""
         return self._engine("hidden_").network.hidden.copy()
 
     @property

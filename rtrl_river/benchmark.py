@@ -393,11 +393,11 @@ def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2,
 
 
 # (cell, learner) pairs of the cells table: every learner that applies to each cell. On the
-# eLSTM, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and UORO is not
-# offered, so its rows are RTRL and TBPTT.
+# eLSTM and the LRU, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and
+# UORO is not offered, so their rows are RTRL and TBPTT.
 CELL_LEARNERS = [
     ("elman", "rtrl"), ("elman", "snap-1"), ("elman", "snap-2"), ("elman", "tbptt"),
-    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"),
+    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"), ("lru", "rtrl"), ("lru", "tbptt"),
 ]
 
 
@@ -550,7 +550,7 @@ def growth_table(hidden_sizes, n_features):
             # the previous path, on the 2 x n x P block it held
             state, net = model.engine_.learner_state, model.engine_.network
             block = np.stack(state.matrices)
-            position = len(model.feature_index_)
+            position = len(model.engine_.feature_index)
             extra = _traced_extra(lambda: aligned(net.insert_input_columns(block, position, 1)))
             size = block.nbytes
             table.append((n, "one new name, built anew (previous path)", f"{size / mib:.1f}",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
     from river import optim
 
+    from .cells import Cell
     from .learners import Learner
 
 
@@ -38,9 +39,11 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
         The recurrent cell: "elman" (a dense tanh layer; exact RTRL costs O(n^4) a step) or
         "elstm", the element-wise LSTM of Irie et al. (2024), z_t = tanh(W_z x_t + w_z * c_{t-1}
         + b_z), f_t = sigmoid(W_f x_t + w_f * c_{t-1} + b_f), c_t = f_t * c_{t-1} + (1 - f_t) *
-        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time. On
-        "elstm", SnAp at any level is exact RTRL, UORO is not offered and `recurrent_density`
-        must be 1.
+        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time; or
+        "lru", the linear recurrent unit (hidden_size complex modes, exact RTRL at O(n d); a
+        long memory), also as an object with its numbers, `rtrl_river.cells.LRU(r_min=0.9)`.
+        On "elstm" and "lru", SnAp at any level is exact RTRL, UORO is not offered and
+        `recurrent_density` must be 1.
     learner
         The gradient estimator: "rtrl" (exact), "snap-1", "snap-2", "tbptt" or "uoro", or a
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
@@ -105,7 +108,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
     def __init__(
         self,
         hidden_size: int = 16,
-        cell: str = "elman",
+        cell: str | Cell = "elman",
         learner: str | Learner = "rtrl",
         optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.003,
@@ -132,6 +135,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
         yield {"hidden_size": 3, "learner": "uoro"}
         yield {"hidden_size": 4, "cell": "elstm", "target_feedback": True}
         yield {"hidden_size": 3, "cell": "elstm", "learner": "tbptt"}
+        yield {"hidden_size": 4, "cell": "lru", "learner": "snap-2", "target_feedback": False}
 
     def _make_head(self):
         return ClassificationHead()

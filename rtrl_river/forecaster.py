@@ -42,7 +42,7 @@ class RTRLForecaster(Forecaster):
     hidden_size
         Number of hidden units n.
     cell
-        "elman" or "elstm" (see `RTRLRegressor`).
+        "elman", "elstm" or "lru", or a cell object (see `RTRLRegressor`).
     learner
         The gradient estimator, by name or as a `rtrl_river.learners` object.
     optimizer

@@ -72,10 +72,16 @@ class Network:
     With recurrent_density < 1 (Elman only), W_hh has a fixed random sparsity pattern
     `recurrent_mask` (each entry kept with that probability); the masked weights start at zero
     and their gradient is zeroed every step, so they stay exactly zero.
+
+    `cell` is a name or a `rtrl_river.cells` object. `n_hidden` is the length of the real
+    state the head reads: `hidden_size` for the Elman and eLSTM cells, 2 * hidden_size for
+    the LRU's complex modes (`Cell.state_size`).
     """
 
-    def __init__(self, n_hidden, n_inputs, n_outputs, rng, recurrent_density=1.0, cell="elman"):
+    def __init__(self, hidden_size, n_inputs, n_outputs, rng, recurrent_density=1.0,
+                 cell="elman"):
         self.cell = make_cell(cell)
+        n_hidden = self.cell.state_size(hidden_size)
         self.n_hidden, self.n_inputs, self.n_outputs = n_hidden, n_inputs, n_outputs
         self.theta = np.zeros(self.n_parameters)
         self.hidden = np.zeros(n_hidden)
@@ -99,7 +105,7 @@ class Network:
     @property
     def n_recurrent(self):
         """The number of recurrent parameters P (the cell's): the columns of the influence
-        matrix. Elman: n(n+d+1); eLSTM: 2nd + 4n."""
+        matrix. Elman: n(n+d+1); eLSTM: 2nd + 4n; LRU: 3n + 2nd (n modes)."""
         shapes = self.cell.recurrent_shapes(self.n_hidden, self.n_inputs)
         return sum(math.prod(shape) for shape in shapes.values())
 
@@ -109,6 +115,21 @@ class Network:
         one per row (Elman: n)."""
         shapes = self.cell.recurrent_shapes(self.n_hidden, self.n_inputs)
         return sum(shapes[name][0] for name in self.cell.input_blocks)
+
+    @property
+    def trace_shapes(self):
+        """The blocks of exact RTRL's trace on a cell with diagonal influence."""
+        return self.cell.trace_shapes(self.n_hidden, self.n_inputs)
+
+    @property
+    def n_traces(self):
+        """The length of that trace (eLSTM: P, one number per recurrent parameter; LRU: the
+        complex traces as pairs, 4n + 2nd)."""
+        return sum(math.prod(shape) for shape in self.trace_shapes.values())
+
+    def scaled_rate(self, recurrent_lr_scale):
+        """(end, scale): theta's first `end` parameters step at lr * scale (`Cell.scaled_rate`)."""
+        return self.cell.scaled_rate(self.n_hidden, recurrent_lr_scale)
 
     @property
     def n_parameters(self):
@@ -131,6 +152,12 @@ class Network:
         """`array`, laid out like theta or its recurrent part, grown by `count` zero input
         columns at `position` (call before `insert_inputs`, with the old layout)."""
         return insert_input_columns(array, self.shapes, self.cell.input_blocks, position, count)
+
+    def insert_trace_columns(self, array, position, count):
+        """A trace laid out as `trace_shapes`, grown by `count` zero input columns at
+        `position` (call before `insert_inputs`, with the old layout)."""
+        return insert_input_columns(array, self.trace_shapes, self.cell.trace_input_blocks,
+                                    position, count)
 
     def append_output_rows(self, array, count):
         """A theta-shaped `array` grown by `count` zero output rows (call before

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
     from river import optim
 
+    from .cells import Cell
     from .learners import Learner
 
 
@@ -43,9 +44,11 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         The recurrent cell: "elman" (a dense tanh layer; exact RTRL costs O(n^4) a step) or
         "elstm", the element-wise LSTM of Irie et al. (2024), z_t = tanh(W_z x_t + w_z * c_{t-1}
         + b_z), f_t = sigmoid(W_f x_t + w_f * c_{t-1} + b_f), c_t = f_t * c_{t-1} + (1 - f_t) *
-        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time. On
-        "elstm", SnAp at any level is exact RTRL, UORO is not offered and `recurrent_density`
-        must be 1.
+        z_t, whose exact RTRL costs O(n d) a step, so hundreds of units stay real-time; or
+        "lru", the linear recurrent unit (hidden_size complex modes, exact RTRL at O(n d); a
+        long memory), also as an object with its numbers, `rtrl_river.cells.LRU(r_min=0.9)`.
+        On "elstm" and "lru", SnAp at any level is exact RTRL, UORO is not offered and
+        `recurrent_density` must be 1.
     learner
         The gradient estimator: "rtrl" (exact), "snap-1", "snap-2", "tbptt" or "uoro", or a
         `rtrl_river.learners` object with its hyperparameters, such as `TBPTT(truncation=8)`.
@@ -65,7 +68,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         about lr a step, so a unit's recurrent input moves by up to about n * lr and the change
         compounds through time: the recurrence tolerates a smaller step than the input weights
         and the head, and a smaller one the wider the layer. No effect on the eLSTM (its
-        recurrent weights are element-wise).
+        recurrent weights are element-wise); on the LRU, lambda (nu, theta) learns at lr times
+        this times the cell's `recurrent_rate`.
     target_feedback
         Feed the previous step's target in as an extra input, as y_{t-1} - y_1 (centred on the
         stream's first target y_1; 0 before the first step). Without it, a model sees only x and
@@ -84,10 +88,12 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
     params_ : dict
         Views of the live weights `W_hh` (n x n), `W_xh` (n x d), `b_h` (n), `W_hy` (1 x n) and
         `b_y` (1); for the eLSTM cell `W_z`, `W_f` (n x d), `w_z`, `w_f`, `b_z`, `b_f` (n),
-        `W_hy` and `b_y`. They are views into the parameter vector: writing to them changes the
-        model, and they are replaced when a new feature appears.
+        `W_hy` and `b_y`; for the LRU `nu`, `theta`, `gamma_log` (n), `B_re`, `B_im` (n x d),
+        `W_hy` (1 x 2n) and `b_y`. They are views into the parameter vector: writing to them
+        changes the model, and they are replaced when a new feature appears.
     hidden_ : numpy.ndarray
-        The current hidden state h_t (the eLSTM's cell state c_t), a copy.
+        The current hidden state h_t (the eLSTM's cell state c_t, the LRU's [Re h_t ; Im h_t]),
+        a copy.
     t_ : int
         Number of time steps learned.
     n_features_in_ : int
@@ -123,7 +129,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
     def __init__(
         self,
         hidden_size: int = 16,
-        cell: str = "elman",
+        cell: str | Cell = "elman",
         learner: str | Learner = "rtrl",
         optimizer: str | optim.base.Optimizer = "adam",
         lr: float = 0.0005,
@@ -145,6 +151,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
     def _unit_test_params(cls):
         from river import optim
 
+        from .cells import LRU
         from .learners import RTRL, SnAp, TBPTT
 
         yield {"hidden_size": 4, "seed": 1}
@@ -160,6 +167,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         yield {"hidden_size": 3, "learner": "uoro", "optimizer": "sgd", "lr": 0.001}
         yield {"hidden_size": 4, "cell": "elstm", "seed": 1}
         yield {"hidden_size": 3, "cell": "elstm", "learner": TBPTT(truncation=4), "target_feedback": True}
+        yield {"hidden_size": 4, "cell": "lru", "seed": 1}
+        yield {"hidden_size": 3, "cell": LRU(r_min=0.5, recurrent_rate=1.0), "learner": "tbptt"}
 
     def _make_head(self):
         return RegressionHead(self.target_scaling, self.predict_change, self.target_feedback)

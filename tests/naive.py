@@ -1,4 +1,4 @@
-"""Plain-numpy reference of the maths: the Elman and eLSTM cells, heads, BPTT, dense RTRL.
+"""Plain-numpy reference of the maths: the Elman, eLSTM and LRU cells, heads, BPTT, dense RTRL.
 
 Written for clarity, not speed, and independently of the kernels: parameters are a dict of
 matrices, the influence matrix is materialised densely, and BPTT walks back through time.
@@ -268,4 +268,147 @@ def elstm_online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared"):
         params = unflatten(flatten(params) - lr * grad, params)
         trajectory.append(flatten(params))
         c = c_new
+    return gradients, trajectory
+
+
+# ------------------------------------------------------------------ the LRU cell (complex numpy)
+
+LRU_NAMES = ("nu", "theta", "gamma_log", "B_re", "B_im", "W_hy", "b_y")
+LRU_RECURRENT = LRU_NAMES[:5]
+
+
+def lru_constants(params):
+    """lambda, gamma, d lambda/d nu and d lambda/d theta, complex, one per mode."""
+    lam = np.exp(-np.exp(params["nu"]) + 1j * np.exp(params["theta"]))
+    dnu, dtheta = -np.exp(params["nu"]) * lam, 1j * np.exp(params["theta"]) * lam
+    return lam, np.exp(params["gamma_log"]), dnu, dtheta
+
+
+def lru_real(h):
+    """The state the head reads: [Re h ; Im h]."""
+    return np.concatenate([h.real, h.imag])
+
+
+def lru_states(params, xs):
+    """(h_{t-1}, h_t) of every step from h_0 = 0, complex."""
+    lam, gamma, _, _ = lru_constants(params)
+    B = params["B_re"] + 1j * params["B_im"]
+    h = np.zeros(lam.shape[0], dtype=complex)
+    steps = []
+    for x in xs:
+        h_new = lam * h + gamma * (B @ x)
+        steps.append((h, h_new))
+        h = h_new
+    return steps
+
+
+def lru_loss_at(params, xs, target, head="squared"):
+    h = lru_states(params, xs)[-1][1]
+    return loss_and_error(output(params, lru_real(h)), target, head)[0]
+
+
+def lru_state_error(params, error):
+    """dL/dh as the complex a + i b, with (a, b) = dL/d(Re h, Im h) = W_hy^T error."""
+    real = params["W_hy"].T @ error
+    n = real.shape[0] // 2
+    return real[:n] + 1j * real[n:]
+
+
+def lru_bptt_gradient(params, xs, target, head="squared", truncation=None):
+    """Gradient of the last step's loss by backpropagation through time (all steps, or the last
+    `truncation`). With g = dL/dh_s = a + i b, a real parameter whose immediate derivative is v
+    gets Re(conj(g) v) = a Re v + b Im v, and dL/dh_{s-1} = conj(lambda) g."""
+    lam, gamma, dnu, dtheta = lru_constants(params)
+    B = params["B_re"] + 1j * params["B_im"]
+    steps = lru_states(params, xs)
+    h_T = lru_real(steps[-1][1])
+    _, error = loss_and_error(output(params, h_T), target, head)
+    grad = {name: np.zeros_like(params[name]) for name in LRU_NAMES}
+    grad["W_hy"] = np.outer(error, h_T)
+    grad["b_y"] = error.copy()
+    g = lru_state_error(params, error)
+    T = len(xs)
+    first = 0 if truncation is None else max(0, T - truncation)
+    for t in range(T - 1, first - 1, -1):
+        h_prev, _ = steps[t]
+        x = xs[t]
+        grad["nu"] += np.real(np.conj(g) * dnu * h_prev)
+        grad["theta"] += np.real(np.conj(g) * dtheta * h_prev)
+        grad["gamma_log"] += np.real(np.conj(g) * gamma * (B @ x))
+        grad["B_re"] += np.real(np.outer(np.conj(g) * gamma, x))
+        grad["B_im"] += np.real(np.outer(np.conj(g) * gamma * 1j, x))
+        g = np.conj(lam) * g
+    return grad
+
+
+def lru_traces(params, xs):
+    """The per-mode complex traces of Zucchet et al. after the steps xs, from zero:
+    E_lambda <- lambda E_lambda + h_{t-1}, E_gamma <- lambda E_gamma + gamma B x_t,
+    E_B <- lambda E_B + gamma x^T; as the real vector laid out like the kernels' trace."""
+    lam, gamma, _, _ = lru_constants(params)
+    B = params["B_re"] + 1j * params["B_im"]
+    n, d = B.shape
+    E_lambda, E_gamma, E_B = np.zeros(n, complex), np.zeros(n, complex), np.zeros((n, d), complex)
+    for (h_prev, _), x in zip(lru_states(params, xs), xs):
+        E_lambda = lam * E_lambda + h_prev
+        E_gamma = lam * E_gamma + gamma * (B @ x)
+        E_B = lam[:, None] * E_B + np.outer(gamma, x)
+    return np.concatenate([E_lambda.real, E_lambda.imag, E_gamma.real, E_gamma.imag,
+                           E_B.real.ravel(), E_B.imag.ravel()])
+
+
+def lru_immediate_jacobian(params, h_prev, x):
+    """I_t = dh_t/dtheta_rec holding h_{t-1} fixed, a dense complex n x P matrix, theta_rec
+    laid out [nu, theta, gamma_log, B_re, B_im]."""
+    _, gamma, dnu, dtheta = lru_constants(params)
+    B = params["B_re"] + 1j * params["B_im"]
+    n, d = B.shape
+    blocks = [np.zeros((n, n), complex) for _ in range(3)] + [np.zeros((n, n * d), complex)
+                                                              for _ in range(2)]
+    for j in range(n):
+        blocks[0][j, j] = dnu[j] * h_prev[j]
+        blocks[1][j, j] = dtheta[j] * h_prev[j]
+        blocks[2][j, j] = gamma[j] * (B[j] @ x)
+        blocks[3][j, j * d : (j + 1) * d] = gamma[j] * x
+        blocks[4][j, j * d : (j + 1) * d] = 1j * gamma[j] * x
+    return np.hstack(blocks)
+
+
+def lru_online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared",
+                    lambda_trace=False):
+    """Online RTRL for the LRU with plain SGD and a dense complex n x P influence matrix,
+    J_t = diag(lambda) J_{t-1} + I_t, gradients at theta_{t-1}, J kept across updates; `lr` a
+    number or one rate per parameter (theta's layout).
+
+    While lambda moves, which stale factor J keeps matters: J's nu and theta columns weigh each
+    past step by d lambda/d nu (or d theta) at that step's parameters, while Zucchet et al.'s
+    traces (the kernels') keep E_lambda = dh/dlambda and multiply it by the current
+    d lambda/d nu. lambda_trace=True computes those columns their way; at a fixed lambda the
+    two are the same. Returns the per-step gradients (before clipping) and the parameters
+    after each step."""
+    params = {name: np.array(params[name], dtype=float) for name in LRU_NAMES}
+    n = params["nu"].shape[0]
+    h = np.zeros(n, dtype=complex)
+    E_lambda = np.zeros(n, dtype=complex)
+    J = np.zeros((n, flatten(params, LRU_RECURRENT).size), dtype=complex)
+    gradients, trajectory = [], []
+    for x, target in zip(xs, targets):
+        lam, gamma, dnu, dtheta = lru_constants(params)
+        B = params["B_re"] + 1j * params["B_im"]
+        J = lam[:, None] * J + lru_immediate_jacobian(params, h, x)
+        E_lambda = lam * E_lambda + h
+        if lambda_trace:
+            J[np.arange(n), np.arange(n)] = E_lambda * dnu
+            J[np.arange(n), n + np.arange(n)] = E_lambda * dtheta
+        h_new = lam * h + gamma * (B @ x)
+        _, error = loss_and_error(output(params, lru_real(h_new)), target, head)
+        g = lru_state_error(params, error)
+        head_grad = np.concatenate([np.outer(error, lru_real(h_new)).ravel(), error])
+        grad = np.concatenate([np.real(np.conj(g) @ J), head_grad])
+        gradients.append(grad.copy())
+        if clip is not None and np.linalg.norm(grad) > clip:
+            grad *= clip / np.linalg.norm(grad)
+        params = unflatten(flatten(params) - lr * grad, params)
+        trajectory.append(flatten(params))
+        h = h_new
     return gradients, trajectory

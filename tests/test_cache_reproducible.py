@@ -24,7 +24,8 @@ WORKLOAD = textwrap.dedent("""
     rows = X.to_dict("records")
     sums = []
     for settings in ({"learner": "rtrl"}, {"learner": "snap-1"}, {"learner": "snap-2"},
-                     {"learner": "tbptt"}, {"learner": "uoro"}, {"cell": "elstm"}):
+                     {"learner": "tbptt"}, {"learner": "uoro"}, {"cell": "elstm"},
+                     {"cell": "lru"}):
         for n in (3, 16, 43):  # 43: vector blocks (kernels/vector.py)
             model = RTRLRegressor(hidden_size=n, seed=0, **settings)
             model.learn_many(X, y)  # learn_many's path

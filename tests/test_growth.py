@@ -44,7 +44,7 @@ def assert_grows_like_the_reference(array, shapes, input_blocks, position, count
         assert result.tobytes() == expected.tobytes()  # bits: a -0.0 stays -0.0
 
 
-@pytest.mark.parametrize("cell", ["elman", "elstm"])
+@pytest.mark.parametrize("cell", ["elman", "elstm", "lru"])
 @pytest.mark.parametrize("lead", [(), (3,), (2, 4)])
 @pytest.mark.parametrize("recurrent_only", [False, True])
 def test_growth_in_place_equals_the_reference_on_random_arrays(cell, lead, recurrent_only):
@@ -75,7 +75,8 @@ def test_growth_in_place_equals_the_reference_on_random_arrays(cell, lead, recur
 LEARNERS = [
     ("elman", "rtrl", {}), ("elman", "snap-1", {}), ("elman", "snap-2", {}),
     ("elman", "snap-2", {"recurrent_density": 0.3}), ("elman", "tbptt", {}),
-    ("elman", "uoro", {}), ("elstm", "rtrl", {}), ("elstm", "tbptt", {}),
+    ("elman", "uoro", {}), ("elstm", "rtrl", {}), ("elstm", "tbptt", {}), ("lru", "rtrl", {}),
+    ("lru", "tbptt", {}),
 ]
 
 
@@ -105,8 +106,9 @@ def growing_arrays(model):
         arrays.append(("parameter tangent", state.parameter_tangent, net.shapes, blocks, 0))
     elif hasattr(state, "inputs"):  # TBPTT's ring of inputs
         arrays.append(("inputs", state.inputs, *row_layout(state.inputs), 0))
-    else:  # exact RTRL on a diagonal cell
-        arrays.append(("diagonal influence", state.influence, net.shapes, blocks, 0))
+    else:  # exact RTRL on a diagonal cell: the cell's own trace layout
+        arrays.append(("diagonal influence", state.influence, net.trace_shapes,
+                       net.cell.trace_input_blocks, 0))
     return arrays
 
 

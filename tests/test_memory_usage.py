@@ -21,7 +21,8 @@ def learned(make):
 
 
 MODELS = [lambda: RTRLRegressor(seed=0), lambda: RTRLClassifier(seed=0),
-          lambda: RTRLRegressor(cell="elstm", seed=0), lambda: RTRLRegressor(learner="snap-1", seed=0)]
+          lambda: RTRLRegressor(cell="elstm", seed=0), lambda: RTRLRegressor(cell="lru", seed=0),
+          lambda: RTRLRegressor(learner="snap-1", seed=0)]
 
 
 @pytest.mark.parametrize("make", MODELS)

@@ -20,7 +20,7 @@ def frame(stream):
     return pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream])
 
 
-@pytest.mark.parametrize("cell", ["elman", "elstm"])
+@pytest.mark.parametrize("cell", ["elman", "elstm", "lru"])
 def test_learn_one_learn_many_and_partial_fit_end_identical(cell):
     stream = random_stream(80, 3)
     params = dict(PARAMS, cell=cell)
@@ -39,7 +39,7 @@ def test_learn_one_learn_many_and_partial_fit_end_identical(cell):
         assert other.t_ == one.t_ == 80
 
 
-@pytest.mark.parametrize("cell", ["elman", "elstm"])
+@pytest.mark.parametrize("cell", ["elman", "elstm", "lru"])
 def test_pickling_mid_stream_changes_nothing(cell):
     stream = random_stream(60, 3)
     model = RTRLRegressor(**PARAMS, cell=cell)
@@ -125,7 +125,7 @@ def test_fit_runs_max_iter_passes_from_fresh_weights():
     np.testing.assert_array_equal(model.params_["W_hh"], again.params_["W_hh"])
 
 
-@pytest.mark.parametrize("cell", ["elman", "elstm"])
+@pytest.mark.parametrize("cell", ["elman", "elstm", "lru"])
 def test_features_disappearing_read_as_zero(cell):
     stream = random_stream(20, 3)
     dropped, zeroed = RTRLRegressor(**PARAMS, cell=cell), RTRLRegressor(**PARAMS, cell=cell)

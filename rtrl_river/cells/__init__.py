@@ -3,15 +3,25 @@
 from .base import Cell
 from .elman import Elman
 from .elstm import ELSTM
+from .lru import LRU
 
-# The names the estimators accept for `cell`.
-CELLS = {"elman": Elman, "elstm": ELSTM}
+# The names the estimators accept for `cell`, each with its default numbers.
+CELLS = {"elman": Elman, "elstm": ELSTM, "lru": LRU}
 
-__all__ = ["Cell", "Elman", "ELSTM", "CELLS", "make_cell"]
+__all__ = ["Cell", "Elman", "ELSTM", "LRU", "CELLS", "make_cell"]
 
 
-def make_cell(name):
-    """The cell object for a name; a clear error for anything else."""
-    if name not in CELLS:
-        raise ValueError(f"cell={name!r} is not one of {sorted(CELLS)}")
-    return CELLS[name]()
+def make_cell(cell):
+    """A cell object of its own for a name or an object (whose numbers are checked); a clear
+    error for anything else."""
+    if isinstance(cell, Cell):
+        cell.validate()
+        return cell.clone()
+    if isinstance(cell, str):
+        if cell not in CELLS:
+            raise ValueError(f"cell={cell!r} is not one of {sorted(CELLS)}")
+        return CELLS[cell]()
+    raise TypeError(
+        f"cell must be one of {sorted(CELLS)} or a rtrl_river.cells object, not "
+        f"{type(cell).__name__}"
+    )

@@ -31,9 +31,9 @@ class Elman(Cell):
         n = blocks["W_hh"].shape[0]
         blocks["W_hh"][:] = rng.normal(0.0, 0.9 * (1.0 / np.sqrt(n)), size=(n, n))
 
-    def recurrent_rate(self, recurrent_lr_scale, n_hidden):
+    def scaled_rate(self, n_hidden, recurrent_lr_scale):
         """W_hh (theta's first n*n entries) steps at lr * recurrent_lr_scale, and beyond
-        WIDTH_OF_SCALE units also by WIDTH_OF_SCALE / n."""
+        WIDTH_OF_SCALE units also times WIDTH_OF_SCALE / n."""
         return n_hidden * n_hidden, float(recurrent_lr_scale) * min(1.0, WIDTH_OF_SCALE / n_hidden)
 
     def recurrent_mask(self, blocks, rng, recurrent_density):

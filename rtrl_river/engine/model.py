@@ -46,8 +46,8 @@ class Engine:
         self.network = Network(hidden_size, 0, head.initial_outputs, self.rng,
                                recurrent_density, cell)
         self.learner_state = make_learner(learner).init_state(self.network, self.rng)
-        recurrent_end, recurrent_scale = self.network.cell.recurrent_rate(
-            recurrent_lr_scale, hidden_size)
+        # the cell's recurrence (the Elman W_hh, the LRU's lambda) steps at a scaled rate
+        recurrent_end, recurrent_scale = self.network.scaled_rate(recurrent_lr_scale)
         self.optimizer_state = OptimizerState(
             optimizer, lr, self.network.n_parameters, recurrent_end, recurrent_scale)
         self.feature_index = {}
@@ -131,6 +131,7 @@ class Engine:
         target the head knows always has an output row."""
         for target in self.head.unknown_targets(raw):
             self.append_outputs(1)
+            self.head.initialize_row(self.network, self.rng)
             if self.target_feedback:
                 self.insert_inputs(self.network.n_inputs, 1)
             self.head.register(target)

@@ -25,6 +25,9 @@ class Head(abc.ABC):
     def initialize(self, network, rng):
         """Adjust the freshly initialised network for this head (after the cell's own start)."""
 
+    def initialize_row(self, network, rng):
+        """Start the output row just appended (the network's last), born zero."""
+
     @abc.abstractmethod
     def feedback_width(self):
         """How many input columns the fed-back target takes now."""

@@ -55,9 +55,16 @@ class ClassificationHead(Head):
     def initialize(self, network, rng):
         # Output rows are born zero, so the hidden units must not all start at 0: a random
         # state bias (b_h, or the eLSTM's b_z) gives the first class rows a non-zero gradient,
-        # and through them every weight.
-        bias = network.params()[network.cell.state_bias]
-        bias[:] = rng.normal(0.0, 0.5, size=network.n_hidden)
+        # and through them every weight. A cell without one (the LRU, whose state is 0 while
+        # its input weights are) gets random class rows instead (`initialize_row`).
+        if network.cell.state_bias is not None:
+            bias = network.params()[network.cell.state_bias]
+            bias[:] = rng.normal(0.0, 0.5, size=network.n_hidden)
+
+    def initialize_row(self, network, rng):
+        if network.cell.state_bias is None:
+            network.params()["W_hy"][-1] = rng.normal(0.0, network.n_hidden**-0.5,
+                                                      size=network.n_hidden)
 
     @property
     def previous(self):

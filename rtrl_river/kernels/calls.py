@@ -9,7 +9,7 @@ layout made (`base.OneStepCalls`); `learn_many` packs one per call.
 Inside, every group is a plain tuple, which `type_key` reads in a few lookups (numba's
 dispatcher types a NamedTuple through Python, about 1 us each, once per layout in
 `step_call`'s dispatch), and these kernels rebuild the NamedTuples the shared kernels take.
-The network's group is rebuilt by each cell's own entry point (both cells' groups have the
+The network's group is rebuilt by each cell's own entry point (every cell's group has the
 same field types); a learner's traces by `as_traces`, which numba resolves at compile time
 from the plain tuple's type (`plain_traces` records it).
 
@@ -28,6 +28,7 @@ from numba.extending import overload
 from .arrays import OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
 from .cells.elstm import ELSTMArrays
+from .cells.lru import LRUArrays
 from .driver import learn_steps
 from .jit import INLINE, JIT
 from .network import predict_step
@@ -150,6 +151,20 @@ def elstm_learn(call):
     return skipped_before == 0 and skipped[0] > 0
 
 
+@njit(**JIT)
+def lru_learn(call):
+    (network, traces, optimizer, head, inputs, targets, learning_rates, max_norm, pending,
+     buffers, losses, skipped, target_state, readout, encode, _) = call.args
+    network = LRUArrays(*network)
+    skipped_before = skipped[0]
+    if encode:
+        encode_one(head, target_state, network.theta, targets, inputs[0], readout)
+    learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
+                learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
+                losses, skipped)
+    return skipped_before == 0 and skipped[0] > 0
+
+
 # The predict entry points take the `StepCall` of learn_one: the values fed back are written
 # into the end of inputs[0], then the step's prediction into `output`.
 
@@ -170,6 +185,11 @@ def elman_predict(call):
 @njit(**JIT)
 def elstm_predict(call):
     predict_one_step(ELSTMArrays(*call.args[0]), call)
+
+
+@njit(**JIT)
+def lru_predict(call):
+    predict_one_step(LRUArrays(*call.args[0]), call)
 
 
 _announced = False
@@ -202,4 +222,5 @@ def announce_first_compile(kernel):
 ENTRY_POINTS = {
     ElmanArrays: (elman_learn, elman_predict),
     ELSTMArrays: (elstm_learn, elstm_predict),
+    LRUArrays: (lru_learn, lru_predict),
 }

@@ -92,10 +92,12 @@ def rtrl_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
 
 
 class DiagonalTraces(NamedTuple):
-    """J_t of a cell whose influence is diagonal: one number per recurrent parameter p,
-    dh_{t,i}/dtheta_p for the unit i it feeds, laid out like theta's recurrent block."""
+    """J_t of a cell whose influence is diagonal: for each recurrent parameter p, dh_{t,i}/
+    dtheta_p for the unit i it feeds (the eLSTM: one number each, laid out like theta's
+    recurrent block), or what the cell keeps to make them (the LRU: complex traces per mode),
+    laid out as the cell's `trace_shapes`."""
 
-    influence: np.ndarray  # P
+    influence: np.ndarray  # the cell's trace length (eLSTM: P)
 
 
 @trace_reset(DiagonalTraces)

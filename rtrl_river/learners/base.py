@@ -10,10 +10,24 @@ class Learner(base.Base, abc.ABC):
     scikit-learn's `clone` and `GridSearchCV` treat it as a plain parameter value."""
 
     name: str
+    cells: tuple  # the names of the cells (`rtrl_river.cells`) this estimator runs on
+    elsewhere = ""  # what to use instead on any other cell, for the error message
+
+    def init_state(self, network, rng):
+        """The estimator's traces for `network`, as a `LearnerState`; a clear error on a cell
+        this estimator does not run on."""
+        cell = network.cell.name
+        if cell not in self.cells:
+            raise ValueError(
+                f"{type(self).__name__} is implemented for the {' and '.join(self.cells)} "
+                f"cell{'s' if len(self.cells) > 1 else ''} only; on the {cell} cell "
+                f"{self.elsewhere}"
+            )
+        return self._init_state(network, rng)
 
     @abc.abstractmethod
-    def init_state(self, network, rng):
-        """The estimator's traces for `network`, as a `LearnerState`."""
+    def _init_state(self, network, rng):
+        """The traces for `network`, whose cell is one of `cells`."""
 
     def __repr__(self):
         params = ", ".join(f"{k}={v!r}" for k, v in self._get_params().items())

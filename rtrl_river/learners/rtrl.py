@@ -19,9 +19,10 @@ class RTRL(Learner):
     is O(n^4 + n^3 d), memory O(n^3 + n^2 d). J is not reset when the weights change, the usual
     online approximation ("stale" influence).
 
-    On a cell whose recurrence is element-wise (`cell="elstm"`), a parameter of unit i only
-    reaches unit i, so J has one non-zero per parameter: the cell's own trace update keeps
-    that one number each, exact RTRL at O(n d) time and memory a step.
+    On a cell whose recurrence is element-wise (`cell="elstm"`, `cell="lru"`), a parameter of
+    unit i only reaches unit i (an LRU mode: its real and imaginary parts), so J has one
+    non-zero per parameter and state number it feeds: the cell's own trace update keeps those
+    few numbers each (`Cell.trace_shapes`), exact RTRL at O(n d) time and memory a step.
 
     Examples
     --------
@@ -46,8 +47,9 @@ class RTRL(Learner):
     """
 
     name = "rtrl"
+    cells = ("elman", "elstm", "lru")
 
-    def init_state(self, network, rng):
+    def _init_state(self, network, rng):
         if network.cell.diagonal_influence:
             return DiagonalRTRLState(network)
         return RTRLState(network)
@@ -120,11 +122,12 @@ class RTRLState(LearnerState):
 
 
 class DiagonalRTRLState(LearnerState):
-    """Exact RTRL on a cell with diagonal influence: one trace number per recurrent
-    parameter, laid out like theta's recurrent block (so it grows like theta)."""
+    """Exact RTRL on a cell with diagonal influence: the cell's own trace, laid out as its
+    `trace_shapes` (the eLSTM: one number per recurrent parameter, like theta's recurrent
+    block; the LRU: complex traces per mode), grown by its own input blocks."""
 
     def __init__(self, network):
-        self.influence = np.zeros(network.n_recurrent)
+        self.influence = np.zeros(network.n_traces)
 
     def traces(self, n_steps):
         return DiagonalTraces(self.influence)
@@ -133,4 +136,4 @@ class DiagonalRTRLState(LearnerState):
         self.influence[:] = 0.0
 
     def insert_inputs(self, network, position, count):
-        self.influence = network.insert_input_columns(self.influence, position, count)
+        self.influence = network.insert_trace_columns(self.influence, position, count)

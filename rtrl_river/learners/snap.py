@@ -23,9 +23,9 @@ class SnAp(Learner):
     every unit, so it equals exact RTRL; it pays off with a sparse W_hh
     (`recurrent_density` < 1), where its cost scales with the kept entries.
 
-    On the element-wise eLSTM cell (`cell="elstm"`) a weight into unit i never reaches another
-    unit, so the mask of every level keeps all of J's non-zeros: SnAp-n *is* exact RTRL there,
-    and runs as RTRL's O(n d) diagonal trace (same state, same numbers).
+    On the element-wise cells (`cell="elstm"`, `cell="lru"`) a weight into unit i never
+    reaches another unit, so the mask of every level keeps all of J's non-zeros: SnAp-n *is*
+    exact RTRL there, and runs as RTRL's O(n d) diagonal trace (same state, same numbers).
 
     Parameters
     ----------
@@ -59,7 +59,9 @@ class SnAp(Learner):
     def name(self):
         return f"snap-{self.level}"
 
-    def init_state(self, network, rng):
+    cells = ("elman", "elstm", "lru")
+
+    def _init_state(self, network, rng):
         if not isinstance(self.level, Integral) or self.level < 1:
             raise ValueError(f"SnAp level must be an integer >= 1, got {self.level!r}")
         if network.cell.diagonal_influence:

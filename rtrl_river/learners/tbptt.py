@@ -46,8 +46,9 @@ class TBPTT(Learner):
         self.truncation = truncation
 
     name = "tbptt"
+    cells = ("elman", "elstm", "lru")  # any cell: it walks back by the cell's "backward"
 
-    def init_state(self, network, rng):
+    def _init_state(self, network, rng):
         if not isinstance(self.truncation, Integral) or self.truncation < 1:
             raise ValueError(f"TBPTT truncation must be an integer >= 1, got {self.truncation!r}")
         return TBPTTState(network, int(self.truncation))

@@ -16,7 +16,7 @@ class UORO(Learner):
     so that E[s~ theta~^T] = J_t (unbiased), with rho0, rho1 chosen to balance the two factors'
     norms. O(P) time and memory per step like SnAp-1, but noisy: its variance grows with n and
     calls for smaller learning rates. The signs come from the estimator's `seed`. Elman cell
-    only: on the eLSTM, exact RTRL costs what this estimate would.
+    only: on the eLSTM and the LRU, exact RTRL costs what this estimate would.
 
     Examples
     --------
@@ -38,13 +38,11 @@ class UORO(Learner):
     """
 
     name = "uoro"
+    # the eLSTM and the LRU have exact RTRL at O(n d), the order of UORO's own cost
+    cells = ("elman",)
+    elsewhere = "use learner='rtrl', which is exact at the same O(n d) cost as UORO's estimate"
 
-    def init_state(self, network, rng):
-        if network.cell.name != "elman":
-            raise ValueError(
-                f"UORO is implemented for the elman cell only; on the {network.cell.name} cell "
-                "use learner='rtrl', which is exact at the same O(n d) cost as UORO's estimate"
-            )
+    def _init_state(self, network, rng):
         return UOROState(network, rng)
 
 

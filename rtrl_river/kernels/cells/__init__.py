@@ -7,7 +7,8 @@ gets its own compiled loop with no per-step dispatch.
 
 Roles every cell provides: "forward", "backward" and "mask_gradient". A cell whose influence
 is diagonal (each unit's parameters reach that unit only) also provides "diagonal_influence",
-its exact RTRL trace at the cost of a forward pass.
+its exact RTRL trace at the cost of a forward pass, laid out as the cell declares
+(`rtrl_river.cells.Cell.trace_shapes`).
 """
 
 from numba.extending import overload
@@ -55,8 +56,9 @@ def cell_mask_gradient(network, gradient):
 
 
 def cell_diagonal_influence(network, influence, hidden_prev, inputs, hidden_error, gradient):
-    """Exact RTRL for a cell with diagonal influence: advance `influence` (one number per
-    recurrent parameter, laid out like theta) by one step, and write gradient[:P]."""
+    """Exact RTRL for a cell with diagonal influence: advance `influence` (the cell's trace,
+    laid out as its `trace_shapes`; the eLSTM's is one number per recurrent parameter, laid
+    out like theta) by one step, and write gradient[:P]."""
     raise NotImplementedError("cell kernels only run inside numba kernels")
 
 
