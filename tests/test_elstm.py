@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
-from rtrl_river.learners import RTRL, SnAp, TBPTT
+from rtrl_river.learners import RTRL, TBPTT, SnAp
 from rtrl_river.learners.rtrl import DiagonalRTRLState
 
 from . import naive
@@ -274,7 +274,7 @@ def test_predictions_between_predict_one_and_learn_one_change_nothing():
 def test_cells_speed_tables_cover_every_cell_and_learner(capsys):
     """The benchmark's cell tables run (tiny sizes; a speed claim is never a unit test) and
     report the memory each holds: the eLSTM's exact traces are one number per parameter."""
-    from rtrl_river.benchmark import CELL_LEARNERS, cell_ratio_table, cells_table
+    from benchmarks.tables import CELL_LEARNERS, cell_ratio_table, cells_table
 
     one, many, memory = cells_table([2, 4], 2, repeats=1, budget=0.001)
     assert set(many) == {(cell, learner, n) for cell, learner in CELL_LEARNERS for n in (2, 4)}
