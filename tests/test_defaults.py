@@ -3,7 +3,6 @@ never let a NaN or an infinity reach the weights."""
 
 import decimal
 import math
-import pickle
 import warnings
 
 import numpy as np
@@ -271,7 +270,8 @@ def test_vector_tanh_special_values_and_addresses():
             view[:] = values[:length]
             _tanh_in_place(view)
             assert view.tolist() == expected.tolist()
-            assert (buffer[: offset + 1] == 7.0).all() and (buffer[offset + 1 + length :] == 7.0).all()
+            assert (buffer[: offset + 1] == 7.0).all()
+            assert (buffer[offset + 1 + length :] == 7.0).all()
     # one at a time (the rest's path) as in blocks of eight
     assert [_tanh(values[i : i + 1])[0] for i in range(17)] == _tanh(values).tolist()
 
@@ -367,8 +367,9 @@ def test_delayed_recall_is_learned_at_the_defaults_on_every_seed():
     """The suite's memory task, at the defaults, seeds 0-2: NMSE far below the no-memory floor
     of 1 on each seed (the suite's medians are about 0.015)."""
     scores = [
-        memory_nmse(list(DelayedRecall(delay=5, n_steps=20_000, seed=seed, distribution="gaussian")),
-                    preprocessing.StandardScaler() | RTRLRegressor(seed=seed))
+        memory_nmse(
+            list(DelayedRecall(delay=5, n_steps=20_000, seed=seed, distribution="gaussian")),
+            preprocessing.StandardScaler() | RTRLRegressor(seed=seed))
         for seed in range(3)
     ]
     assert max(scores) < 0.05, scores

@@ -88,7 +88,8 @@ def test_every_third_party_import_is_a_declared_dependency():
     # River's optional frame library, imported only for pandas input; matplotlib, the `plot`
     # extra, imported only by the command line's plots
     optional = {"pandas", "matplotlib"}
-    assert any(r.startswith("matplotlib") for r in pyproject["project"]["optional-dependencies"]["plot"])
+    plot = pyproject["project"]["optional-dependencies"]["plot"]
+    assert any(r.startswith("matplotlib") for r in plot)
     imported = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

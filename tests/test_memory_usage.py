@@ -21,7 +21,8 @@ def learned(make):
 
 
 MODELS = [lambda: RTRLRegressor(seed=0), lambda: RTRLClassifier(seed=0),
-          lambda: RTRLRegressor(cell="elstm", seed=0), lambda: RTRLRegressor(learner="snap-1", seed=0)]
+          lambda: RTRLRegressor(cell="elstm", seed=0),
+          lambda: RTRLRegressor(learner="snap-1", seed=0)]
 
 
 @pytest.mark.parametrize("make", MODELS)
@@ -44,7 +45,8 @@ def test_the_cache_goes_with_the_model_and_never_travels():
     clone = copy.deepcopy(model)
     restored = pickle.loads(pickle.dumps(model))
     assert id(clone) not in _ONE_STEP_CALLS and id(restored) not in _ONE_STEP_CALLS
-    assert clone.predict_one({"a": 1.0}) == restored.predict_one({"a": 1.0}) == model.predict_one({"a": 1.0})
+    x = {"a": 1.0}
+    assert clone.predict_one(x) == restored.predict_one(x) == model.predict_one(x)
     del model
     import gc
 

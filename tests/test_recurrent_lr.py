@@ -1,4 +1,5 @@
-"""`recurrent_lr_scale`: the Elman cell's W_hh steps at lr times the scale, everything else at lr."""
+"""`recurrent_lr_scale`: the Elman cell's W_hh steps at lr times the scale, everything else at
+lr."""
 
 import numpy as np
 import pytest
@@ -92,7 +93,8 @@ def test_rejected_values_name_the_parameter(bad):
     assert not hasattr(model, "network_")
 
 
-@pytest.mark.parametrize("hidden_size, expected", [(4, 0.25), (16, 0.25), (32, 0.125), (64, 0.0625)])
+@pytest.mark.parametrize("hidden_size, expected",
+                         [(4, 0.25), (16, 0.25), (32, 0.125), (64, 0.0625)])
 def test_past_16_units_w_hh_slows_as_16_over_n(hidden_size, expected):
     model = RTRLClassifier(hidden_size=hidden_size, seed=0)
     model.learn_one({"a": 1.0}, True)

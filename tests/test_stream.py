@@ -147,7 +147,8 @@ def test_grid_search_over_a_pipeline_with_time_series_split():
     pipeline = Pipeline([("scale", StandardScaler()), ("rnn", RTRLRegressor(seed=0, max_iter=2))])
     search = GridSearchCV(
         pipeline,
-        {"rnn__hidden_size": [2, 6], "rnn__lr": [0.001, 0.02], "rnn__predict_change": [True, False]},
+        {"rnn__hidden_size": [2, 6], "rnn__lr": [0.001, 0.02],
+         "rnn__predict_change": [True, False]},
         cv=TimeSeriesSplit(n_splits=3),
     ).fit(X, y)
     assert set(search.best_params_) == {"rnn__hidden_size", "rnn__lr", "rnn__predict_change"}
