@@ -15,6 +15,7 @@ import tempfile
 from datetime import datetime
 
 CALENDAR = ("month", "weekday", "day", "hour")
+NUMBER, DATE = "number", "date"  # what a column holds, from its first non-missing cell
 MISSING = ("error", "skip", "ffill", "interpolate")
 # pandas' default missing-value markers: a cell holding one of them is missing, like an empty one
 MISSING_MARKERS = frozenset({
@@ -187,7 +188,8 @@ class CSVStream:
         used = [(position, name) for position, name in enumerate(self.columns)
                 if name != self.target and name not in self.drop]
         names = {name for _, name in used}
-        kinds = {}  # column -> "number" or "date", from its first non-empty value
+        kinds = {}  # column -> NUMBER or DATE, from its first non-empty value
+        number = self._number
         with self._open() as f:
             reader = self._reader(f)
             self._next(reader)  # the header
@@ -203,29 +205,40 @@ class CSVStream:
                     text = record[position].strip()
                     if text in MISSING_MARKERS:
                         continue  # a missing feature reads as 0
-                    if kinds.get(name) != "date":
-                        value = self._number(text)
-                        if value is not None and math.isfinite(value):
-                            kinds[name] = "number"
-                            x[name] = self._in_range(line, name, value)
+                    if kinds.get(name) is not DATE:
+                        value = number(text)
+                        # finite and within range (a NaN fails both comparisons)
+                        if value is not None and -LARGEST <= value <= LARGEST:
+                            kinds[name] = NUMBER
+                            x[name] = value
                             continue
-                        if kinds.get(name) == "number" or value is not None:
-                            raise ValueError(f"line {line}: column {name!r} holds {_shown(text)}"
-                                             ", not a finite number like the rows before it")
-                    moment = parse_date(text, self.date_format)
-                    if moment is None:
-                        raise ValueError(
-                            f"line {line}: column {name!r} holds {_shown(text)}, neither a "
-                            f"number nor a date; leave it out with --drop {name}"
-                            + ("" if self.date_format else
-                               " (or give the layout of its dates with --date-format)"))
-                    if name not in kinds:
-                        self._check_calendar_names(line, name, names)
-                    kinds[name] = "date"
-                    x.update(calendar_features(name, moment))
+                    self._date_or_error(line, name, text, kinds, names, x)
                 yield line, x, self._target(line, record[target].strip())
 
+    def _date_or_error(self, line, name, text, kinds, names, x):
+        """A cell that is not a number within range: its calendar features into `x` if it is
+        a date in a date column, else a ValueError saying what it is."""
+        if kinds.get(name) is not DATE:
+            value = self._number(text)
+            if value is not None:
+                self._in_range(line, name, value)
+            if kinds.get(name) is NUMBER or value is not None:
+                raise ValueError(f"line {line}: column {name!r} holds {_shown(text)}, not a "
+                                 "finite number like the rows before it")
+        moment = parse_date(text, self.date_format)
+        if moment is None:
+            raise ValueError(
+                f"line {line}: column {name!r} holds {_shown(text)}, neither a number nor a "
+                f"date; leave it out with --drop {name}"
+                + ("" if self.date_format else
+                   " (or give the layout of its dates with --date-format)"))
+        if name not in kinds:
+            self._check_calendar_names(line, name, names)
+        kinds[name] = DATE
+        x.update(calendar_features(name, moment))
+
     def _number(self, text):
+        """The number `text` holds, None if it holds none."""
         if self.thousands is not None:
             text = text.replace(self.thousands, "")
         if self.decimal != ".":
@@ -236,7 +249,7 @@ class CSVStream:
             return None
 
     def _in_range(self, line, name, value):
-        if abs(value) > LARGEST:
+        if math.isfinite(value) and abs(value) > LARGEST:
             raise ValueError(f"line {line}: column {name!r} holds {value:g}, beyond ±{LARGEST:g}, "
                              "where squares overflow float64 (standardising and squared errors "
                              "fail); rescale the column")
