@@ -164,26 +164,22 @@ class CSVStream:
                              f"({error.reason}); save it as UTF-8 (Excel: CSV UTF-8)") from None
 
     def __iter__(self):
-        for _, x, y in self.numbered():
-            yield x, y
-
-    def numbered(self):
-        """(line, x, y) for each row, line being the row's line in the file."""
         rows = self._rows()
         if self.missing == "interpolate":
             yield from _interpolated(rows)
             return
         last = None
-        for line, x, y in rows:
+        for x, y in rows:
             if y is None:  # "skip", or "ffill" before the first target
                 if self.missing == "skip" or last is None:
                     continue
                 y = last
             last = y
-            yield line, x, y
+            yield x, y
 
     def _rows(self):
-        """(line, x, y), y None where the target is missing (an error with missing="error")."""
+        """(x, y) for each row, y None where the target is missing (an error with
+        missing="error")."""
         target = self.columns.index(self.target)
         used = [(position, name) for position, name in enumerate(self.columns)
                 if name != self.target and name not in self.drop]
@@ -213,7 +209,7 @@ class CSVStream:
                             x[name] = value
                             continue
                     self._date_or_error(line, name, text, kinds, names, x)
-                yield line, x, self._target(line, record[target].strip())
+                yield x, self._target(line, record[target].strip())
 
     def _date_or_error(self, line, name, text, kinds, names, x):
         """A cell that is not a number within range: its calendar features into `x` if it is
@@ -281,22 +277,22 @@ class CSVStream:
 
 
 def _interpolated(rows):
-    """`rows` (line, x, y) with each missing y on a straight line between the targets around
-    it (the last target after the last one); the rows before the first target are left out.
-    Holds the rows of one gap at a time."""
+    """`rows` (x, y) with each missing y on a straight line between the targets around it (the
+    last target after the last one); the rows before the first target are left out. Holds the
+    rows of one gap at a time."""
     last, gap = None, []
-    for line, x, y in rows:
+    for x, y in rows:
         if y is None:
             if last is not None:
-                gap.append((line, x))
+                gap.append(x)
             continue
-        for k, (gap_line, gap_x) in enumerate(gap, start=1):
-            yield gap_line, gap_x, last + (y - last) * k / (len(gap) + 1)
+        for k, gap_x in enumerate(gap, start=1):
+            yield gap_x, last + (y - last) * k / (len(gap) + 1)
         gap.clear()
         last = y
-        yield line, x, y
-    for gap_line, gap_x in gap:
-        yield gap_line, gap_x, last
+        yield x, y
+    for gap_x in gap:
+        yield gap_x, last
 
 
 def _is_regular_file(path):
