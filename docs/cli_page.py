@@ -18,7 +18,8 @@ INTRODUCTION = """\
 validation of the gradient estimators next to the usual baselines, on a bundled stream or on
 your own CSV file; `forecast` runs River's forecasting protocol (`evaluate.iter_evaluate`) of
 `RTRLForecaster` next to the last value and HoltWinters; `speed` times the estimators; `suite`
-runs the quality suite at the defaults ([Defaults](../defaults.md)). `rtrl-river --version` prints the installed version.
+runs the quality suite at the defaults ([Defaults](../defaults.md)). `rtrl-river --version`
+prints the installed version.
 
 Every argument is checked before any work starts: a count that is not at least 1, a learning
 rate that is not above 0, a negative clipping norm, an `--out` that is an existing file, or a
@@ -28,10 +29,11 @@ a temporary file in the output directory and renamed over the final name, so a s
 already there is replaced, never written through. The PNGs need matplotlib (the `plot` extra);
 without it they are skipped with a one-line notice.
 
-The first run compiles the numba kernels, about 20 s, and says so on stderr with a progress
-line per model; later runs load them from numba's on-disk cache in about a second. Ctrl-C stops
-a run and prints the table of the runs that had finished (and writes their files), with exit
-status 130.
+The first run compiles the numba kernels, about 20 s: the estimators say so once on stderr,
+and the command follows with a progress line per model (`suite` compiles them in its main
+process before its workers start, so they load them instead of compiling them again). Later
+runs load them from numba's on-disk cache in about a second. Ctrl-C stops a run and prints the
+table of the runs that had finished (and writes their files), with exit status 130.
 
 `compare` runs each learner inside `StandardScaler | RTRLRegressor` (or `RTRLClassifier`) over
 `--seeds` seeds, next to the baselines:
@@ -53,20 +55,34 @@ the growth exponent, compares exact RTRL with the `W_hh @ J` BLAS product, and w
 
 ## Your own data: `--csv`
 
-`rtrl-river compare --csv PATH --target NAME` reads a CSV file with a header row through River's
-`stream.iter_csv`, row by row in file order, as a regression stream (`--task classification`
-reads the target as a class label instead):
+`rtrl-river compare --csv PATH --target NAME` reads a CSV file with a header row, row by row in
+file order, as a regression stream (`--task classification` reads the target as a class label
+instead):
 
-- numeric columns are features; an empty cell is a missing feature (it reads as 0);
-- a date column (ISO 8601 such as `2024-01-31` or `2024-01-31 13:00:00+01:00`, or `2024-01`)
-  becomes four calendar features, `NAME_month`, `NAME_weekday` (0 is Monday), `NAME_day` and
-  `NAME_hour`, so a network can learn a season from them (a date itself, as an ever-growing
-  number, would not repeat);
-- anything else is an error naming the line and the column; leave such columns out with
-  `--drop`. For regression the target must be a finite number on every row; for
-  classification any non-empty text is a label.
+- numeric columns are features; an empty cell, or one of pandas' missing-value markers (`NA`,
+  `NaN`, `null`, ...), is a missing feature (it reads as 0);
+- a date column (ISO 8601 such as `2024-01-31` or `2024-01-31 13:00:00+01:00`, `2024-01`, or
+  the layout `--date-format` gives in strptime's codes, such as `%m/%d/%Y`) becomes four
+  calendar features, `NAME_month`, `NAME_weekday` (0 is Monday), `NAME_day` and `NAME_hour`,
+  so a network can learn a season from them (a date itself, as an ever-growing number, would
+  not repeat);
+- `--sep` sets the character between fields (`;`, `\\t`), `--thousands` a separator to remove
+  from numbers (`,` for `1,234.5`) and `--decimal` the decimal mark (`,` for `1234,5`); a UTF-8
+  byte order mark (Excel's "CSV UTF-8") is dropped;
+- a row whose target is missing is an error unless `--missing` says to `skip` it, fill it with
+  the previous target (`ffill`) or put it on a straight line between the targets around it
+  (`interpolate`, regression only; after the last target, the last one); with `ffill` and
+  `interpolate` the rows before the first target are left out;
+- anything else is an error naming the line and the column, printed as one line with exit
+  status 2 before any model runs: text in a numeric column (leave such columns out with
+  `--drop`), a row with more or fewer fields than the header, a column named twice, a date
+  column whose calendar features would take another column's name, or a value beyond ±1e150,
+  whose square overflows float64 once it is standardised or scored.
 
-The file's name (without `.csv`) names the outputs: `compare-NAME.csv`, `.json` and `.png`.
+The file is read once through to check it, then once per model run: `compare` and `forecast`
+hold one row at a time, whatever the file's size. A pipe (`--csv /dev/stdin`) is copied once
+into a temporary file. The file's name (without `.csv`) names the outputs: `compare-NAME.csv`,
+`.json` and `.png`.
 """
 
 

@@ -34,8 +34,9 @@ import statistics  # noqa: E402
 import numpy as np  # noqa: E402
 
 from rtrl_river import RTRLRegressor  # noqa: E402
-from rtrl_river.figures import write_figure  # noqa: E402
 from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp  # noqa: E402
+
+from figures import write_figure  # noqa: E402
 
 STEPS, HIDDEN, WASHOUT, LOG_EVERY, WINDOW = 15_000, 64, 200, 250, 200
 LENGTH, SKIP = 20_000, 64

@@ -11,7 +11,7 @@ import numpy as np
 
 from rtrl_river import RTRLRegressor
 from rtrl_river.datasets import DelayedRecall
-from rtrl_river.learners import RTRL, SnAp, TBPTT, UORO
+from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp
 
 LEARNERS = {
     "RTRL": RTRL(),

@@ -18,8 +18,9 @@ import numpy as np
 from river import optim
 
 from rtrl_river import RTRLRegressor
-from rtrl_river.figures import write_figure
 from rtrl_river.learners import RTRL, TBPTT
+
+from figures import write_figure
 
 # The study learns the plain Elman regressor of the numerical contract: the loss is the
 # squared error of the network's own output, so the full-sequence gradient is well defined.

@@ -24,8 +24,9 @@ import numpy as np
 from river import optim
 
 from rtrl_river import RTRLRegressor
-from rtrl_river.figures import write_figure
 from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp
+
+from figures import write_figure
 
 N_HIDDEN, N_SYMBOLS, NOISE = 6, 4, 0.1
 STEPS, PROBE_EVERY, PROBE_LENGTH = 40_000, 2_000, 2_000

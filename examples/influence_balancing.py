@@ -21,7 +21,7 @@ import argparse
 
 import numpy as np
 
-from rtrl_river.figures import write_figure
+from figures import write_figure
 
 N_UNITS, N_POSITIVE = 23, 10
 LR, ITERATIONS, THETA_0 = 1e-4, 3000, 0.5

@@ -25,5 +25,6 @@ if __name__ == "__main__":
         print(f"  {name:<22} {value:.4f}")
     print("progressive MSE on 20,000 steps:")
     for name, make in MODELS.items():
-        mse = evaluate.progressive_val_score(OrderBook(n_steps=20_000, seed=0), make(), metrics.MSE())
+        mse = evaluate.progressive_val_score(OrderBook(n_steps=20_000, seed=0), make(),
+                                             metrics.MSE())
         print(f"  {name:<22} {mse.get():.4f}")

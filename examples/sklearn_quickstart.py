@@ -1,4 +1,5 @@
-"""scikit-learn: GridSearchCV with TimeSeriesSplit over hidden size and learner, on a series with memory.
+"""scikit-learn: GridSearchCV with TimeSeriesSplit over hidden size and learner, on a series with
+memory.
 
 Run: python examples/sklearn_quickstart.py
 """

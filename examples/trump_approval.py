@@ -16,10 +16,12 @@ MODELS = {
     | linear_model.LinearRegression(),
     "StandardScaler | RTRLRegressor()": lambda: preprocessing.StandardScaler()
     | RTRLRegressor(seed=42),
-    "  ... the plain network (no scaling, change or feedback)": lambda: preprocessing.StandardScaler()
-    | RTRLRegressor(target_feedback=False, target_scaling=False, predict_change=False, seed=42),
-    "  ... without the change (the network learns the level)": lambda: preprocessing.StandardScaler()
-    | RTRLRegressor(predict_change=False, seed=42),
+    "  ... the plain network (no scaling, change or feedback)": lambda: (
+        preprocessing.StandardScaler()
+        | RTRLRegressor(target_feedback=False, target_scaling=False, predict_change=False,
+                        seed=42)),
+    "  ... without the change (the network learns the level)": lambda: (
+        preprocessing.StandardScaler() | RTRLRegressor(predict_change=False, seed=42)),
 }
 
 

@@ -34,8 +34,8 @@ class RTRLForecaster(Forecaster):
 
     Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
     `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (as River's
-    `StandardScaler` does, to the bit) and fed in. Calendar effects belong in `seasonality` or in numeric
-    features the user derives.
+    `StandardScaler` does, to the bit) and fed in. Calendar effects belong in `seasonality` or
+    in numeric features the user derives.
 
     Parameters
     ----------
@@ -119,7 +119,8 @@ class RTRLForecaster(Forecaster):
         yield {"hidden_size": 8, "cell": "elstm", "predict_change": False, "seed": 3}
 
     def _initialize(self):
-        if isinstance(self.seasonality, bool) or not isinstance(self.seasonality, int) or self.seasonality < 0:
+        seasonality = self.seasonality
+        if isinstance(seasonality, bool) or not isinstance(seasonality, int) or seasonality < 0:
             raise ValueError(f"seasonality must be an integer >= 0, got {self.seasonality!r}")
         average = self.seasonal_average
         if isinstance(average, bool) or not isinstance(average, int) or average < 1:

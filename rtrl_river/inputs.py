@@ -89,7 +89,8 @@ def frame_columns_and_values(X):
         for name, dtype in zip(columns, dtypes):
             if dtype.kind not in "biuf":
                 raise TypeError(
-                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
+                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features "
+                    "only"
                 )
         values = np.ascontiguousarray(X.to_numpy(dtype=np.float64))
     else:
@@ -99,7 +100,8 @@ def frame_columns_and_values(X):
         for name, dtype in frame.schema.items():
             if not (dtype.is_numeric() or dtype == nw.Boolean):
                 raise TypeError(
-                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features only"
+                    f"feature {name!r} has dtype {dtype}; RTRL estimators take numeric features "
+                    "only"
                 )
         columns = list(frame.columns)
         values = np.ascontiguousarray(frame.to_numpy(), dtype=np.float64)

@@ -12,7 +12,9 @@ import numpy as np
 from ._validation import InvalidParameterError
 from .kernels import arrays
 
-KINDS = {"sgd": arrays.SGD, "adam": arrays.ADAM, "rmsprop": arrays.RMSPROP, "adagrad": arrays.ADAGRAD}
+KINDS = {
+    "sgd": arrays.SGD, "adam": arrays.ADAM, "rmsprop": arrays.RMSPROP, "adagrad": arrays.ADAGRAD,
+}
 # The river.optim classes each kernel rule stands for, by name.
 RIVER_NAMES = {
     "SGD": arrays.SGD, "Adam": arrays.ADAM, "RMSProp": arrays.RMSPROP, "AdaGrad": arrays.ADAGRAD,
@@ -138,7 +140,8 @@ class OptimizerState:
         s = self.settings
         return arrays.OptimizerArrays(
             self.kind, float(s["beta_1"]), float(s["beta_2"]), float(s["eps"]), float(s["rho"]),
-            self.recurrent_end, self.recurrent_scale, self.first_moment, self.second_moment, self.step,
+            self.recurrent_end, self.recurrent_scale, self.first_moment, self.second_moment,
+            self.step,
         )
 
     def learning_rates(self, n_steps):

@@ -33,8 +33,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
     layer for an element-wise LSTM whose exact RTRL costs O(n d) a step instead of O(n^4).
 
     The output bias b_y starts at the first target of the stream (or of `fit`), so raw targets
-    far from zero need no scaling. Features are matched by name. A feature seen for the first time gets a zero-initialised
-    input column; a feature absent from x reads as 0.
+    far from zero need no scaling. Features are matched by name. A feature seen for the first
+    time gets a zero-initialised input column; a feature absent from x reads as 0.
 
     Parameters
     ----------
@@ -152,7 +152,7 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         from river import optim
 
         from .cells import LRU
-        from .learners import RTRL, SnAp, TBPTT
+        from .learners import RTRL, TBPTT, SnAp
 
         yield {"hidden_size": 4, "seed": 1}
         yield {"hidden_size": 3, "optimizer": "sgd", "lr": 0.01, "target_scaling": False,
@@ -166,7 +166,8 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         yield {"hidden_size": 3, "learner": TBPTT(truncation=4)}
         yield {"hidden_size": 3, "learner": "uoro", "optimizer": "sgd", "lr": 0.001}
         yield {"hidden_size": 4, "cell": "elstm", "seed": 1}
-        yield {"hidden_size": 3, "cell": "elstm", "learner": TBPTT(truncation=4), "target_feedback": True}
+        yield {"hidden_size": 3, "cell": "elstm", "learner": TBPTT(truncation=4),
+               "target_feedback": True}
         yield {"hidden_size": 4, "cell": "lru", "seed": 1}
         yield {"hidden_size": 3, "cell": LRU(r_min=0.5, recurrent_rate=1.0), "learner": "tbptt"}
 

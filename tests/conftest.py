@@ -46,7 +46,8 @@ def random_stream(n_steps, n_features, seed=0):
     """A stream of (x dict, y) with Gaussian features and a target that depends on the past."""
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n_steps, n_features))
-    y = np.convolve(X[:, 0], [0.5, -0.3, 0.8], mode="full")[:n_steps] + 0.1 * rng.normal(size=n_steps)
+    y = (np.convolve(X[:, 0], [0.5, -0.3, 0.8], mode="full")[:n_steps]
+         + 0.1 * rng.normal(size=n_steps))
     names = [f"f{j}" for j in range(n_features)]
     return [({name: float(v) for name, v in zip(names, row)}, float(t)) for row, t in zip(X, y)]
 

@@ -256,7 +256,7 @@ def elstm_online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared"):
     J = np.zeros((n, flatten(params, ELSTM_RECURRENT).size))
     gradients, trajectory = [], []
     for x, target in zip(xs, targets):
-        D, I = elstm_jacobians(params, c, x)
+        D, I = elstm_jacobians(params, c, x)  # noqa: E741 - the immediate Jacobian's symbol
         c_new = elstm_step(params, c, x)[0]
         J = D @ J + I
         _, error = loss_and_error(output(params, c_new), target, head)

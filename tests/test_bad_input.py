@@ -89,7 +89,8 @@ def test_rejected_learn_many_changes_nothing(trained):
 
 def test_sklearn_path_rejects_a_changed_feature_count():
     rng = np.random.default_rng(0)
-    model = RTRLRegressor(hidden_size=3, seed=0).partial_fit(rng.normal(size=(10, 4)), rng.normal(size=10))
+    model = RTRLRegressor(hidden_size=3, seed=0).partial_fit(rng.normal(size=(10, 4)),
+                                                             rng.normal(size=10))
     before = copy.deepcopy(model.engine_.network.theta)
     with pytest.raises(ValueError, match="features"):
         model.partial_fit(rng.normal(size=(10, 3)), rng.normal(size=10))

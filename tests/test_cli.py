@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-from rtrl_river import cli
-from rtrl_river.cli import main
+from rtrl_river.cli import checks, compare, forecast, main, output, speed, speed_tables
 
 
 def test_compare_writes_table_csv_json_and_png(tmp_path, capsys):
@@ -23,7 +22,8 @@ def test_compare_writes_table_csv_json_and_png(tmp_path, capsys):
     assert "±" in printed
     with open(tmp_path / "compare-delayed-recall.csv") as f:
         rows = list(csv.DictReader(f))
-    assert [r["model"] for r in rows] == ["mean", "last value", "LinearRegression", "rtrl", "tbptt-3"]
+    assert [r["model"] for r in rows] == ["mean", "last value", "LinearRegression", "rtrl",
+                                          "tbptt-3"]
     assert {"MAE", "MAE std", "RMSE", "us/sample", "peak KiB"} <= set(rows[0])
     assert all(float(r["MAE"]) >= 0 for r in rows)
     assert [int(r["runs"]) for r in rows] == [1, 1, 1, 2, 2]
@@ -76,9 +76,9 @@ def test_compare_on_a_multiclass_stream_uses_classification_metrics(tmp_path, ca
 )
 def test_bad_arguments_are_named(argv, message, capsys, monkeypatch):
     started = []
-    monkeypatch.setattr(cli, "compare", lambda *a: started.append(a))
-    monkeypatch.setattr(cli, "speed", lambda *a: started.append(a))
-    monkeypatch.setattr(cli, "forecast", lambda *a: started.append(a))
+    monkeypatch.setattr(compare, "run", lambda *a: started.append(a))
+    monkeypatch.setattr(speed, "run", lambda *a: started.append(a))
+    monkeypatch.setattr(forecast, "run", lambda *a: started.append(a))
     with pytest.raises(SystemExit) as exit:
         main(argv)
     assert exit.value.code == 2
@@ -97,7 +97,7 @@ def test_bad_arguments_are_named(argv, message, capsys, monkeypatch):
 )
 def test_a_model_too_big_for_memory_is_refused_before_anything_runs(argv, option, capsys,
                                                                     tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "physical_memory", lambda: 16 * 2**30)
+    monkeypatch.setattr(checks, "physical_memory", lambda: 16 * 2**30)
     with pytest.raises(SystemExit) as exit:
         main([*argv, "--out", str(tmp_path / "out")])
     assert exit.value.code == 2
@@ -110,14 +110,14 @@ def test_a_model_too_big_for_memory_is_refused_before_anything_runs(argv, option
 def test_memory_estimate_counts_the_influence_matrices():
     # exact RTRL at n=128, 4 inputs: P = 128 * 133 = 17024, two (n+1) x P float64 buffers
     traces = 2 * 129 * 17024 * 8
-    assert traces < cli.state_bytes("rtrl", 128, 4) < traces * 1.05
-    assert cli.state_bytes("snap-1", 128, 4) < cli.state_bytes("rtrl", 128, 4) / 30
+    assert traces < checks.state_bytes("rtrl", 128, 4) < traces * 1.05
+    assert checks.state_bytes("snap-1", 128, 4) < checks.state_bytes("rtrl", 128, 4) / 30
     # the figure a user asking for 100,000 units sees: petabytes
-    assert cli.format_bytes(cli.state_bytes("rtrl", 100_000, 7)).endswith("PiB")
+    assert checks.format_bytes(checks.state_bytes("rtrl", 100_000, 7)).endswith("PiB")
 
 
 def test_out_that_is_an_existing_file_is_refused_before_the_run(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "compare", lambda *a: pytest.fail("the run started"))
+    monkeypatch.setattr(compare, "run", lambda *a: pytest.fail("the run started"))
     target = tmp_path / "results.txt"
     target.write_text("keep me")
     for argv in (["compare"], ["speed"]):
@@ -130,7 +130,7 @@ def test_out_that_is_an_existing_file_is_refused_before_the_run(tmp_path, capsys
 
 def test_an_output_name_taken_by_a_directory_is_refused_before_the_run(tmp_path, capsys,
                                                                        monkeypatch):
-    monkeypatch.setattr(cli, "compare", lambda *a: pytest.fail("the run started"))
+    monkeypatch.setattr(compare, "run", lambda *a: pytest.fail("the run started"))
     (tmp_path / "compare-trump-approval.json").mkdir()
     with pytest.raises(SystemExit):
         main(["compare", "--out", str(tmp_path)])
@@ -164,7 +164,7 @@ def test_write_file_leaves_the_old_file_when_writing_fails(tmp_path):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        cli.write_file(target, failing)
+        output.write_file(target, failing)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
@@ -182,7 +182,7 @@ def test_version_comes_from_the_package_metadata(capsys):
 
 
 def test_ctrl_c_prints_the_finished_runs_instead_of_a_traceback(tmp_path, capsys, monkeypatch):
-    real_run, calls = cli._run, []
+    real_run, calls = compare._run, []
 
     def interrupted_at_the_second_rtrl_seed(rows, model, metric, n_points):
         calls.append(len(rows))
@@ -190,7 +190,7 @@ def test_ctrl_c_prints_the_finished_runs_instead_of_a_traceback(tmp_path, capsys
             raise KeyboardInterrupt
         return real_run(rows, model, metric, n_points)
 
-    monkeypatch.setattr(cli, "_run", interrupted_at_the_second_rtrl_seed)
+    monkeypatch.setattr(compare, "_run", interrupted_at_the_second_rtrl_seed)
     code = main(["compare", "--dataset", "delayed-recall", "--learners", "rtrl", "uoro",
                  "--seeds", "3", "--steps", "80", "--points", "2", "--out", str(tmp_path)])
     assert code == 130
@@ -221,36 +221,62 @@ def test_ctrl_c_in_a_real_process_ends_without_a_traceback(tmp_path):
     assert "last value" in out and "rtrl" in out
 
 
-def test_first_run_announces_the_compilation_on_stderr(tmp_path):
-    """With an empty numba cache the kernels compile (tens of seconds): say so, then show the
-    progress through it. With the cache filled, say nothing."""
+COMPILING = "compiling its numba kernels"  # the estimators' own notice
+
+
+def test_first_run_announces_the_compilation_once_on_stderr(tmp_path):
+    """With an empty numba cache the kernels compile (tens of seconds): the estimators say so
+    once (the command does not say it a second time), then the command shows its progress
+    through it. With the cache filled, nothing is said."""
     environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     argv = [sys.executable, "-m", "rtrl_river", "compare", "--dataset", "delayed-recall",
             "--learners", "snap-1", "--seeds", "1", "--steps", "30", "--points", "1",
             "--out", str(tmp_path / "out")]
     cold = subprocess.run(argv, env=environment, capture_output=True, text=True, check=True)
-    assert cli.COMPILING in cold.stderr
-    assert cold.stderr.index(cli.COMPILING) < cold.stderr.index("prepared snap-1")
+    assert cold.stderr.count("compiling") == 1
+    assert cold.stderr.index(COMPILING) < cold.stderr.index("prepared snap-1")
     assert any((tmp_path / "cache").rglob("*.nbi"))
     warm = subprocess.run(argv, env=environment, capture_output=True, text=True, check=True)
     assert "compiling" not in warm.stderr and "prepared" not in warm.stderr
 
 
-def test_the_kernel_cache_is_read_from_numba():
-    from rtrl_river import RTRLRegressor
+@pytest.mark.slow
+def test_the_suite_in_two_processes_announces_the_first_compilation_once(tmp_path):
+    """The suite compiles its kernels in the main process before its workers start, so they
+    load them from the cache instead of each compiling (and announcing) them again."""
+    environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    cold = subprocess.run(
+        [sys.executable, "-m", "rtrl_river", "suite", "--streams", "TrumpApproval", "Phishing",
+         "--learners", "snap-1", "--seeds", "1", "--jobs", "2", "--out", str(tmp_path)],
+        env=environment, capture_output=True, text=True, check=True)
+    assert cold.stderr.count("compiling") == 1, cold.stderr
 
-    RTRLRegressor(seed=0).learn_one({"a": 1.0}, 1.0)  # compiled or loaded, so now cached
-    assert cli.kernel_cache() == "filled"
+
+def test_a_compilation_is_seen_and_a_compiled_call_is_not():
+    from numba import njit
+
+    from rtrl_river.cli.compiling import CompileWatch
+
+    add_one = njit(lambda x: x + 1)
+    watch = CompileWatch()
+    with watch:
+        pass
+    assert not watch.compiled
+    with watch:
+        add_one(1)
+    assert watch.compiled
+    again = CompileWatch()
+    with again:
+        add_one(2)
+    assert not again.compiled
 
 
 def test_ctrl_c_during_speed_prints_the_finished_timings(tmp_path, capsys, monkeypatch):
-    import rtrl_river.benchmark as benchmark
-
     def interrupted(sizes, features, repeats, learners, times):
         times["rtrl", sizes[0]] = 12.5
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(benchmark, "learners_table", interrupted)
+    monkeypatch.setattr(speed_tables, "learners_table", interrupted)
     code = main(["speed", "--hidden-sizes", "4", "8", "--out", str(tmp_path)])
     assert code == 130
     captured = capsys.readouterr()
@@ -274,7 +300,7 @@ def test_the_plot_is_skipped_with_a_notice_without_matplotlib(tmp_path, capsys, 
 
 def test_the_library_and_the_command_import_without_matplotlib():
     code = ("import sys; sys.modules['matplotlib'] = None\n"
-            "import rtrl_river, rtrl_river.cli, rtrl_river.benchmark, rtrl_river.datasets\n"
+            "import rtrl_river, rtrl_river.cli, rtrl_river.cli.speed_tables, rtrl_river.datasets\n"
             "rtrl_river.RTRLRegressor(seed=0).learn_one({'a': 1.0}, 2.0)\n"
             "print('ok')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -345,7 +371,7 @@ def test_compare_runs_a_csv_file_as_classification(tmp_path, capsys):
 
 
 def test_csv_rows_become_numeric_features_and_calendar_features(tmp_path):
-    from rtrl_river.datasets.registry import csv_stream, load
+    from rtrl_river.cli.streams import csv_stream, load
 
     data = _write_csv(tmp_path / "d.csv", ["when", "a", "b", "y"],
                       [("2024-03-15 13:30:00", "1.5", "", "2"), ("2024-03-16", "-2", "7", "3.5")])
@@ -369,14 +395,15 @@ def test_csv_rows_become_numeric_features_and_calendar_features(tmp_path):
          "line 2: column 'a' holds 'red', neither a number nor a date; leave it out with --drop a"),
         ([("1", "2"), ("2", "high")], ["--target", "y"],
          "line 3: the target 'y' is 'high', not a finite number (use --task classification"),
-        ([("1", "")], ["--target", "y"], "line 2: the target 'y' is '', not a finite number"),
+        ([("1", "")], ["--target", "y"],
+         "line 2: the target 'y' is empty; --missing skip, ffill or interpolate skips or fills"),
         ([("1", "2")], ["--target", "y", "--drop", "b"], "--drop names no column 'b'"),
         ([], ["--target", "y"], "has no samples"),
     ],
 )
 def test_csv_errors_name_the_line_and_the_column(rows, argv, message, tmp_path, capsys,
                                                  monkeypatch):
-    monkeypatch.setattr(cli, "compare", lambda *a: pytest.fail("the run started"))
+    monkeypatch.setattr(compare, "run", lambda *a: pytest.fail("the run started"))
     data = _write_csv(tmp_path / "data.csv", ["a", "y"], rows)
     with pytest.raises(SystemExit) as exit:
         main(["compare", "--csv", str(data), *argv, "--out", str(tmp_path / "out")])
@@ -412,7 +439,7 @@ def test_forecast_runs_rivers_protocol_on_a_csv_file(tmp_path, capsys):
 
 
 def test_ctrl_c_during_forecast_prints_the_finished_models(tmp_path, capsys, monkeypatch):
-    real, calls = cli._forecast_errors, []
+    real, calls = forecast._forecast_errors, []
 
     def interrupted_at_holt_winters(rows, model, horizon):
         calls.append(model)
@@ -420,7 +447,7 @@ def test_ctrl_c_during_forecast_prints_the_finished_models(tmp_path, capsys, mon
             raise KeyboardInterrupt
         return real(rows, model, horizon)
 
-    monkeypatch.setattr(cli, "_forecast_errors", interrupted_at_holt_winters)
+    monkeypatch.setattr(forecast, "_forecast_errors", interrupted_at_holt_winters)
     code = main(["forecast", "--dataset", "airline-passengers", "--seasonality", "12",
                  "--seeds", "1", "--out", str(tmp_path)])
     assert code == 130
@@ -430,3 +457,56 @@ def test_ctrl_c_during_forecast_prints_the_finished_models(tmp_path, capsys, mon
     assert "last value" in rows and "HoltWinters" not in rows and "RTRLForecaster" not in rows
     report = json.loads((tmp_path / "forecast-airline-passengers.json").read_text())
     assert [r["model"] for r in report["results"]] == ["last value"]
+
+
+def test_a_season_longer_than_the_series_is_refused(capsys, monkeypatch):
+    monkeypatch.setattr(forecast, "run", lambda *a: pytest.fail("the run started"))
+    with pytest.raises(SystemExit) as exit:
+        main(["forecast", "--dataset", "airline-passengers", "--seasonality", "200"])
+    assert exit.value.code == 2
+    assert ("--seasonality 200 is not shorter than the series: airline-passengers has 144 "
+            "samples" in capsys.readouterr().err)
+
+
+HELP_LOADS = """
+import runpy, sys
+sys.argv = ["rtrl-river", *{argv!r}]
+try:
+    runpy.run_module("rtrl_river", run_name="__main__")
+except SystemExit:
+    pass
+print(sorted({{name.split(".")[0] for name in sys.modules}} & {{"numpy", "numba", "river",
+                                                            "sklearn", "pandas", "scipy"}}))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["compare", "--help"],
+                                  ["suite", "--help"]])
+def test_help_and_version_load_neither_numba_nor_river(argv):
+    """What keeps `rtrl-river --help` and `--version` well under half a second (timed by
+    python benchmarks/tables.py --tables commands): they import nothing heavy."""
+    result = subprocess.run([sys.executable, "-c", HELP_LOADS.format(argv=argv)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_command_lists_the_learners_the_estimators_take():
+    from rtrl_river.cli import arguments
+    from rtrl_river.learners import LEARNERS
+
+    assert arguments.LEARNERS == list(LEARNERS)
+
+
+def test_the_library_never_imports_the_command_line():
+    from pathlib import Path
+
+    import rtrl_river
+
+    package = Path(rtrl_river.__file__).parent
+    for path in package.rglob("*.py"):
+        if "cli" in path.relative_to(package).parts or path.name == "__main__.py":
+            continue
+        text = path.read_text()
+        assert "from .cli" not in text and "from ..cli" not in text, path
+        assert "rtrl_river.cli" not in text and "from . import cli" not in text, path

@@ -3,7 +3,6 @@ never let a NaN or an infinity reach the weights."""
 
 import decimal
 import math
-import pickle
 import warnings
 
 import numpy as np
@@ -14,12 +13,12 @@ from river import preprocessing, stats
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.datasets import DelayedRecall
+from rtrl_river.heads import RunningStandardizer
 from rtrl_river.kernels.calls import make_step_call
-from rtrl_river.kernels.stepcall import step_call
 from rtrl_river.kernels.jit import JIT
 from rtrl_river.kernels.network import clip_norm
+from rtrl_river.kernels.stepcall import step_call
 from rtrl_river.kernels.vector import block_dots, sum_of_squares, tanh_in_place
-from rtrl_river.heads import RunningStandardizer
 
 from .conftest import random_stream
 from .test_exactness import PLAIN
@@ -49,7 +48,8 @@ def test_target_scaling_is_river_target_standard_scaler_wrapping(feedback):
     wrapped = preprocessing.TargetStandardScaler(
         RTRLRegressor(hidden_size=4, **{**PLAIN, "target_feedback": feedback}, seed=1))
     ours, river = predictions_and_learn(inside, stream), predictions_and_learn(wrapped, stream)
-    np.testing.assert_array_equal(inside.engine_.network.theta, wrapped.regressor.engine_.network.theta)
+    np.testing.assert_array_equal(inside.engine_.network.theta,
+                                  wrapped.regressor.engine_.network.theta)
     assert inside.predict_one(stream[0][0]) is not None
     np.testing.assert_allclose(ours[1:], river[1:], rtol=1e-12)
 
@@ -272,7 +272,8 @@ def test_vector_tanh_special_values_and_addresses():
             view[:] = values[:length]
             _tanh_in_place(view)
             assert view.tolist() == expected.tolist()
-            assert (buffer[: offset + 1] == 7.0).all() and (buffer[offset + 1 + length :] == 7.0).all()
+            assert (buffer[: offset + 1] == 7.0).all()
+            assert (buffer[offset + 1 + length :] == 7.0).all()
     # one at a time (the rest's path) as in blocks of eight
     assert [_tanh(values[i : i + 1])[0] for i in range(17)] == _tanh(values).tolist()
 
@@ -368,8 +369,9 @@ def test_delayed_recall_is_learned_at_the_defaults_on_every_seed():
     """The suite's memory task, at the defaults, seeds 0-2: NMSE far below the no-memory floor
     of 1 on each seed (the suite's medians are about 0.015)."""
     scores = [
-        memory_nmse(list(DelayedRecall(delay=5, n_steps=20_000, seed=seed, distribution="gaussian")),
-                    preprocessing.StandardScaler() | RTRLRegressor(seed=seed))
+        memory_nmse(
+            list(DelayedRecall(delay=5, n_steps=20_000, seed=seed, distribution="gaussian")),
+            preprocessing.StandardScaler() | RTRLRegressor(seed=seed))
         for seed in range(3)
     ]
     assert max(scores) < 0.05, scores

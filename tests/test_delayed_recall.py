@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import pytest
 
 from rtrl_river import RTRLRegressor
 from rtrl_river.datasets import DelayedRecall

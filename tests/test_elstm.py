@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
-from rtrl_river.learners import RTRL, SnAp, TBPTT
+from rtrl_river.learners import RTRL, TBPTT, SnAp
 from rtrl_river.learners.rtrl import DiagonalRTRLState
 
 from . import naive
@@ -268,13 +268,14 @@ def test_predictions_between_predict_one_and_learn_one_change_nothing():
         busy.predict_one(x)  # a forward step for x that learn_one of the next x must not use
         quiet.learn_one(x, y)
     np.testing.assert_array_equal(busy.engine_.network.theta, quiet.engine_.network.theta)
-    np.testing.assert_array_equal(busy.engine_.learner_state.influence, quiet.engine_.learner_state.influence)
+    np.testing.assert_array_equal(busy.engine_.learner_state.influence,
+                                  quiet.engine_.learner_state.influence)
 
 
 def test_cells_speed_tables_cover_every_cell_and_learner(capsys):
     """The benchmark's cell tables run (tiny sizes; a speed claim is never a unit test) and
     report the memory each holds: the eLSTM's exact traces are one number per parameter."""
-    from rtrl_river.benchmark import CELL_LEARNERS, cell_ratio_table, cells_table
+    from benchmarks.tables import CELL_LEARNERS, cell_ratio_table, cells_table
 
     one, many, memory = cells_table([2, 4], 2, repeats=1, budget=0.001)
     assert set(many) == {(cell, learner, n) for cell, learner in CELL_LEARNERS for n in (2, 4)}

@@ -136,12 +136,14 @@ def test_bptt_reference_matches_finite_differences():
 @pytest.mark.parametrize("clip", [None, 0.5])
 def test_online_sgd_trajectory_matches_reference(clip):
     stream = random_stream(50, 3, seed=11)
-    model = RTRLRegressor(hidden_size=5, optimizer="sgd", lr=0.05, clip_gradient=clip, seed=2, **PLAIN)
+    model = RTRLRegressor(hidden_size=5, optimizer="sgd", lr=0.05, clip_gradient=clip, seed=2,
+                          **PLAIN)
     x0, y0 = stream[0]
     model.learn_one(x0, y0)
     # Rebuild the weights before the first step (SGD: theta_0 = theta_1 + lr * clipped g_1).
     g1 = model.engine_.buffers.gradient.copy()
-    start = naive.unflatten(naive.flatten(model.params_) + 0.05 * g1, naive.copy_params(model.params_))
+    start = naive.unflatten(naive.flatten(model.params_) + 0.05 * g1,
+                            naive.copy_params(model.params_))
     for x, y in stream[1:]:
         model.learn_one(x, y)
     xs = as_arrays(stream, ["f0", "f1", "f2"])
@@ -175,6 +177,7 @@ def test_target_feedback_is_the_previous_target_as_an_input():
     params = naive.copy_params(model.params_)
     offset = stream[0][1]
     ys = [y for _, y in stream]
-    xs = [np.array([x["f0"], x["f1"], (ys[t - 1] - offset) if t else 0.0]) for t, (x, _) in enumerate(stream)]
+    xs = [np.array([x["f0"], x["f1"], (ys[t - 1] - offset) if t else 0.0])
+          for t, (x, _) in enumerate(stream)]
     bptt = naive.flatten(naive.bptt_gradient(params, xs, ys[-1]))
     assert relative_error(gradients[-1], bptt) < EXACT

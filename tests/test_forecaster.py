@@ -119,7 +119,8 @@ def test_pickling_mid_stream_resumes_bit_identically():
         model.learn_one(y)
         copy.learn_one(y)
     assert model.forecast(12) == copy.forecast(12)
-    np.testing.assert_array_equal(model.regressor_.engine_.network.theta, copy.regressor_.engine_.network.theta)
+    np.testing.assert_array_equal(model.regressor_.engine_.network.theta,
+                                  copy.regressor_.engine_.network.theta)
 
 
 def test_before_any_target_the_forecast_is_empty_handed():

@@ -91,7 +91,8 @@ def learned(cell, learner, extra, Estimator=RTRLRegressor, steps=30):
 def growing_arrays(model):
     """(name, array, shapes, input blocks, column offset) for every array of the model that
     gains input columns; the column of input `position` is `offset + position`."""
-    net, state, optimizer = model.engine_.network, model.engine_.learner_state, model.engine_.optimizer_state
+    engine = model.engine_
+    net, state, optimizer = engine.network, engine.learner_state, engine.optimizer_state
     blocks, n = net.cell.input_blocks, net.n_hidden
     arrays = [("theta", net.theta, net.shapes, blocks, 0)]
     arrays += [("first moment", optimizer.first_moment, net.shapes, blocks, 0),

@@ -88,7 +88,8 @@ def test_every_third_party_import_is_a_declared_dependency():
     # River's optional frame library, imported only for pandas input; matplotlib, the `plot`
     # extra, imported only by the command line's plots
     optional = {"pandas", "matplotlib"}
-    assert any(r.startswith("matplotlib") for r in pyproject["project"]["optional-dependencies"]["plot"])
+    plot = pyproject["project"]["optional-dependencies"]["plot"]
+    assert any(r.startswith("matplotlib") for r in plot)
     imported = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -334,13 +335,15 @@ def test_an_rtrl_pickle_holds_one_influence_matrix_and_resumes_bit_for_bit():
     data = pickle.dumps(model)
     assert len(data) < 1.5 * influence_bytes  # one n x P matrix, not the 2 x n x P pair
     resumed = pickle.loads(data)
-    np.testing.assert_array_equal(resumed.engine_.learner_state.matrix, model.engine_.learner_state.matrix)
+    np.testing.assert_array_equal(resumed.engine_.learner_state.matrix,
+                                  model.engine_.learner_state.matrix)
     for x, y in stream[15:]:
         assert resumed.predict_one(x) == model.predict_one(x)
         model.learn_one(x, y)
         resumed.learn_one(x, y)
     np.testing.assert_array_equal(resumed.engine_.network.theta, model.engine_.network.theta)
-    np.testing.assert_array_equal(resumed.engine_.learner_state.matrix, model.engine_.learner_state.matrix)
+    np.testing.assert_array_equal(resumed.engine_.learner_state.matrix,
+                                  model.engine_.learner_state.matrix)
     # an unpickled array's dtype is a copy, not numpy's singleton, which pickles differently;
     # so compare both models as they pickle after one round trip each
     assert pickle.dumps(pickle.loads(pickle.dumps(resumed))) == pickle.dumps(

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
-from rtrl_river.learners import RTRL, SnAp, TBPTT, UORO
+from rtrl_river.learners import RTRL, TBPTT, SnAp
 
 from . import naive
 from .conftest import frozen, random_stream
@@ -164,10 +164,12 @@ def test_new_features_grow_every_learners_traces(learner):
     for x, y in late:
         model.learn_one(x, y)
     # three features, then the two fed-back columns (previous target and previous change)
-    assert model.engine_.network.n_inputs == 3 + 2 and np.isfinite(model.engine_.network.theta).all()
+    network = model.engine_.network
+    assert network.n_inputs == 3 + 2 and np.isfinite(network.theta).all()
 
 
-@pytest.mark.parametrize("learner, message", [(SnAp(level=0), "level"), (TBPTT(truncation=0), "truncation")])
+@pytest.mark.parametrize("learner, message", [(SnAp(level=0), "level"),
+                                              (TBPTT(truncation=0), "truncation")])
 def test_bad_learner_hyperparameters_are_named(learner, message):
     model = RTRLRegressor(learner=learner)
     with pytest.raises(ValueError, match=message):

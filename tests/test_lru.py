@@ -9,7 +9,7 @@ import pytest
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.cells import LRU
-from rtrl_river.learners import RTRL, SnAp, TBPTT
+from rtrl_river.learners import RTRL, TBPTT, SnAp
 from rtrl_river.learners.rtrl import DiagonalRTRLState
 
 from . import naive
@@ -325,7 +325,8 @@ def test_pickling_mid_stream_resumes_bit_identically(learner):
         model.learn_one(x, y)
         restored.learn_one(x, y)
     np.testing.assert_array_equal(model.engine_.network.theta, restored.engine_.network.theta)
-    for a, b in zip(model.engine_.learner_state.traces(1), restored.engine_.learner_state.traces(1)):
+    for a, b in zip(model.engine_.learner_state.traces(1),
+                    restored.engine_.learner_state.traces(1)):
         np.testing.assert_array_equal(a, b)
 
 
@@ -351,7 +352,8 @@ def test_predictions_between_predict_one_and_learn_one_change_nothing():
         busy.predict_one(x)
         quiet.learn_one(x, y)
     np.testing.assert_array_equal(busy.engine_.network.theta, quiet.engine_.network.theta)
-    np.testing.assert_array_equal(busy.engine_.learner_state.influence, quiet.engine_.learner_state.influence)
+    np.testing.assert_array_equal(busy.engine_.learner_state.influence,
+                                  quiet.engine_.learner_state.influence)
 
 
 def test_classifier_learns_on_lru():

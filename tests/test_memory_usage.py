@@ -46,7 +46,8 @@ def test_the_cache_goes_with_the_model_and_never_travels():
     restored = pickle.loads(pickle.dumps(model))
     assert id(clone.engine_) not in _ONE_STEP_CALLS
     assert id(restored.engine_) not in _ONE_STEP_CALLS
-    assert clone.predict_one({"a": 1.0}) == restored.predict_one({"a": 1.0}) == model.predict_one({"a": 1.0})
+    x = {"a": 1.0}
+    assert clone.predict_one(x) == restored.predict_one(x) == model.predict_one(x)
     del model
     import gc
 

@@ -48,13 +48,26 @@ def test_the_wheel_carries_the_license_and_the_type_marker(distributions):
 
 
 @pytest.mark.slow
+def test_the_wheel_ships_the_command_line_but_no_developer_tools(distributions):
+    _, _, wheel = distributions
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "rtrl_river/cli/__init__.py" in names and "rtrl_river/cli/main.py" in names
+    entry_points, = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "rtrl-river = rtrl_river.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    modules = {Path(name).stem for name in names if name.endswith(".py")}
+    assert not modules & {"benchmark", "tables", "figures"}, modules
+    assert not any(name.startswith(("benchmarks/", "examples/")) for name in names)
+
+
+@pytest.mark.slow
 def test_the_sdist_carries_the_license_and_its_own_tests(distributions):
     _, sdist, _ = distributions
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for needed in ("LICENSE", "rtrl_river/py.typed", "tests/conftest.py", "tests/naive.py",
                    "tests/__init__.py", "README.md", "mkdocs.yml", "docs/index.md",
-                   "docs/api/cli.md", "pyproject.toml"):
+                   "docs/api/cli.md", "pyproject.toml", "benchmarks/tables.py",
+                   "examples/figures.py"):
         assert needed in names, needed
     assert {p.name for p in (ROOT / "tests").glob("*.py")} <= {
         Path(n).name for n in names if n.startswith("tests/")}

@@ -1,4 +1,5 @@
-"""`recurrent_lr_scale`: the Elman cell's W_hh steps at lr times the scale, everything else at lr."""
+"""`recurrent_lr_scale`: the Elman cell's W_hh steps at lr times the scale, everything else at
+lr."""
 
 import numpy as np
 import pytest
@@ -92,7 +93,8 @@ def test_rejected_values_name_the_parameter(bad):
     assert not hasattr(model, "network_")
 
 
-@pytest.mark.parametrize("hidden_size, expected", [(4, 0.25), (16, 0.25), (32, 0.125), (64, 0.0625)])
+@pytest.mark.parametrize("hidden_size, expected",
+                         [(4, 0.25), (16, 0.25), (32, 0.125), (64, 0.0625)])
 def test_past_16_units_w_hh_slows_as_16_over_n(hidden_size, expected):
     model = RTRLClassifier(hidden_size=hidden_size, seed=0)
     model.learn_one({"a": 1.0}, True)
@@ -108,7 +110,8 @@ def test_the_width_factor_reaches_the_kernel():
     for row in ROWS[:3]:
         for model in models.values():
             model.learn_one(*row)
-    np.testing.assert_array_equal(models[1.0].engine_.network.theta, models[2.0].engine_.network.theta)
+    np.testing.assert_array_equal(models[1.0].engine_.network.theta,
+                                  models[2.0].engine_.network.theta)
     w0 = models[1.0].params_["W_hh"].copy()
     for model in models.values():
         model.learn_one(*ROWS[3])

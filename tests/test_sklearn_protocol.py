@@ -9,7 +9,12 @@ import pytest
 import sklearn
 from river import optim, preprocessing
 from sklearn.base import (
-    BaseEstimator, ClassifierMixin, RegressorMixin, clone, is_classifier, is_regressor,
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    clone,
+    is_classifier,
+    is_regressor,
 )
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import cross_validate
@@ -18,8 +23,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
-from rtrl_river.learners import SnAp, TBPTT
 from rtrl_river.components import FeatureStandardizer
+from rtrl_river.learners import TBPTT, SnAp
 
 ESTIMATORS = (RTRLRegressor, RTRLClassifier)
 

@@ -62,7 +62,7 @@ def test_the_river_path_loads_neither_the_command_line_nor_matplotlib():
 def test_the_empty_cache_figures_count_every_numba_compilation():
     """The benchmark's empty-cache table: wall and CPU seconds of a statement in a fresh
     process with an empty numba cache, and how many functions numba compiled for it."""
-    from rtrl_river.benchmark import _cold_start
+    from benchmarks.tables import _cold_start
 
     wall, cpu, count = _cold_start("from numba import njit; njit(lambda x: x + 1)(1)", 1)
     assert count == 1 and wall > 0 and cpu > 0

@@ -65,7 +65,8 @@ def test_predict_one_is_pure_and_its_forward_step_is_reused():
         with_predict.predict_one(x)
         np.testing.assert_array_equal(with_predict.engine_.network.theta, theta)
         np.testing.assert_array_equal(with_predict.hidden_, hidden)
-        np.testing.assert_array_equal(np.array(with_predict.engine_.learner_state.matrices), influence)
+        matrices = with_predict.engine_.learner_state.matrices
+        np.testing.assert_array_equal(np.array(matrices), influence)
         assert with_predict.engine_.pending.valid[0] == 1
         with_predict.learn_one(x, y)
         assert with_predict.engine_.pending.valid[0] == 0  # consumed by learn_one
@@ -147,7 +148,8 @@ def test_grid_search_over_a_pipeline_with_time_series_split():
     pipeline = Pipeline([("scale", StandardScaler()), ("rnn", RTRLRegressor(seed=0, max_iter=2))])
     search = GridSearchCV(
         pipeline,
-        {"rnn__hidden_size": [2, 6], "rnn__lr": [0.001, 0.02], "rnn__predict_change": [True, False]},
+        {"rnn__hidden_size": [2, 6], "rnn__lr": [0.001, 0.02],
+         "rnn__predict_change": [True, False]},
         cv=TimeSeriesSplit(n_splits=3),
     ).fit(X, y)
     assert set(search.best_params_) == {"rnn__hidden_size", "rnn__lr", "rnn__predict_change"}

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
+from rtrl_river.cli.streams import CLASSIFICATION, STREAMS, load
 from rtrl_river.datasets import NARMA10, AddTask, OrderBook
 from rtrl_river.datasets.order_book import reference_errors
-from rtrl_river.datasets.registry import CLASSIFICATION, STREAMS, load
 
 
 def conditional_entropy(labels, *contexts):

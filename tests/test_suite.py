@@ -5,16 +5,17 @@ import math
 
 import pytest
 
-from rtrl_river import suite
+from rtrl_river.cli import baselines, scores, suite
+from rtrl_river.cli.streams import MEMORY, SERIES, Stream
 
 
 def test_suite_runs_a_stream_and_marks_the_best_entry(tmp_path):
-    results = suite.run_suite(tasks=["AirlinePassengers"], learners=["rtrl"], seeds=(0,),
+    results = suite.run_suite(streams=["AirlinePassengers"], learners=["rtrl"], seeds=(0,),
                               jobs=1, progress=False)
     models = {r["model"] for r in results}
     assert models == {"last value", "mean", "linreg 3 lags", "holt-winters", "rtrl"}
     assert all(r["finite"] and math.isfinite(r["score"]) for r in results)
-    lines = suite.table(results)
+    lines = scores.table(results, suite.MODELS)
     row = next(line for line in lines if line.startswith("AirlinePassengers"))
     assert row.count("*") == 1
     best = min(results, key=lambda r: r["score"])
@@ -46,13 +47,13 @@ def test_the_suite_command_refuses_unknown_streams_before_any_work(capsys):
 
 def test_scores_follow_their_definitions():
     """MAE from the second sample, NMSE over the last quarter, log-loss over every sample."""
-    series = suite.Task("s", suite.SERIES, None, "MAE")
+    series = Stream("s", SERIES, "MAE", None)
     rows = [({}, float(y)) for y in [1, 2, 4, 7]]
-    last = suite.OneStepForecaster(None)
+    last = baselines.OneStepForecaster(None)
     last.forecaster = type("Never", (), {"forecast": lambda self, horizon: [][0],
                                          "learn_one": lambda self, y: None})()
-    assert suite.progressive(series, rows, last)["score"] == pytest.approx((1 + 2 + 3) / 3)
-    memory = suite.Task("m", suite.MEMORY, None, "NMSE")
+    assert scores.progressive(series, rows, last)["score"] == pytest.approx((1 + 2 + 3) / 3)
+    memory = Stream("m", MEMORY, "NMSE", None)
     rows = [({}, float(y)) for y in [0, 0, 0, 0, 0, 0, 1, -1]]
 
     class Zero:
@@ -62,7 +63,7 @@ def test_scores_follow_their_definitions():
         def learn_one(self, x, y):
             pass
 
-    assert suite.progressive(memory, rows, Zero())["score"] == pytest.approx(1.0)
+    assert scores.progressive(memory, rows, Zero())["score"] == pytest.approx(1.0)
 
 
 def test_lagged_targets_see_the_last_three_targets():
@@ -75,7 +76,7 @@ def test_lagged_targets_see_the_last_three_targets():
         def learn_one(self, x, y):
             seen.append(dict(x))
 
-    model = suite.LaggedTargets(Recorder(), lags=3)
+    model = baselines.LaggedTargets(Recorder(), lags=3)
     for y in [1.0, 2.0, 3.0, 4.0]:
         model.learn_one({"a": 0.0}, y)
     assert seen[-1] == {"a": 0.0, "y-1": 3.0, "y-2": 2.0, "y-3": 1.0}

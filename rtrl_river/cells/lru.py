@@ -4,7 +4,7 @@ from numbers import Real
 
 import numpy as np
 
-from .._validation import InvalidParameterError, Interval, validate_parameters
+from .._validation import Interval, InvalidParameterError, validate_parameters
 from ..kernels.cells.lru import LRUArrays, new_modes
 from .base import Cell
 

@@ -5,7 +5,8 @@ from river import datasets
 
 
 class AddTask(datasets.base.SyntheticDataset):
-    """The "add task" stream: x_t ~ Bernoulli(1/2), P(y_t = 1) = 1/2 + 1/2 x_{t-lag1} - 1/4 x_{t-lag2}.
+    """The "add task" stream: x_t ~ Bernoulli(1/2),
+    P(y_t = 1) = 1/2 + 1/2 x_{t-lag1} - 1/4 x_{t-lag2}.
 
     It tests memory: the label depends on inputs `lag1` and `lag2` steps back, not on x_t.
     The floors, in nats of cross-entropy per step: 0.662 for a model with no memory (it can
@@ -35,7 +36,8 @@ class AddTask(datasets.base.SyntheticDataset):
 
     """
 
-    def __init__(self, lag1: int = 3, lag2: int = 8, n_steps: int = 50_000, seed: int | None = None):
+    def __init__(self, lag1: int = 3, lag2: int = 8, n_steps: int = 50_000,
+                 seed: int | None = None):
         super().__init__(task=datasets.base.BINARY_CLF, n_features=1, n_samples=n_steps)
         self.lag1 = lag1
         self.lag2 = lag2

@@ -51,7 +51,8 @@ class DelayedRecall(datasets.base.SyntheticDataset):
         elif self.distribution == "sign":
             inputs = np.where(rng.random(self.n_steps) < 0.5, -1.0, 1.0)
         else:
-            raise ValueError(f"distribution must be 'sign' or 'gaussian', not {self.distribution!r}")
+            raise ValueError("distribution must be 'sign' or 'gaussian', not "
+                             f"{self.distribution!r}")
         for t in range(self.n_steps):
             target = float(inputs[t - self.delay]) if t >= self.delay else 0.0
             yield {"x": float(inputs[t])}, target

@@ -74,9 +74,11 @@ class OrderBook(datasets.base.SyntheticDataset):
             bid_queue += rng.poisson(bid_rate) - rng.binomial(bid_queue, 0.1) - sells
             ask_queue += rng.poisson(ask_rate) - rng.binomial(ask_queue, 0.1) - buys
             if ask_queue <= 0:  # the ask level is consumed: the next level becomes best
-                ask, ask_queue, ask_depth = ask + 1, max(ask_depth + ask_queue, 1), rng.poisson(8) + 1
+                ask, ask_queue = ask + 1, max(ask_depth + ask_queue, 1)
+                ask_depth = rng.poisson(8) + 1
             if bid_queue <= 0:
-                bid, bid_queue, bid_depth = bid - 1, max(bid_depth + bid_queue, 1), rng.poisson(8) + 1
+                bid, bid_queue = bid - 1, max(bid_depth + bid_queue, 1)
+                bid_depth = rng.poisson(8) + 1
             if ask - bid >= 2 and rng.random() < 0.5:  # a limit order improves the spread
                 if rng.random() < bid_rate / (bid_rate + ask_rate):
                     bid, bid_depth, bid_queue = bid + 1, bid_queue, 1

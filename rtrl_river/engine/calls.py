@@ -8,7 +8,11 @@ import numpy as np
 
 from ..inputs import check_real, is_nan
 from ..kernels.calls import (
-    ENTRY_POINTS, announce_first_compile, entry_point, make_step_call, plain_traces,
+    ENTRY_POINTS,
+    announce_first_compile,
+    entry_point,
+    make_step_call,
+    plain_traces,
 )
 
 # the target state, readout and output of a call whose targets are already encoded (not read)

@@ -8,10 +8,28 @@ import numpy as np
 from ..inputs import check_real
 from ..kernels.arrays import SQUARED_LOSS
 from ..kernels.targets import (
-    CHANGE, COUNT, DOWN, FEEDBACK, FEEDBACK_WIDTH, HALF, HAS_LAST, HAS_OFFSET, LAST_TARGET,
-    LEVEL_SCALER, MEAN, READOUT_SIZE, REGRESSION_STATE_SIZE, ROW_FEEDBACK, SCALING,
-    SHARED_LEVEL, STANDARDIZER_SIZE, SUM_SQUARES, TARGET_OFFSET, TARGET_SCALER,
-    encode_and_read_out, encode_regression_targets,
+    CHANGE,
+    COUNT,
+    DOWN,
+    FEEDBACK,
+    FEEDBACK_WIDTH,
+    HALF,
+    HAS_LAST,
+    HAS_OFFSET,
+    LAST_TARGET,
+    LEVEL_SCALER,
+    MEAN,
+    READOUT_SIZE,
+    REGRESSION_STATE_SIZE,
+    ROW_FEEDBACK,
+    SCALING,
+    SHARED_LEVEL,
+    STANDARDIZER_SIZE,
+    SUM_SQUARES,
+    TARGET_OFFSET,
+    TARGET_SCALER,
+    encode_and_read_out,
+    encode_regression_targets,
 )
 from .base import Head
 

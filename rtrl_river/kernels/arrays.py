@@ -1,7 +1,6 @@
 """The named groups of arrays that kernels take, so a kernel call reads like a sentence."""
 
 import math
-
 from typing import NamedTuple
 
 import numpy as np

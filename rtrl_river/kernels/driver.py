@@ -14,7 +14,6 @@ from .cells import cell_forward, cell_mask_gradient
 from .jit import INLINE, JIT
 from .network import clip_norm, copy_into, first_forward, head_step, optimizer_step
 
-
 TRACE_UPDATES = {}
 TRACE_RESETS = {}
 
@@ -70,7 +69,8 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
 
     Each step, with parameters theta_{t-1}: forward h_t; the loss, the head's gradient and
     dL/dh_t; the learner's trace update advances the learner's traces and writes the recurrent
-    gradient into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes one step.
+    gradient into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes
+    one step.
     A gradient with a NaN or an infinity never reaches the weights: that step's update is
     skipped, the traces that produced it are reset, and skipped[0] counts it.
     The cell's kernels (forward, mask) are picked by numba from the type of `network`.

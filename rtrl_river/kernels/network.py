@@ -10,7 +10,14 @@ from .cells import cell_forward
 from .cells.elman import recurrent_matrix  # noqa: F401 (the Elman learners' kernels import it here)
 from .jit import EXACT, INLINE, JIT
 from .targets import (
-    CARRY, CHANGE_GAIN, FEEDBACK_GAIN, FEEDBACK_OFFSET, LARGEST, LEVEL, OFFSET, SCALE,
+    CARRY,
+    CHANGE_GAIN,
+    FEEDBACK_GAIN,
+    FEEDBACK_OFFSET,
+    LARGEST,
+    LEVEL,
+    OFFSET,
+    SCALE,
 )
 from .vector import BLOCK, block_dots, sum_of_squares
 
@@ -241,7 +248,8 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
         if chain and feedback_column >= 0 and t > 0:
             previous = outputs[t - 1]
             if head == SQUARED_LOSS:
-                row[feedback_column] = (previous[0] - readout[FEEDBACK_OFFSET]) * readout[FEEDBACK_GAIN]
+                row[feedback_column] = ((previous[0] - readout[FEEDBACK_OFFSET])
+                                        * readout[FEEDBACK_GAIN])
                 if readout[CHANGE_GAIN] != 0.0:
                     change = previous[0] - readout[OFFSET] - readout[CARRY] * previous_level
                     row[feedback_column + 1] = change * readout[CHANGE_GAIN]

@@ -88,7 +88,8 @@ def snap_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
     n, d = hidden.shape[0], inputs.shape[0]
     m = n + d + 1
     W_hh = recurrent_matrix(network.theta, n)
-    kept, offsets, values, scratch = traces.kept_units, traces.kept_offsets, traces.values, traces.scratch
+    kept, offsets = traces.kept_units, traces.kept_offsets
+    values, scratch = traces.values, traces.scratch
     if scratch.shape[0] == 1:  # one kept row per unit, its own (SnAp-1): one fused pass
         snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient)
         return

@@ -91,7 +91,8 @@ class SnApState(LearnerState):
     def __init__(self, network, level):
         units = kept_units(network.recurrent_support, level)
         self.kept_units = np.concatenate(units).astype(np.int64)
-        self.kept_offsets = np.concatenate([[0], np.cumsum([len(u) for u in units])]).astype(np.int64)
+        offsets = np.cumsum([len(u) for u in units])
+        self.kept_offsets = np.concatenate([[0], offsets]).astype(np.int64)
         m = network.n_hidden + network.n_inputs + 1
         self.storage = GrowableArray((len(self.kept_units), m), self.room(network.n_inputs))
         self.scratch = np.zeros((max(len(u) for u in units), m))

@@ -1,4 +1,5 @@
-"""Speed tables: `python -m rtrl_river.benchmark` prints medians (µs per step) and ratios.
+"""The developer speed tables: `python benchmarks/tables.py` (or `python -m benchmarks.tables`
+from the repository root) prints medians (µs per step) and ratios. Not part of the package.
 
 Everything runs single-threaded (BLAS too, unless --threads says otherwise) in one process,
 so each ratio compares numbers taken under the same conditions. Medians over repeats, because
@@ -13,25 +14,19 @@ import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
-
-def _median_us(function, n_steps, repeats):
-    """Median over `repeats` runs of function(), in µs per step."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) / n_steps * 1e6)
-    return statistics.median(times)
+from rtrl_river.cli.output import print_table
+from rtrl_river.cli.speed_tables import (
+    learn_many_table,
+    learners_table,
+    median_us,
+    synthetic,
+    trace_bytes,
+)
 
 
 def _table(title, header, rows):
-    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
-    line = "  ".join(f"{{:>{w}}}" for w in widths)
-    print(f"\n{title}")
-    print(line.format(*header))
-    print(line.format(*("-" * w for w in widths)))
-    for row in rows:
-        print(line.format(*row))
+    print_table(header, rows, left=0, title=title)
+
 
 
 def _per_call_table(title, data, predict, baseline_name, make_baseline, make_rnn, hidden_sizes,
@@ -57,7 +52,7 @@ def _per_call_table(title, data, predict, baseline_name, make_baseline, make_rnn
     times = {label: [] for label in runners}
     for _ in range(repeats):
         for label, go in runners.items():
-            times[label].append(_median_us(go, len(data), 1))
+            times[label].append(median_us(go, len(data), 1))
     baseline = statistics.median(times[baseline_name])
     rows = []
     for label, values in times.items():
@@ -74,7 +69,7 @@ def learn_one_table(hidden_sizes, repeats):
     StandardScaler | LinearRegression."""
     from river import datasets, linear_model, preprocessing
 
-    from . import RTRLRegressor
+    from rtrl_river import RTRLRegressor
 
     _per_call_table(
         "TrumpApproval", list(datasets.TrumpApproval()), "predict_one", "LinearRegression",
@@ -90,7 +85,7 @@ def classifier_table(hidden_sizes, repeats):
     River's StandardScaler | LogisticRegression."""
     from river import datasets, linear_model, preprocessing
 
-    from . import RTRLClassifier
+    from rtrl_river import RTRLClassifier
 
     _per_call_table(
         "Phishing", list(datasets.Phishing()), "predict_proba_one", "LogisticRegression",
@@ -98,68 +93,6 @@ def classifier_table(hidden_sizes, repeats):
         lambda n, learner: preprocessing.StandardScaler()
         | RTRLClassifier(hidden_size=n, learner=learner, seed=0),
         hidden_sizes, repeats,
-    )
-
-
-@njit(cache=True)
-def _blas_product(W_hh, influence, out):
-    np.dot(W_hh, influence, out)
-
-
-def _synthetic(n_steps, n_features, seed=0):
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n_steps, n_features))
-    y = np.tanh(X[:, 0] + np.roll(X[:, 1], 3))
-    return pd.DataFrame(X, columns=[f"x{j}" for j in range(n_features)]), pd.Series(y)
-
-
-def learn_many_table(hidden_sizes, n_features, n_steps, repeats, threads=1):
-    """µs per step of learn_many, of the bare kernel on the same steps, and of the W_hh @ J
-    product the exact RTRL step is built on."""
-    from . import RTRLRegressor
-    from .engine.calls import learn_call
-
-    rows = []
-    for n in hidden_sizes:
-        X, y = _synthetic(n_steps, n_features)
-        model = RTRLRegressor(hidden_size=n, seed=0)
-        model.learn_many(X.iloc[:2], y.iloc[:2])  # compile, allocate
-        engine = model.engine_
-        inputs = engine.input_matrix(list(X.columns), np.ascontiguousarray(X.to_numpy()))
-        targets = y.to_numpy().astype(float)
-        rates = engine.optimizer_state.learning_rates(n_steps)
-        losses = np.empty(n_steps)
-
-        def bare():
-            learn_call(engine, inputs, targets, rates, losses)
-
-        # Interleaved, so both see the same machine; the overhead is the median difference.
-        pairs = [
-            (_median_us(lambda: model.learn_many(X, y), n_steps, 1), _median_us(bare, n_steps, 1))
-            for _ in range(repeats)
-        ]
-        many = statistics.median(p[0] for p in pairs)
-        kernel = statistics.median(p[1] for p in pairs)
-        overhead = statistics.median(p[0] - p[1] for p in pairs)
-        W_hh = np.ascontiguousarray(model.params_["W_hh"])
-        influence = engine.learner_state.matrix
-        out = np.empty_like(influence)
-        _blas_product(W_hh, influence, out)
-        inner = 50
-        blas = _median_us(lambda: [_blas_product(W_hh, influence, out) for _ in range(inner)],
-                          inner, repeats)
-        rows.append((
-            n, influence.shape[1], f"{many:.2f}", f"{kernel:.2f}", f"{overhead:+.2f}",
-            f"{blas:.2f}", f"{kernel / blas:.2f}",
-        ))
-    _table(
-        f"learn_many of {n_steps} steps, exact RTRL, {n_features} features, {threads} BLAS "
-        f"thread(s), medians of {repeats}",
-        ("n", "P", "learn_many µs/step", "kernel µs/step", "overhead µs/step",
-         "W_hh@J µs", "kernel / W_hh@J"),
-        rows,
     )
 
 
@@ -174,14 +107,14 @@ def _triad_ns(size, repeats, inner=200):
     step that touches every parameter's trace can move), in cache, single thread."""
     x, y = np.zeros(size), np.ones(size)
     _triad(x, y, 0.5)
-    return _median_us(lambda: [_triad(x, y, 0.5) for _ in range(inner)], inner, repeats) * 1e3 / size
+    return median_us(lambda: [_triad(x, y, 0.5) for _ in range(inner)], inner, repeats) * 1e3 / size
 
 
 def floors_table(hidden_sizes, n_features, repeats, learners=("snap-1", "uoro", "tbptt"),
                  budget=0.2):
     """ns per parameter a learn_many step for the O(P) learners (SGD and Adam), against the
     bandwidth floor: one in-cache triad pass over P doubles."""
-    from . import RTRLRegressor
+    from rtrl_river import RTRLRegressor
 
     rows = []
     for n in hidden_sizes:
@@ -190,14 +123,14 @@ def floors_table(hidden_sizes, n_features, repeats, learners=("snap-1", "uoro", 
             costs = []
             for optimizer in ("sgd", "adam"):
                 model = RTRLRegressor(hidden_size=n, learner=learner, optimizer=optimizer, seed=0)
-                X, y = _synthetic(2, n_features)
+                X, y = synthetic(2, n_features)
                 model.learn_many(X, y)  # compile, allocate
                 start = time.perf_counter()
                 model.learn_many(X, y)
                 one = (time.perf_counter() - start) / 2
                 n_steps = int(min(2000, max(5, budget / max(one, 1e-6))))
-                X, y = _synthetic(n_steps, n_features, seed=1)
-                us = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
+                X, y = synthetic(n_steps, n_features, seed=1)
+                us = median_us(lambda: model.learn_many(X, y), n_steps, repeats)
                 n_parameters = model.engine_.network.n_parameters
                 costs.append((us, us * 1e3 / n_parameters))
             if floor is None:
@@ -327,77 +260,43 @@ def startup_table(repeats):
            ("step", "wall s", "CPU s", "compiled"), rows)
 
 
-def _state_bytes(state):
-    """Bytes of the learner's arrays, growable ones with their spare room."""
-    from .growth import GrowableArray
+def _command_seconds(argv, repeats, cwd=None):
+    """Median wall seconds of a fresh `python ARGV` process, interpreter start included."""
+    import subprocess
+    import sys
 
-    total = 0
-    for value in vars(state).values():
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, np.ndarray):
-                total += item.nbytes
-            elif isinstance(item, GrowableArray):
-                total += item.buffer.nbytes
-    return total
-
-
-def _learner_rows(learners):
-    """(name, extra estimator settings) per row; SnAp-2 also on a 10%-dense W_hh."""
-    rows = []
-    for name in learners:
-        rows.append((name, {}))
-        if name == "snap-2":
-            rows.append((name, {"recurrent_density": 0.1}))
-    return rows
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, *argv], capture_output=True, check=True, cwd=cwd)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
-def learners_table(hidden_sizes, n_features, repeats, learners=None, budget=0.2, times=None):
-    """µs per step of each learner against hidden size, its fitted growth exponent in n,
-    and the memory its traces hold. Fills and returns `times` (a new dict if None), so a
-    caller keeps the timings finished before an interruption."""
-    from . import RTRLRegressor
-    from .learners import LEARNERS
-
-    times = {} if times is None else times
-    memory = {}
-    for name, extra in _learner_rows(learners or list(LEARNERS)):
-        label = name + (f" (density {extra['recurrent_density']})" if extra else "")
-        for n in hidden_sizes:
-            model = RTRLRegressor(hidden_size=n, learner=name, seed=0, **extra)
-            X, y = _synthetic(1, n_features)
-            model.learn_many(X, y)  # compile, allocate
-            start = time.perf_counter()
-            model.learn_many(X, y)
-            one = time.perf_counter() - start
-            n_steps = int(min(2000, max(3, budget / max(one, 1e-6))))
-            X, y = _synthetic(n_steps, n_features)
-            times[label, n] = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
-            memory[label, n] = _state_bytes(model.engine_.learner_state)
-    labels = list(dict.fromkeys(label for label, _ in times))
-    rows = []
-    for label in labels:
-        costs = [times[label, n] for n in hidden_sizes]
-        # fitted on the three largest sizes, where the per-call overhead no longer dominates
-        top = slice(-3, None)
-        slope = np.polyfit(np.log(hidden_sizes[top]), np.log(costs[top]), 1)[0] if len(hidden_sizes) > 1 else float("nan")
-        rows.append((label, *(f"{c:.1f}" for c in costs), f"{slope:.2f}",
-                     f"{memory[label, hidden_sizes[-1]] / 1024:.0f}"))
-    _table(
-        f"µs per learn_many step by learner and hidden size n ({n_features} features, single "
-        "thread); exponent = slope of log time on log n over the three largest n; memory of the "
-        "traces at the largest n",
-        ("learner", *(f"n={n}" for n in hidden_sizes), "exponent", "KiB"),
-        rows,
-    )
-    return times
+def commands_table(repeats, source=None):
+    """Wall seconds of `rtrl-river --help` and `--version` in fresh processes (what a user
+    waits for), next to the interpreter alone and `import rtrl_river`. `source` is a source
+    tree to run them from instead of the installed package (for before/after figures)."""
+    steps = [
+        ("python -c pass", ["-c", "pass"]),
+        ("python -c 'import rtrl_river'", ["-c", "import rtrl_river"]),
+        ("python -m rtrl_river --version", ["-m", "rtrl_river", "--version"]),
+        ("python -m rtrl_river --help", ["-m", "rtrl_river", "--help"]),
+        ("python -m rtrl_river compare --help", ["-m", "rtrl_river", "compare", "--help"]),
+    ]
+    _command_seconds(steps[-1][1], 1, cwd=source)  # warm the disk cache
+    _table(f"Command start-up, wall seconds (fresh processes, medians of {repeats})"
+           + (f", from {source}" if source else ""), ("command", "s"),
+           [(label, f"{_command_seconds(argv, repeats, cwd=source):.3f}")
+            for label, argv in steps])
 
 
 # (cell, learner) pairs of the cells table: every learner that applies to each cell. On the
-# eLSTM and the LRU, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and
-# UORO is not offered, so their rows are RTRL and TBPTT.
+# eLSTM, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and UORO is not
+# offered, so its rows are RTRL and TBPTT.
 CELL_LEARNERS = [
     ("elman", "rtrl"), ("elman", "snap-1"), ("elman", "snap-2"), ("elman", "tbptt"),
-    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"), ("lru", "rtrl"), ("lru", "tbptt"),
+    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"),
 ]
 
 
@@ -408,27 +307,27 @@ def _learn_one_us(model, rows, repeats):
         for x, y in rows:
             model.learn_one(x, y)
 
-    return _median_us(go, len(rows), repeats)
+    return median_us(go, len(rows), repeats)
 
 
 def _model_bytes(model):
     """Bytes the model holds in arrays: parameters, optimizer moments and the learner's traces."""
     optimizer = model.engine_.optimizer_state
     return (model.engine_.network.theta.nbytes + optimizer.first_moment.nbytes
-            + optimizer.second_moment.nbytes + _state_bytes(model.engine_.learner_state))
+            + optimizer.second_moment.nbytes + trace_bytes(model.engine_.learner_state))
 
 
 def cells_table(hidden_sizes, n_features, repeats, budget=0.3, max_step_ms=30.0):
     """µs per learn_one and per learn_many step for each cell and learner against hidden size,
     the fitted growth exponent in n, and the memory each model holds. A (cell, learner) stops
     at the first n whose single step exceeds `max_step_ms` (Elman RTRL, O(n^4))."""
-    from . import RTRLRegressor
+    from rtrl_river import RTRLRegressor
 
     one, many, memory = {}, {}, {}
     for cell, learner in CELL_LEARNERS:
         for n in hidden_sizes:
             model = RTRLRegressor(hidden_size=n, cell=cell, learner=learner, seed=0)
-            X, y = _synthetic(2, n_features)
+            X, y = synthetic(2, n_features)
             model.learn_many(X, y)  # compile, allocate
             start = time.perf_counter()
             model.learn_many(X.iloc[:1], y.iloc[:1])
@@ -436,8 +335,8 @@ def cells_table(hidden_sizes, n_features, repeats, budget=0.3, max_step_ms=30.0)
             if step * 1e3 > max_step_ms:
                 break
             n_steps = int(min(2000, max(5, budget / max(step, 1e-6))))
-            X, y = _synthetic(n_steps, n_features, seed=1)
-            many[cell, learner, n] = _median_us(lambda: model.learn_many(X, y), n_steps, repeats)
+            X, y = synthetic(n_steps, n_features, seed=1)
+            many[cell, learner, n] = median_us(lambda: model.learn_many(X, y), n_steps, repeats)
             rows = [(dict(zip(X.columns, row)), target)
                     for row, target in zip(X.to_numpy().tolist(), y.tolist())]
             one[cell, learner, n] = _learn_one_us(model, rows, repeats)
@@ -472,9 +371,9 @@ def cells_table(hidden_sizes, n_features, repeats, budget=0.3, max_step_ms=30.0)
 def cell_ratio_table(n_features, repeats, n_steps=2000, large=256, small=16):
     """One run, interleaved: µs per learn_one of an eLSTM at n=`large` against an Elman at
     n=`small`, both exact RTRL at the defaults."""
-    from . import RTRLRegressor
+    from rtrl_river import RTRLRegressor
 
-    X, y = _synthetic(n_steps, n_features, seed=2)
+    X, y = synthetic(n_steps, n_features, seed=2)
     rows = [(dict(zip(X.columns, row)), target)
             for row, target in zip(X.to_numpy().tolist(), y.tolist())]
     models = {}
@@ -516,10 +415,10 @@ def growth_table(hidden_sizes, n_features):
     held meanwhile, as that learn_one did). numpy reports its allocations to tracemalloc."""
     import tracemalloc
 
-    from . import RTRLRegressor
-    from .kernels.arrays import aligned
+    from rtrl_river import RTRLRegressor
+    from rtrl_river.kernels.arrays import aligned
 
-    X, y = _synthetic(8, n_features)
+    X, y = synthetic(8, n_features)
     rows = [(dict(zip(X.columns, row)), target)
             for row, target in zip(X.to_numpy().tolist(), y.tolist())]
     warm = RTRLRegressor(hidden_size=3, seed=0)  # load the kernels before tracing
@@ -550,12 +449,13 @@ def growth_table(hidden_sizes, n_features):
             # the previous path, on the 2 x n x P block it held
             state, net = model.engine_.learner_state, model.engine_.network
             block = np.stack(state.matrices)
-            position = len(model.engine_.feature_index)
+            position = len(model.feature_index_)
             extra = _traced_extra(lambda: aligned(net.insert_input_columns(block, position, 1)))
             size = block.nbytes
             table.append((n, "one new name, built anew (previous path)", f"{size / mib:.1f}",
-                          f"{size / mib:.1f}", f"{extra / mib:.2f}", f"{(size + extra) / size:.2f}"))
-            del block
+                          f"{size / mib:.1f}", f"{extra / mib:.2f}",
+                          f"{(size + extra) / size:.2f}"))
+            block = None  # let the old block go before the next steps are traced
             x, target = rows[4]
             traced("one new name, in the room", model,
                    lambda: model.learn_one({**x, "late": 1.0}, target))
@@ -579,7 +479,7 @@ def growth_table(hidden_sizes, n_features):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m rtrl_river.benchmark",
+        prog="python benchmarks/tables.py",
         description="Print speed tables (medians, µs per step) for rtrl_river.",
     )
     parser.add_argument("--hidden-sizes", type=int, nargs="+", default=[8, 16, 32, 64])
@@ -591,14 +491,16 @@ def main(argv=None):
     parser.add_argument(
         "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
         choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio",
-                 "floors", "startup", "growth"],
+                 "floors", "startup", "commands", "growth"],
         help="which tables to print (learners: every gradient estimator against n; cells: "
         "both cells and every learner that applies against n; cell_ratio: an eLSTM learn_one "
         "at n=256 against an Elman one at n=16; floors: the O(P) learners in ns per parameter "
         "against a bandwidth floor; startup: import and first-call seconds, warm and with an "
-        "empty numba cache; growth: peak memory of a step that brings new feature names, "
-        "exact RTRL, against its traces)",
+        "empty numba cache; commands: seconds of rtrl-river --help and --version; growth: "
+        "peak memory of a step that brings new feature names, exact RTRL, against its traces)",
     )
+    parser.add_argument("--source", default=None, metavar="DIR",
+                        help="commands table: run the commands from this source tree")
     args = parser.parse_args(argv)
     with threadpool_limits(args.threads):
         if "learn_one" in args.tables:
@@ -620,6 +522,8 @@ def main(argv=None):
             growth_table(args.hidden_sizes, args.features)
     if "startup" in args.tables:
         startup_table(args.repeats)
+    if "commands" in args.tables:
+        commands_table(args.repeats, args.source)
 
 
 if __name__ == "__main__":
