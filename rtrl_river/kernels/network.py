@@ -7,7 +7,6 @@ from numba import njit
 
 from .arrays import ADAGRAD, ADAM, RMSPROP, SGD, SQUARED_LOSS
 from .cells import cell_forward
-from .cells.elman import recurrent_matrix  # noqa: F401 (the Elman learners' kernels import it here)
 from .jit import EXACT, INLINE, JIT
 from .targets import (
     CARRY,

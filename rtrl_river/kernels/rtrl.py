@@ -6,9 +6,9 @@ import numpy as np
 from numba import njit
 
 from .cells import cell_diagonal_influence
+from .cells.elman import elman_blocks, recurrent_matrix
 from .driver import trace_reset, trace_update
 from .jit import INLINE, JIT
-from .network import recurrent_matrix
 
 
 class RTRLTraces(NamedTuple):
@@ -52,20 +52,22 @@ def influence_step(W_hh, left, influence, influence_next, hidden_prev, inputs, h
     carried = influence_next[n]
     for p in range(n_recurrent):
         gradient[p] = carried[p]
+    G_hh, G_xh, g_b = elman_blocks(gradient, n, d)
     for i in range(n):
         slope = 1.0 - hidden[i] * hidden[i]
         weight = slope * hidden_error[i]
-        row = influence_next[i]
+        R_hh, R_xh, r_b = elman_blocks(influence_next[i], n, d)
+        r_hh, r_xh, g_hh, g_xh = R_hh[i], R_xh[i], G_hh[i], G_xh[i]
         for j in range(n):
             value = slope * hidden_prev[j]
-            row[i * n + j] += value
-            gradient[i * n + j] += hidden_error[i] * value
+            r_hh[j] += value
+            g_hh[j] += hidden_error[i] * value
         for j in range(d):
             value = slope * inputs[j]
-            row[n * n + i * d + j] += value
-            gradient[n * n + i * d + j] += hidden_error[i] * value
-        row[n * n + n * d + i] += slope
-        gradient[n * n + n * d + i] += weight
+            r_xh[j] += value
+            g_xh[j] += hidden_error[i] * value
+        r_b[i] += slope
+        g_b[i] += weight
 
 
 @trace_reset(RTRLTraces)

@@ -5,9 +5,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .cells.elman import elman_blocks, recurrent_matrix, unit_parameter
 from .driver import trace_reset, trace_update
 from .jit import INLINE, JIT
-from .network import copy_into, recurrent_matrix
+from .network import copy_into
 
 
 class SnApTraces(NamedTuple):
@@ -25,16 +26,6 @@ class SnApTraces(NamedTuple):
 
 
 @njit(**INLINE)
-def unit_parameter(i, j, n, d):
-    """Index in theta of the j-th parameter of unit i (row i of [W_hh | W_xh | b_h])."""
-    if j < n:
-        return i * n + j
-    if j < n + d:
-        return n * n + i * d + (j - n)
-    return n * n + n * d + i
-
-
-@njit(**INLINE)
 def snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradient):
     """SnAp-1: unit i keeps only J[i, its own parameters], so J_t = diag(1 - h_t^2)
     (diag(W_hh) J_{t-1} + I_t) row by row, in place, with the gradient written in the same
@@ -42,33 +33,34 @@ def snap1_update(W_hh, values, hidden_prev, inputs, hidden, hidden_error, gradie
     separate operations, as there; a zero weight is skipped (its product with an infinite
     trace would be NaN), by a test outside the loops so that they vectorise."""
     n, d = hidden.shape[0], inputs.shape[0]
+    G_hh, G_xh, g_b = elman_blocks(gradient, n, d)
     for i in range(n):
         weight = W_hh[i, i]
         slope = 1.0 - hidden[i] * hidden[i]
         error = hidden_error[i]
-        recurrent, incoming = i * n, n * n + i * d
+        g_hh, g_xh = G_hh[i], G_xh[i]
         if weight != 0.0:
             for j in range(n):
                 value = (weight * values[i, j] + hidden_prev[j]) * slope
                 values[i, j] = value
-                gradient[recurrent + j] = error * value
+                g_hh[j] = error * value
             for j in range(d):
                 value = (weight * values[i, n + j] + inputs[j]) * slope
                 values[i, n + j] = value
-                gradient[incoming + j] = error * value
+                g_xh[j] = error * value
             value = (weight * values[i, n + d] + 1.0) * slope
         else:
             for j in range(n):
                 value = hidden_prev[j] * slope
                 values[i, j] = value
-                gradient[recurrent + j] = error * value
+                g_hh[j] = error * value
             for j in range(d):
                 value = inputs[j] * slope
                 values[i, n + j] = value
-                gradient[incoming + j] = error * value
+                g_xh[j] = error * value
             value = slope
         values[i, n + d] = value
-        gradient[n * n + n * d + i] = error * value
+        g_b[i] = error * value
 
 
 @trace_reset(SnApTraces)

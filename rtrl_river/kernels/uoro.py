@@ -6,9 +6,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .cells.elman import elman_blocks, recurrent_matrix
 from .driver import trace_reset, trace_update
 from .jit import JIT
-from .network import recurrent_matrix
 from .vector import sum_of_squares
 
 EPSILON = 1e-7
@@ -76,13 +76,15 @@ def uoro_update(network, traces, t, hidden_prev, inputs, hidden, hidden_error, g
         projection += hidden_error[i] * s_tilde[i]
     for p in range(theta_tilde.shape[0]):
         theta_tilde[p] /= rho0
+    T_hh, T_xh, t_b = elman_blocks(theta_tilde, n, d)
     for i in range(n):
         c = signs[i] * (1.0 - hidden[i] * hidden[i]) / rho1
+        t_hh, t_xh = T_hh[i], T_xh[i]
         for j in range(n):
-            theta_tilde[i * n + j] += c * hidden_prev[j]
+            t_hh[j] += c * hidden_prev[j]
         for j in range(d):
-            theta_tilde[n * n + i * d + j] += c * inputs[j]
-        theta_tilde[n * n + n * d + i] += c
+            t_xh[j] += c * inputs[j]
+        t_b[i] += c
     state_norm = 0.0
     for i in range(n):
         state_norm += s_tilde[i] * s_tilde[i]

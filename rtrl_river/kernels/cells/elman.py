@@ -24,10 +24,35 @@ class ElmanArrays(NamedTuple):
     recurrent_mask: np.ndarray  # n x n of 0/1 for a sparse W_hh; 0 x 0 when W_hh is dense
 
 
+# The Elman cell's layout of theta's recurrent part, written here once: row-major W_hh, then
+# W_xh, then b_h. Every vector laid out like it (the parameters, a gradient, an influence row,
+# a trace) is read through `elman_blocks`, or `unit_parameter` for one entry.
+
+
+@njit(**INLINE)
+def elman_blocks(vector, n_hidden, n_inputs):
+    """W_hh (n x n), W_xh (n x d) and b_h (n) as views of the first n(n+d+1) entries of a
+    vector laid out like theta."""
+    n, d = n_hidden, n_inputs
+    W_hh = vector[: n * n].reshape((n, n))
+    W_xh = vector[n * n : n * n + n * d].reshape((n, d))
+    return W_hh, W_xh, vector[n * n + n * d : n * n + n * d + n]
+
+
+@njit(**INLINE)
+def unit_parameter(i, j, n, d):
+    """Index, in a vector laid out like theta, of the j-th incoming parameter of unit i: entry
+    j of row i of [W_hh | W_xh | b_h]."""
+    if j < n:
+        return i * n + j
+    if j < n + d:
+        return n * n + i * d + (j - n)
+    return n * n + n * d + i
+
+
 @njit(**INLINE)
 def recurrent_matrix(theta, n_hidden):
-    """W_hh (n x n) as a view into theta, whose first n*n entries it is; W_xh (n x d) and b_h
-    (n) follow it."""
+    """W_hh (n x n) as a view into theta, whose first n*n entries it is."""
     return theta[: n_hidden * n_hidden].reshape((n_hidden, n_hidden))
 
 
@@ -62,17 +87,14 @@ def elman_forward(network, hidden, inputs, hidden_next):
     At n = 128, in a loop of its own, the step took 4.0 us as eight scalar chains (two
     multiply-adds a cycle) and takes 2.7 us this way (docs/benchmarks.md)."""
     theta, n, d = network.theta, hidden.shape[0], inputs.shape[0]
-    bias = n * n + n * d
-    W = theta[: n * n].reshape((n, n))
-    U = theta[n * n : bias].reshape((n, d))
+    W, U, b = elman_blocks(theta, n, d)
     blocked = n - n % BLOCK
     if blocked > 0:
         block_dots(theta, 0, hidden, hidden_next)
     blocks = n - n % 8
     for i in range(0, blocks, 8):
-        t = eight_rows(W, i, hidden, blocked, theta[bias + i], theta[bias + i + 1],
-                       theta[bias + i + 2], theta[bias + i + 3], theta[bias + i + 4],
-                       theta[bias + i + 5], theta[bias + i + 6], theta[bias + i + 7])
+        t = eight_rows(W, i, hidden, blocked, b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4],
+                       b[i + 5], b[i + 6], b[i + 7])
         t0, t1, t2, t3, t4, t5, t6, t7 = eight_rows(U, i, inputs, 0, t[0], t[1], t[2], t[3],
                                                     t[4], t[5], t[6], t[7])
         if blocked > 0:
@@ -93,7 +115,7 @@ def elman_forward(network, hidden, inputs, hidden_next):
         hidden_next[i + 6] = t6
         hidden_next[i + 7] = t7
     for i in range(blocks, n):
-        total = theta[bias + i]
+        total = b[i]
         for j in range(blocked, n):
             total += W[i, j] * hidden[j]
         for j in range(d):
@@ -111,15 +133,17 @@ def elman_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient,
     dL/dh_{s-1} = W_hh^T dL/dz_s."""
     n, d = hidden.shape[0], inputs.shape[0]
     W_hh = recurrent_matrix(network.theta, n)
+    G_hh, G_xh, g_b = elman_blocks(gradient, n, d)
     dh, dz = hidden_error, scratch
     for i in range(n):
         dz[i] = dh[i] * (1.0 - hidden[i] * hidden[i])
     for i in range(n):
+        g_hh, g_xh = G_hh[i], G_xh[i]
         for j in range(n):
-            gradient[i * n + j] += dz[i] * hidden_prev[j]
+            g_hh[j] += dz[i] * hidden_prev[j]
         for j in range(d):
-            gradient[n * n + i * d + j] += dz[i] * inputs[j]
-        gradient[n * n + n * d + i] += dz[i]
+            g_xh[j] += dz[i] * inputs[j]
+        g_b[i] += dz[i]
     # dh = W_hh^T dz as row axpys (contiguous rows, each dh[j] summed over i in order)
     for j in range(n):
         dh[j] = 0.0
@@ -137,6 +161,7 @@ def elman_mask_gradient(network, gradient):
     if recurrent_mask.size == 0:
         return
     n = recurrent_mask.shape[0]
+    G_hh = recurrent_matrix(gradient, n)
     for i in range(n):
         for j in range(n):
-            gradient[i * n + j] *= recurrent_mask[i, j]
+            G_hh[i, j] *= recurrent_mask[i, j]
