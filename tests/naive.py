@@ -10,6 +10,20 @@ NAMES = ("W_hh", "W_xh", "b_h", "W_hy", "b_y")
 RECURRENT = ("W_hh", "W_xh", "b_h")
 
 
+
+def clip_by_group(grad, recurrent_end, head_start, clip):
+    """The gradient with each group (the recurrence [0, recurrent_end), the rest of the cell,
+    the head [head_start, P)) scaled to L2 norm at most `clip`, as the kernels clip it."""
+    grad = grad.copy()
+    if clip is None:
+        return grad
+    for group in (slice(0, recurrent_end), slice(recurrent_end, head_start),
+                  slice(head_start, None)):
+        norm = np.linalg.norm(grad[group])
+        if norm > clip:
+            grad[group] *= clip / norm
+    return grad
+
 def copy_params(params):
     """A copy of every block, in the order given (theta's order for a model's params_)."""
     return {name: np.array(value, dtype=float) for name, value in params.items()}
@@ -157,8 +171,7 @@ def online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared", influenc
         if recurrent_mask is not None:
             grad[: n * n] *= recurrent_mask.ravel()
         gradients.append(grad.copy())
-        if clip is not None and np.linalg.norm(grad) > clip:
-            grad *= clip / np.linalg.norm(grad)
+        grad = clip_by_group(grad, n * n, J.shape[1], clip)
         params = unflatten(flatten(params) - lr * grad, params)
         trajectory.append(flatten(params))
         h = h_new
@@ -263,8 +276,7 @@ def elstm_online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared"):
         head_grad = np.concatenate([np.outer(error, c_new).ravel(), error])
         grad = np.concatenate([(params["W_hy"].T @ error) @ J, head_grad])
         gradients.append(grad.copy())
-        if clip is not None and np.linalg.norm(grad) > clip:
-            grad *= clip / np.linalg.norm(grad)
+        grad = clip_by_group(grad, 0, J.shape[1], clip)
         params = unflatten(flatten(params) - lr * grad, params)
         trajectory.append(flatten(params))
         c = c_new
@@ -406,8 +418,7 @@ def lru_online_rtrl(params, xs, targets, lr=0.0, clip=None, head="squared",
         head_grad = np.concatenate([np.outer(error, lru_real(h_new)).ravel(), error])
         grad = np.concatenate([np.real(np.conj(g) @ J), head_grad])
         gradients.append(grad.copy())
-        if clip is not None and np.linalg.norm(grad) > clip:
-            grad *= clip / np.linalg.norm(grad)
+        grad = clip_by_group(grad, 2 * n, J.shape[1], clip)
         params = unflatten(flatten(params) - lr * grad, params)
         trajectory.append(flatten(params))
         h = h_new

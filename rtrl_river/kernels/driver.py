@@ -12,7 +12,7 @@ from numba.extending import overload
 
 from .cells import cell_forward, cell_mask_gradient
 from .jit import INLINE, JIT
-from .network import clip_norm, copy_into, first_forward, head_step, optimizer_step
+from .network import clip_groups, copy_into, first_forward, head_step, optimizer_step
 
 TRACE_UPDATES = {}
 TRACE_RESETS = {}
@@ -69,13 +69,14 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
 
     Each step, with parameters theta_{t-1}: forward h_t; the loss, the head's gradient and
     dL/dh_t; the learner's trace update advances the learner's traces and writes the recurrent
-    gradient into gradient[:P]; then the gradient is masked, clipped, and the optimizer takes
-    one step.
+    gradient into gradient[:P]; then the gradient is masked, clipped group by group
+    (`clip_groups`), and the optimizer takes one step.
     A gradient with a NaN or an infinity never reaches the weights: that step's update is
     skipped, the traces that produced it are reset, and skipped[0] counts it.
     The cell's kernels (forward, mask) are picked by numba from the type of `network`.
     """
     hidden, hidden_next = network.hidden, buffers.hidden_next
+    head_start = network.theta.shape[0] - network.n_outputs * (hidden.shape[0] + 1)
     for t in range(targets.shape[0]):
         x = inputs[t]
         if t == 0:
@@ -86,7 +87,7 @@ def learn_steps(network, traces, optimizer, head, inputs, targets,
         update_traces(network, traces, t, hidden, x, hidden_next, buffers.hidden_error,
                       buffers.gradient)
         cell_mask_gradient(network, buffers.gradient)
-        if clip_norm(buffers.gradient, max_norm):
+        if clip_groups(buffers.gradient, optimizer.recurrent_end, head_start, max_norm):
             optimizer_step(optimizer, network.theta, buffers.gradient, learning_rates[t])
         else:
             reset_traces(traces)
