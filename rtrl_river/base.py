@@ -42,7 +42,7 @@ class RTRLEstimator(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(Integral, 1, None, closed="left"), None],
         "cell": [StrOptions(set(CELLS)), Cell],
         "learner": [StrOptions(set(LEARNERS)), Learner],
         "optimizer": [

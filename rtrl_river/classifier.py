@@ -34,7 +34,9 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
     Parameters
     ----------
     hidden_size
-        Number of hidden units n.
+        Number of hidden units n (the LRU's complex modes); None, the default, takes the
+        cell's own size: 16 for the Elman cell, 64 for the eLSTM and the LRU, sizes at which a
+        step of each costs about the same.
     cell
         The recurrent cell: "elman" (a dense tanh layer; exact RTRL costs O(n^4) a step) or
         "elstm", the element-wise LSTM of Irie et al. (2024), z_t = tanh(W_z x_t + w_z * c_{t-1}
@@ -53,7 +55,9 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
     lr
         Learning rate of an optimizer given by name.
     clip_gradient
-        Maximum L2 norm of each step's whole gradient; None disables clipping.
+        Maximum L2 norm of each step's gradient, per group of parameters (the cell's
+        recurrence, the rest of the cell, the head: each is clipped on its own); None
+        disables clipping.
     recurrent_lr_scale
         W_hh learns at lr times this, and past 16 hidden units also times 16 / hidden_size
         (see `RTRLRegressor`). A quarter here: at the classifier's lr, a W_hh at the full rate
@@ -107,7 +111,7 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
 
     def __init__(
         self,
-        hidden_size: int = 16,
+        hidden_size: int | None = None,
         cell: str | Cell = "elman",
         learner: str | Learner = "rtrl",
         optimizer: str | optim.base.Optimizer = "adam",

@@ -75,12 +75,15 @@ class Network:
 
     `cell` is a name or a `rtrl_river.cells` object. `n_hidden` is the length of the real
     state the head reads: `hidden_size` for the Elman and eLSTM cells, 2 * hidden_size for
-    the LRU's complex modes (`Cell.state_size`).
+    the LRU's complex modes (`Cell.state_size`); hidden_size None is the cell's
+    `default_size`.
     """
 
     def __init__(self, hidden_size, n_inputs, n_outputs, rng, recurrent_density=1.0,
                  cell="elman"):
         self.cell = make_cell(cell)
+        if hidden_size is None:
+            hidden_size = self.cell.default_size
         n_hidden = self.cell.state_size(hidden_size)
         self.n_hidden, self.n_inputs, self.n_outputs = n_hidden, n_inputs, n_outputs
         self.theta = np.zeros(self.n_parameters)

@@ -24,6 +24,9 @@ class Cell(base.Base, abc.ABC):
     name: str
     input_blocks: tuple
     state_bias = None  # the bias that sets the state while every input is zero; None: none
+    # the hidden_size of a model that names none: sizes at which a step costs about what the
+    # Elman cell's 16 units cost (docs/defaults.md)
+    default_size: int
     diagonal_influence = False  # True when each unit's parameters reach that unit only
 
     def validate(self):

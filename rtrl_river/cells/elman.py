@@ -20,6 +20,7 @@ class Elman(Cell):
     """
 
     name = "elman"
+    default_size = 16
     input_blocks = ("W_xh",)
     state_bias = "b_h"
 

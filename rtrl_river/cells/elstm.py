@@ -35,6 +35,7 @@ class ELSTM(Cell):
     """
 
     name = "elstm"
+    default_size = 64
     input_blocks = ("W_z", "W_f")
     state_bias = "b_z"
     diagonal_influence = True

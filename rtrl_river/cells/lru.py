@@ -64,7 +64,7 @@ class LRU(Cell):
     LRU(r_min=0.9, r_max=0.999, recurrent_rate=0.01)
     >>> stream = DelayedRecall(delay=10, n_steps=5000, seed=0, distribution="gaussian")
     >>> evaluate.progressive_val_score(stream, model, metrics.R2())
-    R2: 0.540333
+    R2: 0.579301
 
     References
     ----------
@@ -76,6 +76,7 @@ class LRU(Cell):
     """
 
     name = "lru"
+    default_size = 64
     input_blocks = ("B_re", "B_im")
     diagonal_influence = True
 

@@ -130,6 +130,11 @@ REGISTRY = [
     Stream("delayed recall, lag 50", MEMORY, "NMSE", _delayed_recall(50), synthetic=True),
     Stream("delayed recall, lag 100", MEMORY, "NMSE", _delayed_recall(100), synthetic=True),
     Stream("add task (10, 30)", MEMORY, "log-loss", _add_task(10, 30), synthetic=True),
+    Stream("selective recall, 8 inputs, lag 50", MEMORY, "NMSE",
+           _synthetic("SelectiveRecall", delay=50, n_channels=8, n_steps=30_000),
+           name="selective-recall", synthetic=True,
+           description="synthetic: y_t = x0_{t-50} among 8 Gaussian inputs; NMSE floor 1 "
+           "without memory"),
     Stream("AirlinePassengers, h=12", FORECAST, "MAE@h", _river("AirlinePassengers"),
            seasonality=12, horizon=12),
     Stream("WaterFlow, h=24", FORECAST, "MAE@h", _river("WaterFlow"), horizon=24),
@@ -154,7 +159,7 @@ REGISTRY = [
 
 COMMAND_LINE = ["trump-approval", "chick-weights", "sp500", "water-flow", "airline-passengers",
                 "brent", "bitcoin", "phishing", "bananas", "image-segments", "delayed-recall",
-                "add-task", "order-book"]
+                "add-task", "selective-recall", "order-book"]
 STREAMS = {stream.name: stream for stream in sorted(
     (s for s in REGISTRY if s.name), key=lambda s: COMMAND_LINE.index(s.name))}
 SUITE = [stream for stream in REGISTRY if stream.suite]

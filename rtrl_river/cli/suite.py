@@ -19,8 +19,8 @@ from .output import INTERRUPTED, Progress, write_file
 from .scores import progressive, table, weights_finite
 from .streams import FORECAST, SUITE, suite_stream
 
-# The RTRL entries: every learner on the default Elman cell, and the eLSTM at the hidden size
-# whose learn_one costs about what the Elman default's does (exact RTRL on it is O(n d)).
+# The RTRL entries: every learner on the default Elman cell, and the eLSTM and the LRU at their
+# default sizes, whose steps cost about what the Elman default's does (exact RTRL is O(n d)).
 MODELS = {
     "rtrl": {"learner": "rtrl"},
     "snap-1": {"learner": "snap-1"},
@@ -28,8 +28,9 @@ MODELS = {
     "tbptt": {"learner": "tbptt"},
     "uoro": {"learner": "uoro"},
     "elstm-64": {"cell": "elstm", "hidden_size": 64},
+    "lru": {"cell": "lru"},
 }
-LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro", "elstm-64"]
+LEARNERS = ["rtrl", "snap-1", "tbptt", "uoro", "elstm-64", "lru"]
 
 
 def add_parser(commands):
