@@ -94,8 +94,10 @@ def test_running_standardizer_matches_river_and_survives_huge_values():
     assert math.isfinite(huge.std) and huge.std == pytest.approx(ours.std * 1e300, rel=1e-12)
 
 
-def test_predictions_are_none_before_the_first_target():
-    assert RTRLRegressor(seed=0).predict_one({"a": 1.0}) is None
+def test_predictions_before_the_first_target_follow_rivers_conventions():
+    # a regressor predicts 0.0, as River's do; a classifier {}, as River's do
+    assert RTRLRegressor(seed=0).predict_one({"a": 1.0}) == 0.0
+    assert RTRLRegressor(seed=0).predict_sequence([{"a": 1.0}] * 3) == [0.0, 0.0, 0.0]
     assert RTRLClassifier(seed=0).predict_proba_one({"a": 1.0}) == {}
     model = RTRLRegressor(seed=0)
     model.learn_one({"a": 1.0}, 7.0)

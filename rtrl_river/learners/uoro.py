@@ -29,7 +29,7 @@ class UORO(Learner):
     ...     learner=UORO(), seed=1
     ... )
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.153
+    MAE: 0.196
 
     References
     ----------
