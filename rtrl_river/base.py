@@ -88,6 +88,7 @@ class RTRLEstimator(BaseEstimator):
         the next learning or predicting call says it cannot apply."""
         engine.forget_calls()
         if name not in MUTABLE:
+            engine.settings_changed = True
             return
         validate_parameters({name: self._parameter_constraints[name]}, {name: value},
                             type(self).__name__)
@@ -101,8 +102,12 @@ class RTRLEstimator(BaseEstimator):
             engine.target_feedback = bool(value)
 
     def _check_unchanged(self):
-        """Raise if a parameter that fixes the arrays changed since the model started."""
-        settings = self.engine_.settings
+        """Raise if a parameter that fixes the arrays changed since the model started (looked
+        at only after one was set: `get_params` reads the signature, tens of microseconds)."""
+        engine = self.engine_
+        if not engine.settings_changed:
+            return
+        settings = engine.settings
         for name, value in self.get_params(deep=False).items():
             if name in settings and not _same(settings[name], value):
                 raise ValueError(
@@ -111,6 +116,7 @@ class RTRLEstimator(BaseEstimator):
                     f"to a fresh model only (fit, or clone() and learn). Set it back to "
                     f"continue this stream."
                 )
+        engine.settings_changed = False
 
     # ---------------------------------------------------------------- state
 
@@ -188,6 +194,7 @@ class RTRLEstimator(BaseEstimator):
         )
         engine.settings = {name: value for name, value in self.get_params(deep=False).items()
                            if name not in MUTABLE}
+        engine.settings_changed = False
         self.engine_ = engine
         self.n_features_in_ = 0
 

@@ -1,36 +1,77 @@
-"""RTRLForecaster: River's forecasting protocol on the recurrent regressor's machinery."""
+"""RTRLForecaster: River's forecasting protocol on the recurrent regressor's machinery, weighed
+against exponential smoothing components by their recent accuracy."""
 
 from __future__ import annotations
 
+import collections
+import datetime
 import math
 from numbers import Real
 
+import numpy as np
 from river.time_series.base import Forecaster
 
-from .components import FeatureStandardizer, SeasonalReference
+from .components import FeatureStandardizer
+from .forecasting import Combination, PeriodDetector, SeasonalNetwork, SmoothingBank
 from .heads import RegressionHead
 from .inputs import unseen_features
 from .regressor import RTRLRegressor
 
+# How many recent steps are kept to start a network and components afresh when the season
+# changes (at least this many, and eight seasons).
+REPLAYED = 64
+NETWORK = "network"
+# The horizons at which the members are scored (beyond, the weights of the last); the network
+# forecasts that far every HORIZONS // NETWORK_EVERY steps (one step ahead at the others),
+# since its forecast costs a forward step a horizon.
+HORIZONS = 48
+NETWORK_EVERY = 4
+SEASONAL = ("seasonal naive", "holt-winters", "log holt-winters")
+
+
+def _timestamp(x):
+    """Seconds since the epoch of the first datetime or date among x's values, or None."""
+    for value in (x or {}).values():
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=datetime.timezone.utc)
+            return value.timestamp()
+        if isinstance(value, datetime.date):
+            return value.toordinal() * 86_400.0
+    return None
+
 
 class RTRLForecaster(Forecaster):
-    """Forecasts a series any number of steps ahead from one recurrent state.
+    """Forecasts a series any number of steps ahead: a recurrent network, weighed against
+    exponential smoothing components by how well each has forecast lately.
 
-    `learn_one(y, x)` is one step of an `RTRLRegressor` (the same kernels, learners, target
-    scaling and change prediction) whose input is the exogenous features in x and, fed back,
-    its own previous target. `forecast(horizon, xs)` rolls the hidden state forward on copies,
-    feeding back its own predictions, and changes nothing: a horizon of any length comes from
-    the current state, with no window re-run.
-
-    With `seasonality=m`, the network models the seasonal difference s_t = y_t - r_t from a
+    The network is an `RTRLRegressor` (the same kernels, learners, target scaling and change
+    prediction) whose input is the exogenous features in x and, fed back, its own previous
+    target. With a season of m steps it models the seasonal difference s_t = y_t - r_t from a
     seasonal reference r_t, the mean of y_{t-m}, y_{t-2m}, ..., y_{t-Jm} over the
-    J = `seasonal_average` seasons back (those that exist; the first value for the first m
-    steps). With J = 1 that is plain seasonal differencing, and with change prediction the
-    untrained forecast is "last season's change added to the current level"; averaging J
-    seasons keeps one season's noise out of every forecast (on AirlinePassengers at horizon 12,
-    J = 1, 2, 3, 4 give MAE 29.3, 28.8, 28.7, 28.8). The network learns corrections to that. A
-    season is then one lookup away, where learning it from scratch would take far more than
-    the 144 points of a monthly series.
+    J = `seasonal_average` seasons back (those that exist). With change prediction its
+    untrained forecast is then "last season's change added to the current level", and it
+    learns corrections to that: a season is one lookup away, where learning it from scratch
+    would take far more than the 144 points of a monthly series. `forecast(horizon, xs)` rolls
+    its hidden state forward on copies, feeding back its own predictions, and changes nothing.
+
+    With `smoothing` (the default), simple forecasters run beside it, each O(1) a step: the
+    last value, simple and damped-trend exponential smoothing, a mean-reverting AR(1), and
+    with a season the seasonal naive forecast and additive Holt-Winters, on y and on log y for
+    a positive series. Each one-step forecast is scored against the value that comes
+    (discounted squared error, relative to the last value's), and forecasts are the average
+    of every member's, weighted by exp(-20 x score) (`rtrl_river.forecasting.Combination`):
+    within a few dozen steps the weight goes to what has worked on this series, and the
+    forecaster is rarely far behind the best of its members. `smoothing=False` forecasts with
+    the network alone.
+
+    The season is `seasonality` when given; with "auto" (the default) it is estimated from
+    the series (`rtrl_river.forecasting.PeriodDetector`: the autocorrelation of the changes,
+    over at least three seasons, or two for the season that timestamps in x suggest: the
+    year of monthly or quarterly data, the week of daily data, the day of hourly data). When
+    the estimate changes, the seasonal components start again from the last few seasons of
+    the series, and the network does too once the seasonal naive forecast has shown the
+    season (its score below the last value's).
 
     Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
     `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (as River's
@@ -61,10 +102,14 @@ class RTRLForecaster(Forecaster):
     predict_change
         Predict the change from the previous step (see `RTRLRegressor`).
     seasonality
-        The season's length m in steps (12 for monthly data with a yearly cycle); 0 for none.
+        The season's length m in steps (12 for monthly data with a yearly cycle); 0 for none;
+        "auto" to estimate it from the series.
     seasonal_average
         How many past seasons J the seasonal reference averages (see above); 1 for plain
         seasonal differencing. Unused without `seasonality`.
+    smoothing
+        Weigh the network against the smoothing components (see above); False: the network
+        alone.
     seed
         Seed of the weight initialisation; an int makes every run identical.
 
@@ -72,6 +117,11 @@ class RTRLForecaster(Forecaster):
     ----------
     regressor_ : RTRLRegressor
         The recurrent regressor that learns the (seasonally differenced) series.
+    period_ : int
+        The season of the smoothing components (0: none); the network's is
+        `network_.period`.
+    weights_ : dict
+        Each member's weight in the next forecast ("network" is the recurrent network).
 
     Examples
     --------
@@ -83,7 +133,7 @@ class RTRLForecaster(Forecaster):
     >>> model = RTRLForecaster(seasonality=12, seed=42)
     >>> evaluate.evaluate(datasets.AirlinePassengers(), model, metrics.MAE(), horizon=12,
     ...                   agg_func=statistics.mean)
-    mean(MAE): 28.655909
+    mean(MAE): 28.11269
 
     """
 
@@ -98,8 +148,9 @@ class RTRLForecaster(Forecaster):
         recurrent_lr_scale: float = 1.0,
         target_scaling: bool = True,
         predict_change: bool = True,
-        seasonality: int = 0,
+        seasonality: int | str = "auto",
         seasonal_average: int = 3,
+        smoothing: bool = True,
         seed: int | None = None,
     ):
         self.hidden_size = hidden_size
@@ -113,6 +164,7 @@ class RTRLForecaster(Forecaster):
         self.predict_change = predict_change
         self.seasonality = seasonality
         self.seasonal_average = seasonal_average
+        self.smoothing = smoothing
         self.seed = seed
 
     @classmethod
@@ -120,23 +172,84 @@ class RTRLForecaster(Forecaster):
         yield {"hidden_size": 4, "seed": 1}
         yield {"hidden_size": 3, "seasonality": 2, "learner": "tbptt", "seed": 2}
         yield {"hidden_size": 8, "cell": "elstm", "predict_change": False, "seed": 3}
+        yield {"hidden_size": 3, "seasonality": 0, "smoothing": False, "seed": 4}
 
     def _initialize(self):
         seasonality = self.seasonality
-        if isinstance(seasonality, bool) or not isinstance(seasonality, int) or seasonality < 0:
-            raise ValueError(f"seasonality must be an integer >= 0, got {self.seasonality!r}")
+        if seasonality != "auto" and (
+                isinstance(seasonality, bool) or not isinstance(seasonality, int)
+                or seasonality < 0):
+            raise ValueError(f"seasonality must be an integer >= 0 or 'auto', got "
+                             f"{self.seasonality!r}")
         average = self.seasonal_average
         if isinstance(average, bool) or not isinstance(average, int) or average < 1:
             raise ValueError(f"seasonal_average must be an integer >= 1, got {average!r}")
-        self.regressor_ = RTRLRegressor(
+        self.scaler_ = FeatureStandardizer()
+        self.detector_ = PeriodDetector() if seasonality == "auto" else None
+        self.recent_ = collections.deque(maxlen=REPLAYED)
+        self.last_ = None
+        self.t_ = 0
+        period = 0 if seasonality == "auto" else seasonality
+        self._start(period)
+        self._start_network(period)
+
+    def _start(self, period):
+        """Smoothing components for a season of `period`, fed the recent steps, and their
+        combination with the network (whose scores are kept)."""
+        self.period_ = period
+        self.recent_ = collections.deque(self.recent_, maxlen=max(REPLAYED, 8 * period))
+        if not self.smoothing:
+            self.components_ = self.combination_ = None
+            return
+        self.components_ = SmoothingBank(period)
+        for y, _ in self.recent_:
+            self.components_.learn_one(y)
+        previous = getattr(self, "combination_", None)
+        self.combination_ = Combination([*self.components_.names, NETWORK], HORIZONS)
+        if previous is not None:
+            self.combination_.scores[:, -1] = previous.scores[:, -1]
+
+    def _start_network(self, period):
+        """A network for a season of `period`, fed the recent steps."""
+        self.network_ = SeasonalNetwork(RTRLRegressor(
             hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
             optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
             recurrent_lr_scale=self.recurrent_lr_scale,
             target_feedback=True, target_scaling=self.target_scaling,
             predict_change=self.predict_change, seed=self.seed,
-        )
-        self.scaler_ = FeatureStandardizer()
-        self.season_ = SeasonalReference(self.seasonality, self.seasonal_average)
+        ), period, self.seasonal_average)
+        for y, features in self.recent_:
+            self.network_.learn_one(y, features)
+
+    def _season_proven(self):
+        """Whether the components' season has shown itself: the network takes a detected
+        season only once the best seasonal component has forecast one step ahead better than
+        the best of the others (a spurious peak of the autocorrelation then costs the
+        components, not the network's learning)."""
+        if self.period_ == 0:
+            return True
+        if self.components_ is None:
+            return False
+        scores = self.combination_.scores[0, :-1]
+        seasonal = np.array([name in SEASONAL for name in self.components_.names])
+        if np.isnan(scores[seasonal]).all() or np.isnan(scores[~seasonal]).all():
+            return False
+        return np.nanmin(scores[seasonal]) < np.nanmin(scores[~seasonal])
+
+    @property
+    def regressor_(self):
+        return self.network_.regressor
+
+    @property
+    def weights_(self):
+        """Each member's weight in the next one-step forecast."""
+        if self.combination_ is None:
+            return {NETWORK: 1.0}
+        weights = self.combination_.weights(1, self._available())[0]
+        return dict(zip(self.combination_.names, weights.tolist()))
+
+    def _available(self):
+        return np.append(self.components_.ready, True)
 
     @staticmethod
     def _numeric(x):
@@ -144,30 +257,60 @@ class RTRLForecaster(Forecaster):
         return {k: v for k, v in (x or {}).items() if isinstance(v, Real)}
 
     def learn_one(self, y: float, x: dict | None = None) -> None:
-        """One time step: learn y (seasonally differenced with `seasonality`) from x."""
-        if not hasattr(self, "regressor_"):
+        """One time step: score every member's forecasts of y, then learn y from x."""
+        if not hasattr(self, "network_"):
             self._initialize()
         features = self._numeric(x)
         RegressionHead.check_target(y)
         unseen_features(features, None)  # every check before anything changes
         y = float(y)
-        base = self.season_.reference(0, [], current=y)
+        if self.combination_ is not None and self.last_ is not None:
+            self.combination_.update(y)
         self.scaler_.learn_one(features)
-        self.regressor_.learn_one(self.scaler_.transform_one(features), y - base)
-        self.season_.update(y)
+        scaled = self.scaler_.transform_one(features)
+        self.network_.learn_one(y, scaled)
+        if self.components_ is not None:
+            self.components_.learn_one(y)
+        self.recent_.append((y, scaled))
+        self.last_ = y
+        self.t_ += 1
+        if self.detector_ is not None:
+            self.detector_.learn_one(y, _timestamp(x))
+            if self.detector_.period != self.period_:
+                self._start(self.detector_.period)
+            if self.network_.period != self.period_ and self._season_proven():
+                self._start_network(self.period_)
+        if self.combination_ is not None:
+            self._record()
+
+    def _record(self):
+        """Every member's forecasts of the next HORIZONS values, for the combination to score
+        when they come (the network's beyond one step only every HORIZONS // NETWORK_EVERY
+        steps; the features of future steps unknown, it forecasts them as absent)."""
+        forecasts = np.full((len(self.combination_.names), HORIZONS), np.nan)
+        forecasts[:-1] = self.components_.forecast(HORIZONS)
+        if self.t_ % (HORIZONS // NETWORK_EVERY) == 1:
+            forecasts[-1] = self.network_.forecast([{}] * HORIZONS)
+        else:
+            forecasts[-1, 0] = self.network_.forecast_one({})
+        self.combination_.record(forecasts)
 
     def forecast(self, horizon: int, xs: list[dict] | None = None) -> list[float | None]:
-        """The next `horizon` values from the current state, each step fed the previous
-        forecast; changes nothing. A list of None before the first target."""
-        if not hasattr(self, "regressor_") or self.season_.first is None:
+        """The next `horizon` values: the network's (each step fed its previous forecast) and
+        the components', averaged step by step with the weights of that horizon; changes
+        nothing. A list of None before the first target."""
+        if not hasattr(self, "network_") or self.last_ is None:
             return [None] * horizon
         if xs is not None and len(xs) != horizon:
             raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
-        rows = [self.scaler_.transform_one(self._numeric(xs[k])) if xs else {}
-                for k in range(horizon)]
-        differences = self.regressor_.predict_sequence(rows)
-        forecasts = []
-        for k, difference in enumerate(differences, start=1):
-            forecasts.append(difference + self.season_.reference(k, forecasts))
+        rows = ([self.scaler_.transform_one(self._numeric(x)) for x in xs] if xs
+                else [{}] * horizon)
+        network = np.array(self.network_.forecast(rows))
+        if self.combination_ is None:
+            combined = network
+        else:
+            forecasts = np.vstack([self.components_.forecast(horizon), network])
+            weights = self.combination_.weights(horizon, self._available())
+            combined = np.einsum("km,mk->k", weights, forecasts)
         return [value if math.isfinite(value) else math.copysign(1.7976931348623157e308, value)
-                for value in forecasts]
+                for value in combined.tolist()]

@@ -227,13 +227,16 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         0.0 for every row before the first target."""
         index = {}
         for x in xs:
-            unseen_features(x, None)
-            index.update(dict.fromkeys(x))
+            if x:
+                unseen_features(x, None)
+                index.update(dict.fromkeys(x))
         if not self._is_initialized():
             return [0.0] * len(xs)
         columns = list(index)
-        values = np.array([[float(x.get(name, 0.0)) for name in columns] for x in xs],
-                          dtype=float).reshape(len(xs), len(columns))
+        if columns:
+            values = np.array([[float(x.get(name, 0.0)) for name in columns] for x in xs])
+        else:
+            values = np.zeros((len(xs), 0))
         return self._outputs(columns, values, chain=True)[:, 0].tolist()
 
     # ------------------------------------------------------------ scikit-learn

@@ -27,14 +27,22 @@ def test_river_evaluate_runs_on_the_track_datasets_as_they_come():
         assert np.isfinite(score.get())
 
 
-def test_forecast_changes_nothing_and_its_first_step_is_the_regressors_prediction():
-    model = RTRLForecaster(hidden_size=4, seed=0)
+@pytest.mark.parametrize("smoothing", [True, False])
+def test_forecast_changes_nothing(smoothing):
+    model = RTRLForecaster(hidden_size=4, smoothing=smoothing, seed=0)
     for t, (x, y) in enumerate(datasets.AirlinePassengers().take(40)):
         model.learn_one(y, x)
     before = pickle.dumps(model)
     first = model.forecast(5)
     assert pickle.dumps(model) == before
     assert model.forecast(5) == first
+
+
+def test_the_network_alone_forecasts_the_regressors_prediction_first():
+    model = RTRLForecaster(hidden_size=4, seasonality=0, smoothing=False, seed=0)
+    for t, (x, y) in enumerate(datasets.AirlinePassengers().take(40)):
+        model.learn_one(y, x)
+    first = model.forecast(5)
     assert first[0] == pytest.approx(model.regressor_.predict_one({}), rel=1e-12)
 
 
@@ -50,7 +58,8 @@ def test_seasonal_reference_untrained_forecast_and_learned_series(seasons):
     seasonal reference, the mean of the values 1..J seasons back (the forecast's own values
     beyond one season); the series learned is y_t minus its reference."""
     m, ys = 4, [10.0, 12.0, 15.0, 11.0, 13.0, 16.0, 18.0, 14.0, 17.0, 19.0, 22.0, 18.0, 21.0]
-    model = RTRLForecaster(hidden_size=3, seasonality=m, seasonal_average=seasons, seed=0)
+    model = RTRLForecaster(hidden_size=3, seasonality=m, seasonal_average=seasons,
+                           smoothing=False, seed=0)
     for y in ys:
         model.learn_one(y)
     regressor = model.regressor_
@@ -70,7 +79,8 @@ def test_seasonal_reference_untrained_forecast_and_learned_series(seasons):
 def test_one_season_is_plain_seasonal_differencing():
     """J = 1: y_t + (y_{t+k-m} - y_{t-m}) untrained, as the class docstring says."""
     m, ys = 4, [10.0, 12.0, 15.0, 11.0, 13.0, 16.0, 18.0, 14.0, 17.0]
-    model = RTRLForecaster(hidden_size=3, seasonality=m, seasonal_average=1, seed=0)
+    model = RTRLForecaster(hidden_size=3, seasonality=m, seasonal_average=1, smoothing=False,
+                           seed=0)
     for y in ys:
         model.learn_one(y)
     assert model.regressor_.last_target_ == ys[-1] - ys[-1 - m]

@@ -174,9 +174,10 @@ class Engine:
         if known:
             source, target = zip(*known)
             inputs[:, list(target)] = values[:, list(source)]
-        if self.target_feedback:
-            for row in inputs:
-                self.head.write_feedback(row[len(index):])
+        if self.target_feedback and len(inputs):
+            # every row gets the same fed-back values: write them once, then copy
+            self.head.write_feedback(inputs[0, len(index):])
+            inputs[1:, len(index):] = inputs[0, len(index):]
         return inputs
 
     def learn_rows(self, columns, values, raw):
@@ -218,11 +219,13 @@ class Engine:
         inputs = self.input_matrix(columns, values)
         outputs = np.zeros((len(inputs), self.network.n_outputs))
         feedback_column = len(self.feature_index) if self.target_feedback else -1
+        # these forward steps overwrite the cell's working space (the eLSTM's gates, the LRU's
+        # B x), which a forward step kept by predict_one still needs: put it back, so that
+        # predicting changes nothing, that kept step included
+        scratch = self.network.scratch
+        saved = scratch.copy() if scratch.size else None
         predict_rows(self.network.arrays(), self.head.kind, inputs, chain, feedback_column,
                      self.head.readout, outputs)
-        # these forward steps overwrote the cell's scratch (the eLSTM's gates), so a forward
-        # step kept by predict_one is recomputed by the next learn_one (written only when set:
-        # a model loaded from a read-only memory map must still predict)
-        if self.pending.valid[0] and self.pending.valid.flags.writeable:
-            self.pending.valid[0] = 0
+        if saved is not None:
+            scratch[...] = saved
         return outputs

@@ -1,0 +1,137 @@
+"""The season of a stream, estimated online from its autocorrelation."""
+
+import collections
+import statistics
+
+import numpy as np
+
+# The smallest autocorrelation, of the differenced series, that a season's lag must show; and
+# how many seasons the history must hold before a lag counts.
+MIN_CORRELATION = 0.3
+MIN_SEASONS = 3
+# The season a calendar suggests, by the typical interval between timestamps, in seconds:
+# (shortest interval, longest, season). A season so suggested is taken from two seasons of
+# data on, when its autocorrelation reaches HINTED_CORRELATION.
+DAY = 86_400.0
+CALENDAR = (
+    (80 * DAY, 100 * DAY, 4),  # quarterly: a year
+    (27 * DAY, 32 * DAY, 12),  # monthly: a year
+    (6.5 * DAY, 7.5 * DAY, 52),  # weekly: a year
+    (0.9 * DAY, 1.1 * DAY, 7),  # daily: a week
+    (3_000.0, 4_200.0, 24),  # hourly: a day
+    (1_500.0, 2_100.0, 48),  # half-hourly: a day
+    (750.0, 1_050.0, 96),  # every quarter of an hour: a day
+)
+HINTED_CORRELATION = 0.2
+
+
+class PeriodDetector:
+    """The length m of a stream's season, re-estimated as the stream grows; 0 while none shows.
+
+    Keeps the last `window` values. Every so often (each time the history has grown by a
+    sixteenth, and at least every `window` // 16 values) it takes the autocorrelation of the
+    first differences (differencing removes a trend, which would make every lag look alike)
+    by FFT, and picks the lag m >= 2 whose autocorrelation is a local peak of at least
+    MIN_CORRELATION and beyond three standard errors of white noise (3 / sqrt(n)), seen over
+    at least MIN_SEASONS seasons. Each qualifying peak is scored by the autocorrelation at its
+    multiples too, and the shortest within 85% of the best score wins, so that a multiple of
+    the season (whose own peak may come out as high) does not win over the season itself.
+    `period` takes a new estimate once two checks in a row have agreed on it (at once, for
+    the season the calendar suggests).
+
+    Timestamps, when the stream has them (`learn_one(y, when)`, in seconds), suggest a season
+    from the calendar: the year of a monthly or quarterly series, the week of a daily one, the
+    day of an hourly one (CALENDAR). The suggested season is taken from two seasons of data on,
+    when the autocorrelation there reaches HINTED_CORRELATION, before any other lag is tried.
+
+    Parameters
+    ----------
+    window
+        How many recent values the estimate looks at; seasons up to window / MIN_SEASONS.
+    max_period
+        The longest season considered.
+
+    Examples
+    --------
+
+    >>> import math
+    >>> from rtrl_river.forecasting import PeriodDetector
+    >>> detector = PeriodDetector()
+    >>> for t in range(120):
+    ...     detector.learn_one(10 + t / 10 + 3 * math.sin(2 * math.pi * t / 12))
+    >>> detector.period
+    12
+
+    """
+
+    def __init__(self, window: int = 2048, max_period: int = 512):
+        self.window = window
+        self.max_period = max_period
+        self.history = collections.deque(maxlen=window)
+        self.period = 0
+        self.candidate = 0
+        self.seen = 0
+        self.next_check = 2 * MIN_SEASONS + 2
+        self.hint = 0
+        self.intervals = []
+        self.when = None
+
+    def learn_one(self, y, when=None):
+        if when is not None:
+            self._note_time(when)
+        self.history.append(float(y))
+        self.seen += 1
+        if self.seen >= self.next_check:
+            # a new estimate is taken once two checks in a row agree on it, so that a noisy
+            # peak does not make the season flip back and forth
+            estimate = self.estimate()
+            if estimate == self.candidate or (estimate and estimate == self.hint):
+                self.period = estimate
+            self.candidate = estimate
+            self.next_check = self.seen + max(4, min(len(self.history), self.window) // 16)
+
+    def _note_time(self, when):
+        if self.when is not None and len(self.intervals) < 16 and when > self.when:
+            self.intervals.append(when - self.when)
+            typical = statistics.median(self.intervals)
+            self.hint = next((period for shortest, longest, period in CALENDAR
+                              if shortest <= typical <= longest), 0)
+            if self.hint:  # look as soon as two of its seasons are in
+                self.next_check = min(self.next_check, 2 * self.hint + 1)
+        self.when = when
+
+    def estimate(self):
+        """The season of the history as it stands (0: none)."""
+        values = np.asarray(self.history)
+        changes = np.diff(values)
+        n = len(changes)
+        longest = min(self.max_period, n // MIN_SEASONS)
+        if max(longest, min(self.hint, n // 2)) < 2 or not np.isfinite(changes).all():
+            return 0
+        changes = changes - changes.mean()
+        power = np.abs(np.fft.rfft(changes, 2 * n)) ** 2
+        correlation = np.fft.irfft(power)[: max(longest, self.hint) + 2]
+        if correlation[0] <= 0:
+            return 0
+        # the usual (biased) estimate: a lag k sums n - k products over n, which shrinks long
+        # lags a little and so favours a season over its multiples
+        correlation = correlation / correlation[0]
+        hint = self.hint
+        if 2 <= hint <= min(self.max_period, n // 2) and hint + 1 < len(correlation) and (
+                correlation[hint - 1 : hint + 2].max() >= HINTED_CORRELATION):
+            return hint
+        if longest < 2:
+            return 0
+        threshold = max(MIN_CORRELATION, 3.0 / np.sqrt(n))
+        lags = np.arange(2, longest + 1)
+        peaks = lags[(correlation[lags] >= threshold)
+                     & (correlation[lags] >= correlation[lags - 1])
+                     & (correlation[lags] >= correlation[lags + 1])]
+        if len(peaks) == 0:
+            return 0
+        # a season's multiples peak too: score each candidate by its peaks at m, 2m, 3m, ...
+        # (each within a lag either way), and take the shortest close to the best, so that a
+        # multiple of the season, whose own peak may come out higher, does not win over it
+        scores = np.array([np.mean([correlation[max(k * m - 1, 0) : k * m + 2].max()
+                                    for k in range(1, longest // m + 1)]) for m in peaks])
+        return int(peaks[scores >= 0.85 * scores.max()][0])

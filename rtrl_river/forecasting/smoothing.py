@@ -1,0 +1,81 @@
+"""Exponential smoothing forecasters, online, O(1) a step and all at once on arrays: the
+components the forecaster weighs beside its recurrent network."""
+
+import numpy as np
+
+from ..kernels.forecasting import COUNTERS, FILLED, POSITIVE, bank_forecast, bank_learn, bank_ready
+
+# Each member: (name, alpha, beta, phi, gamma, seasonal, on log y). Additive exponential
+# smoothing in error-correction form (Hyndman et al.'s ETS(A, Ad, A)); with a season of m
+# steps the seasonal members run, else the non-seasonal log one. Constants spread so that the
+# combination can pick: fast and slow levels and trends, damped (phi < 1) so that a trend does
+# not run away over a long horizon. alpha = 1 is the last value; alpha = 0 and gamma = 1 with
+# a season is the seasonal naive forecast (the level stays at the first season's mean, and
+# each season term becomes the value one season back less that mean).
+MEMBERS = (
+    ("last value", 1.0, 0.0, 1.0, 0.0, False, False),
+    ("smoothing", 0.3, 0.0, 1.0, 0.0, False, False),
+    ("damped trend", 0.5, 0.05, 0.98, 0.0, False, False),
+    ("fast damped trend", 0.9, 0.2, 0.9, 0.0, False, False),
+    ("slow damped trend", 0.2, 0.02, 0.98, 0.0, False, False),
+    ("log damped trend", 0.5, 0.05, 0.98, 0.0, False, True),
+    ("seasonal naive", 0.0, 0.0, 1.0, 1.0, True, False),
+    ("holt-winters", 0.3, 0.02, 0.98, 0.2, True, False),
+    ("log holt-winters", 0.3, 0.02, 0.98, 0.2, True, True),
+)
+MEAN_REVERSION = "mean reversion"
+
+
+class SmoothingBank:
+    """The smoothing members for a season of `period` steps (0: none), run together on arrays
+    (the kernels are in `rtrl_river/kernels/forecasting.py`).
+
+    With e_t = y_t minus a member's one-step forecast,
+
+        level  <- level + phi * trend + alpha * e
+        trend  <- phi * trend + beta * e
+        season <- season + gamma * e        (the season of step t)
+
+    and forecasts level + (phi + ... + phi^k) trend + season (a seasonal member's). A
+    non-seasonal member starts at the first value, a seasonal one at the mean of the first
+    season with that season's deviations from it as its season terms; the trend at 0; a
+    member is ready once started. Log members run on
+    log y and forecast exp of it; they stop (never ready again) at the first value that is not
+    positive. Beside them, "mean reversion": an AR(1) around the running mean, mean + phi^k
+    (y_t - mean) with phi the lag-1 autocorrelation so far clipped to [0, 0.999] (a random walk
+    or a trend gives phi near 1, the last value), for series that return to a level, which
+    the others, random-walk-like at short horizons, miss.
+    """
+
+    def __init__(self, period):
+        chosen = [member for member in MEMBERS if member[5] == bool(period)
+                  or (not member[5] and not (period and member[6]))]
+        self.names = [member[0] for member in chosen] + [MEAN_REVERSION]
+        self.period = period
+        self.constants = np.array([[float(member[k]) for member in chosen]
+                                   for k in (1, 2, 3, 4, 5)])
+        self.log = np.array([float(member[6]) for member in chosen])
+        size, columns = len(chosen), max(period, 1)
+        self.level = np.zeros(size)
+        self.trend = np.zeros(size)
+        self.season = np.zeros((size, columns))
+        self.start = np.zeros((columns, size))
+        self.counters = np.zeros(COUNTERS)
+        self.counters[POSITIVE] = 1.0
+        self.counters[FILLED] = columns
+        # which of `names` forecast: the smoothing members once started (log ones while the
+        # series is positive), mean reversion from its third value
+        self.ready = np.zeros(len(self.names), dtype=bool)
+
+    def learn_one(self, y):
+        bank_learn(self.constants, self.log, self.level, self.trend, self.season, self.start,
+                   self.counters, float(y))
+        bank_ready(self.constants, self.log, self.counters, self.ready)
+
+    def forecast(self, horizon):
+        """A (members x horizon) array of every member's forecasts (rows of members that are
+        not ready hold the last value)."""
+        out = np.empty((len(self.names), horizon))
+        bank_forecast(self.constants, self.log, self.level, self.trend, self.season,
+                      self.counters, self.ready, out)
+        return out

@@ -1,0 +1,173 @@
+"""The forecaster's smoothing components and their combination, a step at a time.
+
+The arithmetic of `rtrl_river.forecasting.SmoothingBank` and `Combination`, whose docstrings
+say what it computes; here as loops over small arrays, each call a microsecond or two where
+the same in numpy took tens (one numpy call costs about a microsecond, and these are dozens
+of them on arrays of ten numbers).
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .jit import JIT
+
+# The slots of a bank's `counters`: the values seen, whether all were positive, how many a
+# seasonal member needs before it starts (the season), and mean reversion's statistics.
+T, POSITIVE, FILLED, COUNT, MEAN, SQUARES, PRODUCTS, LAST = range(8)
+COUNTERS = 8
+LARGEST_LOG = 700.0  # exp of more overflows
+
+
+@njit(**JIT)
+def bank_learn(constants, log, level, trend, season, start, counters, y):
+    """Advance every member of the bank by the value y. constants: rows alpha, beta, phi,
+    gamma and seasonal (1.0: a seasonal member); season (members x m) and start (m x members)
+    with m >= 1 the bank's season (1 without one). A non-seasonal member starts at the first
+    value; a seasonal one at the mean of the first season, with its deviations as seasons."""
+    count = counters[COUNT] + 1.0
+    counters[COUNT] = count
+    if count > 1.0:
+        delta = y - counters[MEAN]
+        counters[MEAN] += delta / count
+        counters[SQUARES] += delta * (y - counters[MEAN])
+        counters[PRODUCTS] += (counters[LAST] - counters[MEAN]) * (y - counters[MEAN])
+    else:
+        counters[MEAN] = y
+    counters[LAST] = y
+    if counters[POSITIVE] != 0.0 and not y > 0.0:
+        counters[POSITIVE] = 0.0
+    logged = math.log(y) if counters[POSITIVE] != 0.0 else 0.0
+    members, period = level.shape[0], season.shape[1]
+    t = np.int64(counters[T])
+    column = t % period
+    for i in range(members):
+        value = logged if log[i] != 0.0 else y
+        seasonal = constants[4, i] != 0.0
+        if seasonal and t < period:  # the first season: kept, then the start
+            start[t, i] = value
+            if t == period - 1:
+                total = 0.0
+                for j in range(period):
+                    total += start[j, i]
+                level[i] = total / period
+                for j in range(period):
+                    season[i, j] = start[j, i] - level[i]
+            continue
+        if not seasonal and t == 0:
+            level[i] = value
+            continue
+        alpha, beta, phi, gamma = constants[0, i], constants[1, i], constants[2, i], constants[3, i]
+        s = season[i, column] if seasonal else 0.0
+        error = value - (level[i] + phi * trend[i] + s)
+        level[i] += phi * trend[i] + alpha * error
+        trend[i] = phi * trend[i] + beta * error
+        if seasonal:
+            season[i, column] = s + gamma * error
+    counters[T] = t + 1
+
+
+@njit(**JIT)
+def bank_ready(constants, log, counters, ready):
+    """Which members forecast: a seasonal one after its first season, the others after one
+    value (log ones while the series is positive); mean reversion (the last) after three."""
+    t = counters[T]
+    positive = counters[POSITIVE] != 0.0
+    for i in range(log.shape[0]):
+        started = t >= 1.0 if constants[4, i] == 0.0 else t >= counters[FILLED]
+        ready[i] = started and (log[i] == 0.0 or positive)
+    ready[log.shape[0]] = counters[COUNT] >= 3.0
+
+
+@njit(**JIT)
+def bank_forecast(constants, log, level, trend, season, counters, ready, out):
+    """Every member's forecasts of the next out.shape[1] values into out (members + 1 rows:
+    the bank's, then mean reversion's); a member not ready gives the last value."""
+    members, period, horizon = level.shape[0], season.shape[1], out.shape[1]
+    t = np.int64(counters[T])
+    last = counters[LAST]
+    for i in range(members):
+        phi = constants[2, i]
+        seasonal = constants[4, i] != 0.0
+        power, damped = 1.0, 0.0
+        for k in range(horizon):
+            if not ready[i]:
+                out[i, k] = last
+                continue
+            power *= phi
+            damped += power
+            value = level[i] + damped * trend[i]
+            if seasonal:
+                value += season[i, (t + k) % period]
+            out[i, k] = math.exp(min(value, LARGEST_LOG)) if log[i] != 0.0 else value
+    squares = counters[SQUARES]
+    phi = counters[PRODUCTS] / squares if squares > 0.0 else 1.0
+    phi = min(max(phi, 0.0), 0.999)
+    deviation = last - counters[MEAN]
+    for k in range(horizon):
+        deviation *= phi
+        out[members, k] = counters[MEAN] + deviation if ready[members] else last
+
+
+@njit(**JIT)
+def combination_update(made, position, scores, scale, last, decay, largest, y):
+    """Score against y the forecast each member made 1..H steps ago (made: a ring of H
+    members x H arrays, position the slot of the next record; NaN: none made)."""
+    horizons, members = scores.shape
+    for k in range(1, horizons + 1):
+        slot = (position - k) % horizons
+        reference = made[slot, last, k - 1]
+        if reference != reference:
+            continue
+        error = (reference - y) ** 2
+        scale[k - 1] = error if scale[k - 1] != scale[k - 1] else (
+            decay * scale[k - 1] + (1.0 - decay) * error)
+        divisor = scale[k - 1] if scale[k - 1] > 0.0 else 1.0
+        worst = -math.inf
+        for i in range(members):
+            if scores[k - 1, i] == scores[k - 1, i]:
+                worst = max(worst, scores[k - 1, i])
+        worst = worst if worst > -math.inf else 1.0
+        for i in range(members):
+            forecast = made[slot, i, k - 1]
+            if forecast != forecast:
+                continue
+            relative = min((forecast - y) ** 2 / divisor, largest)
+            if not relative < math.inf:
+                relative = largest
+            previous = scores[k - 1, i] if scores[k - 1, i] == scores[k - 1, i] else worst
+            scores[k - 1, i] = decay * previous + (1.0 - decay) * relative
+
+
+@njit(**JIT)
+def combination_weights(scores, available, sharpness, out):
+    """Row k of out: the weights at horizon k + 1 (horizons beyond the scores' use the last
+    row; a horizon with no score, the first row's), exp(-sharpness x score) relative to the
+    best among the available members, a member not scored yet at the worst; 0 elsewhere."""
+    horizons, members = scores.shape
+    for k in range(out.shape[0]):
+        row = min(k, horizons - 1)
+        scored = False
+        for i in range(members):
+            if available[i] and scores[row, i] == scores[row, i]:
+                scored = True
+        if not scored:
+            row = 0
+        best, worst = math.inf, -math.inf
+        for i in range(members):
+            value = scores[row, i]
+            if available[i] and value == value:
+                best = min(best, value)
+                worst = max(worst, value)
+        total = 0.0
+        for i in range(members):
+            if not available[i]:
+                out[k, i] = 0.0
+                continue
+            value = scores[row, i] if scores[row, i] == scores[row, i] else worst
+            weight = math.exp(-sharpness * (value - best)) if best < math.inf else 1.0
+            out[k, i] = weight
+            total += weight
+        for i in range(members):
+            out[k, i] /= total

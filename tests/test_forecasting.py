@@ -1,0 +1,209 @@
+"""The forecaster's parts: the smoothing bank against plain Python recursions, the combination
+against a numpy statement of its rule, the period detector on series with and without a
+season, and the forecaster's weights."""
+
+import datetime
+import math
+
+import numpy as np
+import pytest
+
+from rtrl_river import RTRLForecaster
+from rtrl_river.forecasting import Combination, PeriodDetector, SmoothingBank
+from rtrl_river.forecasting.smoothing import MEMBERS
+
+
+def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon):
+    """One exponential smoothing member in plain Python: its forecasts after each value
+    (period 0: a member without a season)."""
+    values = [math.log(y) for y in ys] if log else list(ys)
+    m = max(period, 1)
+    level = trend = None
+    season = [0.0] * m
+    out = []
+    for t, value in enumerate(values):
+        if t < m - 1:
+            out.append(None)
+            continue
+        if t == m - 1:
+            level = sum(values[:m]) / m
+            trend = 0.0
+            if period:
+                season = [v - level for v in values[:m]]
+        else:
+            i = t % m
+            error = value - (level + phi * trend + season[i])
+            level += phi * trend + alpha * error
+            trend = phi * trend + beta * error
+            if period:
+                season[i] += gamma * error
+        forecasts, damped, power = [], 0.0, 1.0
+        for k in range(horizon):
+            power *= phi
+            damped += power
+            f = level + damped * trend + (season[(t + 1 + k) % m] if period else 0.0)
+            forecasts.append(math.exp(f) if log else f)
+        out.append(forecasts)
+    return out
+
+
+@pytest.mark.parametrize("period", [0, 4])
+def test_the_bank_is_each_member_run_alone(period):
+    # the same recursions in another order of operations: equal to rounding (1e-12 relative)
+    rng = np.random.default_rng(0)
+    ys = list(50 + np.cumsum(rng.normal(size=40)) + 5 * np.sin(np.arange(40)))
+    bank = SmoothingBank(period)
+    chosen = [member for member in MEMBERS if member[0] in bank.names]
+    references = {member[0]: reference_member(ys, *member[1:5], period if member[5] else 0,
+                                              member[6], 6)
+                  for member in chosen}
+    for t, y in enumerate(ys):
+        bank.learn_one(y)
+        forecasts = bank.forecast(6)
+        for row, member in enumerate(chosen):
+            expected = references[member[0]][t]
+            if expected is None:
+                assert not bank.ready[row]
+            else:
+                assert bank.ready[row]
+                np.testing.assert_allclose(forecasts[row], expected, rtol=1e-12)
+
+
+def test_the_seasonal_naive_member_repeats_the_last_season():
+    ys = [3.0, 5.0, 2.0, 7.0, 4.0, 6.0, 1.0]
+    bank = SmoothingBank(3)
+    for y in ys:
+        bank.learn_one(y)
+    row = bank.names.index("seasonal naive")
+    np.testing.assert_allclose(bank.forecast(5)[row], [4.0, 6.0, 1.0, 4.0, 6.0], rtol=1e-12)
+
+
+def test_mean_reversion_returns_to_the_mean_of_an_ar1_series():
+    rng = np.random.default_rng(1)
+    y, ys = 0.0, []
+    for _ in range(3000):
+        y = 10.0 + 0.6 * (y - 10.0) + rng.normal()
+        ys.append(y)
+    bank = SmoothingBank(0)
+    for value in ys:
+        bank.learn_one(value)
+    forecasts = bank.forecast(30)[bank.names.index("mean reversion")]
+    deviation = ys[-1] - np.mean(ys)
+    # phi estimated within a few standard errors (1/sqrt(3000)) of 0.6
+    assert abs((forecasts[0] - np.mean(ys)) / deviation - 0.6) < 0.06
+    assert abs(forecasts[-1] - np.mean(ys)) < 1e-3 * abs(deviation) + 1e-9
+
+
+def test_log_members_stop_at_the_first_value_that_is_not_positive():
+    bank = SmoothingBank(0)
+    for y in [3.0, 4.0, 5.0, -1.0, 6.0]:
+        bank.learn_one(y)
+    log_rows = [i for i, name in enumerate(bank.names) if name.startswith("log")]
+    assert log_rows and not bank.ready[log_rows].any()
+    assert bank.ready[bank.names.index("last value")]
+
+
+def reference_scores(made, ys, last, decay, largest):
+    """The combination's rule in numpy: scores[k, i] after scoring each value in turn."""
+    members, horizons = made.shape[1], made.shape[2]
+    scores = np.full((horizons, members), np.nan)
+    scale = np.full(horizons, np.nan)
+    for t, y in enumerate(ys):
+        for k in range(1, horizons + 1):
+            if t - k < 0:
+                continue
+            forecast = made[t - k][:, k - 1]
+            if np.isnan(forecast[last]):
+                continue
+            error = (forecast[last] - y) ** 2
+            scale[k - 1] = error if np.isnan(scale[k - 1]) else decay * scale[k - 1] + (
+                1 - decay) * error
+            divisor = scale[k - 1] if scale[k - 1] > 0 else 1.0
+            row = scores[k - 1]
+            worst = np.nanmax(row) if not np.isnan(row).all() else 1.0
+            for i in range(members):
+                if np.isnan(forecast[i]):
+                    continue
+                relative = min((forecast[i] - y) ** 2 / divisor, largest)
+                previous = worst if np.isnan(row[i]) else row[i]
+                row[i] = decay * previous + (1 - decay) * relative
+    return scores
+
+
+def test_the_combination_scores_each_horizon_as_its_rule_says():
+    rng = np.random.default_rng(2)
+    horizons, members, steps = 5, 3, 40
+    made = rng.normal(size=(steps, members, horizons))
+    made[rng.random(size=made.shape) < 0.2] = np.nan
+    made[:, 0, :] = rng.normal(size=(steps, horizons))  # the reference member always forecasts
+    ys = rng.normal(size=steps)
+    combination = Combination(["last value", "b", "c"], horizons)
+    for t, y in enumerate(ys):
+        if t:
+            combination.update(y)
+        combination.record(made[t])
+    expected = reference_scores(made, list(ys), 0, 0.97, 100.0)
+    np.testing.assert_allclose(combination.scores, expected, rtol=1e-12, equal_nan=True)
+
+
+def test_weights_favour_the_member_that_forecasts_best_at_each_horizon():
+    combination = Combination(["last value", "early", "late"], 3)
+    rng = np.random.default_rng(3)
+    for t in range(200):
+        y = float(t)
+        if t:
+            combination.update(y)
+        truth = np.arange(t + 1, t + 4, dtype=float)
+        combination.record(np.vstack([
+            np.full(3, y),  # the last value
+            truth + rng.normal(scale=[0.01, 5.0, 5.0]),  # right at horizon 1 only
+            truth + rng.normal(scale=[5.0, 0.01, 0.01]),  # right beyond it
+        ]))
+    weights = combination.weights(4, np.ones(3, dtype=bool))
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-12)
+    assert weights[0].argmax() == 1 and weights[1].argmax() == 2 and weights[2].argmax() == 2
+    np.testing.assert_array_equal(weights[3], weights[2])  # beyond the horizons: the last
+    weights = combination.weights(2, np.array([True, True, False]))
+    # without "late", the last value (off by 2) beats "early" (off by 5) two steps ahead
+    assert weights[1, 2] == 0.0 and weights[1, 0] > weights[1, 1]
+
+
+def test_the_detector_finds_a_season_and_not_one_where_there_is_none():
+    rng = np.random.default_rng(4)
+    seasonal, walk = PeriodDetector(), PeriodDetector()
+    for t in range(200):
+        seasonal.learn_one(20 + 0.1 * t + 4 * math.sin(2 * math.pi * t / 7) + rng.normal())
+        walk.learn_one(float(np.sum(rng.normal(size=1))) + (walk.history[-1] if t else 0.0))
+    assert seasonal.period == 7
+    assert walk.period == 0
+
+
+def test_timestamps_suggest_the_season_after_two_of_them():
+    rng = np.random.default_rng(5)
+    hinted, blind = PeriodDetector(), PeriodDetector()
+    found = {}
+    for t in range(40):
+        when = datetime.datetime(2000 + t // 12, 1 + t % 12, 1, tzinfo=datetime.timezone.utc)
+        y = 100 + t + 10 * math.sin(2 * math.pi * t / 12) + rng.normal()
+        hinted.learn_one(y, when.timestamp())
+        blind.learn_one(y)
+        for name, detector in (("hinted", hinted), ("blind", blind)):
+            if detector.period == 12:
+                found.setdefault(name, t)
+    assert found["hinted"] < 30  # two years and a check or two
+    assert "blind" not in found  # three seasons are needed without the calendar
+
+
+def test_the_forecasters_weights_sum_to_one_and_follow_the_series():
+    model = RTRLForecaster(seed=0)
+    for t in range(150):
+        model.learn_one(5.0 + 3.0 * math.sin(2 * math.pi * t / 6))
+    weights = model.weights_
+    assert math.isclose(sum(weights.values()), 1.0, rel_tol=1e-12)
+    assert model.period_ == 6
+    seasonal = sum(weights[name] for name in ("seasonal naive", "holt-winters", "log holt-winters",
+                                              "network"))
+    assert seasonal > 0.9  # a pure season: the seasonal members and the seasonal network
+    forecasts = model.forecast(6)
+    truth = [5.0 + 3.0 * math.sin(2 * math.pi * t / 6) for t in range(150, 156)]
+    np.testing.assert_allclose(forecasts, truth, atol=0.3)
