@@ -64,5 +64,8 @@ def frozen(model):
     tests set it on the optimizer's state, after initialisation and before the first step.
     """
     model._initialize()
+    from rtrl_river.optimizers import ConstantRate  # after use_kernel_keyed_cache, above
+
+    model.engine_.optimizer_state.schedule = ConstantRate(0.0)
     model.engine_.optimizer_state.constant_rate = 0.0
     return model

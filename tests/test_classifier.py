@@ -70,27 +70,32 @@ def test_a_new_class_leaves_the_others_scores_untouched():
 
 
 def test_class_incremental_stream_keeps_accuracy_on_the_first_classes():
-    rng = np.random.default_rng(0)
+    """A third class arriving costs the first two little accuracy: over seeds 0-4 the drop
+    averaged 0.03-0.04 (single seeds 0.00-0.06), so the mean must stay under 0.05."""
+    drops = []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
 
-    def sample(labels):
-        label = labels[rng.integers(len(labels))]
-        centre = {"a": (-2.0, 0.0), "b": (2.0, 0.0), "c": (0.0, 3.0)}[label]
-        return {"u": centre[0] + rng.normal(), "v": centre[1] + rng.normal()}, label
+        def sample(labels, rng=rng):
+            label = labels[rng.integers(len(labels))]
+            centre = {"a": (-2.0, 0.0), "b": (2.0, 0.0), "c": (0.0, 3.0)}[label]
+            return {"u": centre[0] + rng.normal(), "v": centre[1] + rng.normal()}, label
 
-    model = RTRLClassifier(hidden_size=8, seed=0)
-    for _ in range(1000):
-        model.learn_one(*sample("ab"))
-    test = [sample("ab") for _ in range(300)]
+        model = RTRLClassifier(hidden_size=8, seed=seed)
+        for _ in range(1000):
+            model.learn_one(*sample("ab"))
+        test = [sample("ab") for _ in range(300)]
 
-    def accuracy(points):
-        return np.mean([model.predict_one(x) == y for x, y in points])
+        def accuracy(points, model=model):
+            return np.mean([model.predict_one(x) == y for x, y in points])
 
-    before = accuracy(test)
-    for _ in range(1000):
-        model.learn_one(*sample("abc"))
-    assert before > 0.9
-    assert accuracy(test) > before - 0.05
-    assert accuracy([sample("c") for _ in range(100)]) > 0.8
+        before = accuracy(test)
+        for _ in range(1000):
+            model.learn_one(*sample("abc"))
+        assert before > 0.9
+        drops.append(before - accuracy(test))
+        assert accuracy([sample("c") for _ in range(100)]) > 0.8
+    assert np.mean(drops) < 0.05
 
 
 def test_learn_many_splits_at_new_classes_like_a_learn_one_loop():

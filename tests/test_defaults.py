@@ -55,6 +55,9 @@ def test_target_scaling_is_river_target_standard_scaler_wrapping(feedback):
 
 
 def test_predict_change_is_learning_the_difference_and_adding_the_last_target_back():
+    """The network learns the difference y_t - y_{t-1}; the prediction adds back the last
+    target and the gated predicted change (the gate: how much better than no change the
+    network has done lately, kernels/targets.py)."""
     stream = random_stream(80, 3, seed=3)
     change = RTRLRegressor(hidden_size=4, target_feedback=False, target_scaling=False,
                            predict_change=True, seed=5)
@@ -63,7 +66,7 @@ def test_predict_change_is_learning_the_difference_and_adding_the_last_target_ba
     for x, y in stream:
         ours.append(change.predict_one(x))
         if last is not None:
-            by_hand.append(last + plain.predict_one(x))
+            by_hand.append(last + change.change_gate_ * plain.predict_one(x))
         change.learn_one(x, y)
         plain.learn_one(x, y - (y if last is None else last))  # the first change is 0
         last = y
@@ -116,11 +119,12 @@ def test_chained_sklearn_predict_feeds_back_its_own_level_and_change():
     change_mean, change_std = model.target_scaler_.location, model.target_scaler_.std
     h, level = model.hidden_.copy(), y[49]
     feedback = [(y[49] - level_mean) / level_std, (y[49] - y[48] - change_mean) / change_std]
+    gate = model.change_gate_
     expected = []
     for row in X[50:]:
         inputs = np.concatenate([row, feedback])
         h = np.tanh(p["W_hh"] @ h + p["W_xh"] @ inputs + p["b_h"])
-        change = change_std * (p["W_hy"] @ h + p["b_y"])[0] + change_mean
+        change = gate * (change_std * (p["W_hy"] @ h + p["b_y"])[0] + change_mean)
         prediction = level + change
         expected.append(prediction)
         feedback = [(prediction - level_mean) / level_std, (change - change_mean) / change_std]

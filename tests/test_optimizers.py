@@ -61,6 +61,20 @@ def test_learning_rates_for_a_chunk_follow_the_schedule():
 
 def test_named_optimizer_uses_lr_and_river_defaults():
     state = OptimizerState("adam", 0.02, 3)
-    assert state.learning_rates(1)[0] == 0.02
+    assert state.learning_rates(1)[0] == 0.02 * 8  # Adam settles from 8 lr to lr
+    assert OptimizerState("sgd", 0.02, 3).learning_rates(1)[0] == 0.02
     assert state.settings["beta_1"] == optim.Adam().beta_1
     assert state.settings["beta_2"] == optim.Adam().beta_2
+
+
+def test_adam_and_rmsprop_settle_from_eight_times_lr_to_lr_in_one_and_many_steps():
+    for kind in ("adam", "rmsprop"):
+        state = OptimizerState(kind, 0.001, 3)
+        rates = [0.001 * (1.0 + 7.0 * 100.0 / (100.0 + t)) for t in range(2000)]
+        many = state.learning_rates(2000)
+        np.testing.assert_array_equal(many, rates)  # the same bits as one step at a time
+        state.step[0] = 1999
+        assert state.learning_rates(1)[0] == rates[-1]
+        assert rates[0] == 0.008 and rates[-1] < 0.00135
+    for kind in ("sgd", "adagrad"):
+        assert (OptimizerState(kind, 0.001, 3).learning_rates(5) == 0.001).all()

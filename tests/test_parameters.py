@@ -50,7 +50,7 @@ def test_a_new_learning_rate_takes_the_next_step():
 def test_river_mutate_reaches_the_model_too():
     model = learned(optimizer="sgd", lr=0.01)
     model.mutate({"lr": 0.5, "recurrent_lr_scale": 0.0})
-    assert model.engine_.optimizer_state.constant_rate == 0.5
+    assert model.engine_.optimizer_state.schedule.learning_rate == 0.5
     w_hh = model.params_["W_hh"].copy()
     model.learn_one(*STREAM[6])
     np.testing.assert_array_equal(model.params_["W_hh"], w_hh)  # W_hh now steps at rate 0
@@ -97,7 +97,7 @@ def test_the_forecaster_passes_a_new_rate_on():
     for y in [1.0, 2.0, 1.5]:
         model.learn_one(y)
     model.regressor_.set_params(lr=0.01)
-    assert model.regressor_.engine_.optimizer_state.constant_rate == 0.01
+    assert model.regressor_.engine_.optimizer_state.schedule.learning_rate == 0.01
 
 
 @pytest.mark.parametrize("name", ["regressor", "classifier"])

@@ -8,9 +8,10 @@ from rtrl_river.cells import LRU
 from rtrl_river.checks import ALWAYS, expected_failed_checks
 
 # UORO's gradient is unbiased but noisy, so it runs at a smaller learning rate, as in its
-# paper; at the default 0.01 its fit reaches R^2 0.34 on the regression-quality check.
+# paper; at the default 0.0005 (settling from 8 times that) its fit falls to R^2 -0.1 on the
+# regression-quality check, and at 0.003 it hovers near the check's 0.5.
 LEARNER_SETTINGS = {
-    "rtrl": {}, "snap-1": {}, "snap-2": {}, "tbptt": {}, "uoro": {"lr": 0.003},
+    "rtrl": {}, "snap-1": {}, "snap-2": {}, "tbptt": {}, "uoro": {"lr": 0.001},
 }
 ESTIMATORS = [
     estimator(seed=0, learner=learner, **settings)

@@ -64,7 +64,7 @@ class LRU(Cell):
     LRU(r_min=0.9, r_max=0.999, recurrent_rate=0.01)
     >>> stream = DelayedRecall(delay=10, n_steps=5000, seed=0, distribution="gaussian")
     >>> evaluate.progressive_val_score(stream, model, metrics.R2())
-    R2: 0.579301
+    R2: 0.841472
 
     References
     ----------

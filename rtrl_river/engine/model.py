@@ -210,6 +210,7 @@ class Engine:
         losses = self.one_loss if n_steps == 1 else np.empty(n_steps)
         skipped_before = int(self.skipped[0])
         learn_call(self, inputs, targets, self.optimizer_state.learning_rates(n_steps), losses)
+        self.head.note_losses(losses)
         self.t += n_steps
         return skipped_before == 0 and self.skipped[0] > 0
 

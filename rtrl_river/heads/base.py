@@ -72,6 +72,10 @@ class Head(abc.ABC):
         """(network targets, fed-back rows) for the known targets `raw`, advancing the head's
         state as that many learn_one calls would."""
 
+    def note_losses(self, losses):
+        """Take note of the losses of steps just learned by a kernel call that did not encode
+        their targets itself (learn_many)."""
+
     @abc.abstractmethod
     def write_feedback(self, block):
         """Write the values fed back at the next step into `block`."""

@@ -13,12 +13,15 @@ from ..kernels.targets import (
     DOWN,
     FEEDBACK,
     FEEDBACK_WIDTH,
+    GATE,
     HALF,
     HAS_LAST,
     HAS_OFFSET,
     LAST_TARGET,
     LEVEL_SCALER,
     MEAN,
+    NAIVE_LOSS,
+    NET_LOSS,
     READOUT_SIZE,
     REGRESSION_STATE_SIZE,
     ROW_FEEDBACK,
@@ -30,6 +33,7 @@ from ..kernels.targets import (
     TARGET_SCALER,
     encode_and_read_out,
     encode_regression_targets,
+    note_losses,
 )
 from .base import Head
 
@@ -50,6 +54,7 @@ def regression_state(scaling, change, feedback_width, row_feedback):
         state[at + DOWN] = 1.0
     # read by the kernels at run time (see HALF in kernels/targets.py)
     state[HALF] = 0.5
+    state[NET_LOSS] = state[NAIVE_LOSS] = np.nan  # nothing learned yet: the gate is open
     return state
 
 
@@ -103,11 +108,17 @@ class RegressionHead(Head):
         values = np.asarray(raw, dtype=np.float64).reshape(-1)
         targets = np.empty(len(values))
         feedback = np.empty((len(values), self.feedback_width()))
-        encode_regression_targets(self.state, theta, values, targets, feedback, self.readout)
+        self.scales = np.empty(len(values))  # read by note_losses, after those steps
+        encode_regression_targets(self.state, theta, values, targets, feedback, self.readout,
+                                  self.scales)
         return targets, feedback
 
     def write_feedback(self, block):
         block[:] = self.state[FEEDBACK : FEEDBACK + len(block)]
+
+    def note_losses(self, losses):
+        note_losses(self.state, losses, self.scales, self.readout)
+        del self.scales
 
     def reset_feedback(self, theta):
         # Until the next target arrives, the fed-back values are 0 (the running mean, no
@@ -127,6 +138,11 @@ class RegressionHead(Head):
     def target_offset(self):
         """The stream's first target, None before it."""
         return float(self.state[TARGET_OFFSET]) if self.state[HAS_OFFSET] else None
+
+    @property
+    def gate(self):
+        """The share of the predicted change passed on (`kernels.targets.gate`)."""
+        return float(self.readout[GATE])
 
     @property
     def target_scaler(self):

@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit, typeof
 from numba.extending import overload
 
-from .arrays import OptimizerArrays, PendingForward, StepBuffers
+from .arrays import SQUARED_LOSS, OptimizerArrays, PendingForward, StepBuffers
 from .cells.elman import ElmanArrays
 from .cells.elstm import ELSTMArrays
 from .cells.lru import LRUArrays
@@ -33,7 +33,7 @@ from .driver import learn_steps
 from .jit import INLINE, JIT
 from .network import predict_step
 from .stepcall import CALL_FIELDS, step_call
-from .targets import encode_one, write_feedback
+from .targets import STEP_SCALE, encode_one, note_losses, write_feedback
 
 # numba type of a plain traces tuple -> the NamedTuple class it is rebuilt as
 PLAIN_TRACES = {}
@@ -134,6 +134,8 @@ def elman_learn(call):
     learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
                 learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
                 losses, skipped)
+    if encode and head == SQUARED_LOSS:
+        note_losses(target_state, losses, target_state[STEP_SCALE : STEP_SCALE + 1], readout)
     return skipped_before == 0 and skipped[0] > 0
 
 
@@ -148,6 +150,8 @@ def elstm_learn(call):
     learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
                 learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
                 losses, skipped)
+    if encode and head == SQUARED_LOSS:
+        note_losses(target_state, losses, target_state[STEP_SCALE : STEP_SCALE + 1], readout)
     return skipped_before == 0 and skipped[0] > 0
 
 
@@ -162,6 +166,8 @@ def lru_learn(call):
     learn_steps(network, as_traces(traces), OptimizerArrays(*optimizer), head, inputs, targets,
                 learning_rates, max_norm, PendingForward(*pending), StepBuffers(*buffers),
                 losses, skipped)
+    if encode and head == SQUARED_LOSS:
+        note_losses(target_state, losses, target_state[STEP_SCALE : STEP_SCALE + 1], readout)
     return skipped_before == 0 and skipped[0] > 0
 
 

@@ -13,6 +13,7 @@ from .targets import (
     CHANGE_GAIN,
     FEEDBACK_GAIN,
     FEEDBACK_OFFSET,
+    GATE,
     LARGEST,
     LEVEL,
     OFFSET,
@@ -287,10 +288,12 @@ def predict_rows(network, head, inputs, chain, feedback_column, readout, outputs
 
 @njit(**JIT)
 def read_out(readout, level, output):
-    """The regressor's prediction in the target's units, from the network's output; beyond
+    """The regressor's prediction in the target's units, from the network's output (with
+    change prediction, the level plus the gated change, `targets.GATE_DECAY`); beyond
     float64's range (a change added to a level near 1e308) it saturates at the largest finite
     value."""
-    prediction = (readout[SCALE] * output + readout[OFFSET]) + readout[CARRY] * level
+    change = readout[SCALE] * output + readout[OFFSET]
+    prediction = readout[GATE] * change + readout[CARRY] * level
     return min(max(prediction, -LARGEST), LARGEST)
 
 

@@ -8,6 +8,8 @@ running standardisers (River's Welford arithmetic, bit for bit) and the values f
 classifier's is [previous label's row (-1: none), width of its fed-back block].
 """
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -29,17 +31,34 @@ FEEDBACK = 17  # FEEDBACK_WIDTH values fed back
 # constant 0.5 into a square root, which rounds differently from libm's pow (Python's and
 # River's `** 0.5`) for about one value in a thousand
 HALF = 19
-REGRESSION_STATE_SIZE = HALF + 1
+# the discounted absolute errors, in the target's own units, of the network's change and of no
+# change (the last value): they set how much of the predicted change the readout passes on
+NET_LOSS, NAIVE_LOSS = 20, 21
+# the standard deviation (in the target's units) the step's target was standardised by
+STEP_SCALE = 22
+REGRESSION_STATE_SIZE = STEP_SCALE + 1
+# The gate: with change prediction, a prediction is the last value plus GATE x the predicted
+# change, GATE = 1 / (1 + exp(-GATE_SHARPNESS (naive - net) / naive)) from the two errors
+# discounted by GATE_DECAY (about the last hundred steps): 1 while either is unknown, near 1
+# when the network does clearly better than the last value, near 0 when it does clearly worse.
+# The network learns its own target as before; only what the estimator predicts is gated, so
+# that a network that has not learned yet (or cannot) costs little against the last value.
+# Absolute errors, not squared: one large move (a flood in a river's flow) would otherwise
+# hold the gate open through a hundred small steps where the network does worse (WaterFlow,
+# target alone: MAE 1.04 x the last value's gated on squared errors, 1.00 on absolute ones).
+GATE_DECAY = 0.99
+GATE_SHARPNESS = 10.0
 
 # --- the classifier's
 PREVIOUS_CLASS, CLASS_FEEDBACK_WIDTH = range(2)
 
-# the readout: prediction = SCALE * output + OFFSET + CARRY * previous level; the value fed back
-# for a predicted level y is (y - FEEDBACK_OFFSET) * FEEDBACK_GAIN and, when CHANGE_GAIN is not
-# 0, the change it predicted, (y - OFFSET - CARRY * previous level) * CHANGE_GAIN, in the next
-# column. LEVEL is the last target, the previous level of the first row.
-CARRY, OFFSET, SCALE, FEEDBACK_OFFSET, FEEDBACK_GAIN, CHANGE_GAIN, LEVEL = range(7)
-READOUT_SIZE = 7
+# the readout: prediction = GATE (SCALE * output + OFFSET) + CARRY * previous level; the value
+# fed back for a predicted level y is (y - FEEDBACK_OFFSET) * FEEDBACK_GAIN and, when
+# CHANGE_GAIN is not 0, the change it predicted, (y - OFFSET - CARRY * previous level) *
+# CHANGE_GAIN, in the next column. LEVEL is the last target, the previous level of the first
+# row.
+CARRY, OFFSET, SCALE, FEEDBACK_OFFSET, FEEDBACK_GAIN, CHANGE_GAIN, LEVEL, GATE = range(8)
+READOUT_SIZE = 8
 
 LARGEST = np.finfo(np.float64).max
 # a value at or above RESCALE_LIMIT (after scaling) lowers its standardiser's scale by steps of
@@ -97,6 +116,7 @@ def encode_and_read_out(state, theta, y, feedback, readout, learn):
             target = change if change <= LARGEST else LARGEST
             target = target if target >= -LARGEST else -LARGEST
         quantity = target
+        state[STEP_SCALE] = 1.0
         state[FEEDBACK] = y - state[TARGET_OFFSET]
         # the change (or y) into the target's standardiser, y into the level's unless shared;
         # then z-scores under the statistics that include them
@@ -122,10 +142,16 @@ def encode_and_read_out(state, theta, y, feedback, readout, learn):
             z = (value * state[at + DOWN] - state[at + MEAN]) / std if std != 0.0 else 0.0
             if k == 0:
                 target = z
+                state[STEP_SCALE] = std / state[at + DOWN]
             else:
                 state[FEEDBACK] = z
         if state[FEEDBACK_WIDTH] > 1.0:
             state[FEEDBACK + 1] = target
+        if state[CHANGE] != 0.0:  # no change's error: the change itself
+            loss = abs(quantity)
+            previous = state[NAIVE_LOSS]
+            state[NAIVE_LOSS] = loss if previous != previous else (
+                GATE_DECAY * previous + (1.0 - GATE_DECAY) * loss)
         state[HAS_LAST] = 1.0
         state[LAST_TARGET] = y
 
@@ -156,14 +182,45 @@ def encode_and_read_out(state, theta, y, feedback, readout, learn):
             readout[FEEDBACK_GAIN] = 1.0 / std if std != 0.0 else 0.0
     if state[FEEDBACK_WIDTH] == 1.0:
         readout[CHANGE_GAIN] = 0.0
+    readout[GATE] = gate(state)
     return target
 
 
+@njit(**EXACT)
+def gate(state):
+    """The share of the predicted change the readout passes on (see GATE_DECAY): 1 without
+    change prediction or while either loss is unknown."""
+    net, naive = state[NET_LOSS], state[NAIVE_LOSS]
+    if state[CHANGE] == 0.0 or net != net or naive != naive or not naive > 0.0:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-GATE_SHARPNESS * (naive - net) / naive))
+
+
+@njit(**EXACT)
+def note_losses(state, losses, scales, readout):
+    """After learning steps whose losses (the network's, 0.5 (zhat - z)^2 in its standardised
+    target's units) are `losses` and whose targets were standardised by `scales`: the
+    discounted mean absolute error in the target's own units, and the readout's gate from it
+    (a non-finite loss, a dropped step, is left out)."""
+    if state[CHANGE] == 0.0:
+        return
+    for t in range(losses.shape[0]):
+        loss = (2.0 * losses[t]) ** 0.5 * scales[t]
+        if not abs(loss) < math.inf:
+            continue
+        previous = state[NET_LOSS]
+        state[NET_LOSS] = loss if previous != previous else (
+            GATE_DECAY * previous + (1.0 - GATE_DECAY) * loss)
+    readout[GATE] = gate(state)
+
+
 @njit(**JIT)
-def encode_regression_targets(state, theta, values, targets, feedback, readout):
-    """`encode_and_read_out` for each value in turn (feedback: one row per value)."""
+def encode_regression_targets(state, theta, values, targets, feedback, readout, scales):
+    """`encode_and_read_out` for each value in turn (feedback: one row per value), with the
+    scale each target was standardised by into `scales`."""
     for t in range(values.shape[0]):
         targets[t] = encode_and_read_out(state, theta, values[t], feedback[t], readout, 1)
+        scales[t] = state[STEP_SCALE]
 
 
 @njit(**JIT)

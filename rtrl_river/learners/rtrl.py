@@ -37,7 +37,7 @@ class RTRL(Learner):
     >>> model["RTRLRegressor"].learner
     RTRL()
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.193
+    MAE: 0.191
 
     References
     ----------

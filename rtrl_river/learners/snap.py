@@ -43,7 +43,7 @@ class SnAp(Learner):
     ...     learner=SnAp(level=1), seed=1
     ... )
     >>> evaluate.progressive_val_score(datasets.TrumpApproval(), model, metrics.MAE())
-    MAE: 0.194
+    MAE: 0.192
 
     References
     ----------
