@@ -200,7 +200,8 @@ def jobs_for(series, entries, seeds, protocols, cache, with_statsforecast):
 
 
 def warm_up(entries):
-    """Compile (or load) the RTRL entries' kernels once here, before the workers start."""
+    """Compile (or load) the RTRL entries' kernels: once in the main process before the workers
+    start, so they are compiled once, then in each worker, so that loading them is not timed."""
     values = [float(t % 5) for t in range(30)]
     for expression in entries.values():
         model = make_entry(expression, 4, 0)
@@ -208,6 +209,19 @@ def warm_up(entries):
             horizon_scores(model, values, 4)
         else:
             one_step(model, values)
+
+
+_SINGLE_THREADED = []
+
+
+def start_worker(entries):
+    """A worker's BLAS on one thread (the workers share the cores: more threads would only
+    contend, and make µs per step depend on the neighbours), and its kernels loaded before its
+    first run is timed."""
+    from threadpoolctl import threadpool_limits
+
+    _SINGLE_THREADED.append(threadpool_limits(1))
+    warm_up(entries)
 
 
 def _label(job):
@@ -237,11 +251,15 @@ def run(args, prepared):
     try:
         warm_up(args.entries)
         if args.jobs == 1:
-            for job in work:
-                results.extend(run_job(job))
-                bar.update(_label(job))
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(1):
+                for job in work:
+                    results.extend(run_job(job))
+                    bar.update(_label(job))
         else:
-            with ProcessPoolExecutor(args.jobs) as pool:
+            with ProcessPoolExecutor(args.jobs, initializer=start_worker,
+                                     initargs=(args.entries,)) as pool:
                 futures = {pool.submit(run_job, job): job for job in work}
                 for future in as_completed(futures):
                     results.extend(future.result())
