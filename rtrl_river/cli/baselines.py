@@ -23,15 +23,16 @@ class LastValueForecaster:
 
 
 class SeasonalHoltWinters(LastValueForecaster):
-    """River's HoltWinters (additive), which can forecast once it has seen a season; the last
-    value until then."""
+    """River's HoltWinters (additive unless `multiplicative`), which can forecast once it has
+    seen a season; the last value until then."""
 
-    def __init__(self, seasonality):
+    def __init__(self, seasonality, multiplicative=False):
         from river import time_series
 
         super().__init__()
         self.seen, self.seasonality = 0, seasonality
-        self.model = time_series.HoltWinters(**HOLT_WINTERS, seasonality=seasonality)
+        self.model = time_series.HoltWinters(**HOLT_WINTERS, seasonality=seasonality,
+                                             multiplicative=multiplicative)
 
     def learn_one(self, y, x=None):
         super().learn_one(y)
@@ -42,6 +43,45 @@ class SeasonalHoltWinters(LastValueForecaster):
         if self.seen < max(2, self.seasonality):
             return super().forecast(horizon)
         return self.model.forecast(horizon)
+
+
+class SeasonalNaive(LastValueForecaster):
+    """Each step ahead is the value one season before it; the last value until a season has
+    been seen."""
+
+    def __init__(self, seasonality):
+        super().__init__()
+        self.seasonality = seasonality
+        self.season = collections.deque(maxlen=seasonality)
+
+    def learn_one(self, y, x=None):
+        super().learn_one(y)
+        self.season.append(y)
+
+    def forecast(self, horizon, xs=None):
+        if len(self.season) < self.seasonality:
+            return super().forecast(horizon)
+        return [self.season[k % self.seasonality] for k in range(horizon)]
+
+
+class Guarded(LastValueForecaster):
+    """A River forecaster fed the series alone, which forecasts the last value while it
+    cannot forecast yet (too few values seen to difference or initialise)."""
+
+    def __init__(self, forecaster):
+        super().__init__()
+        self.forecaster = forecaster
+
+    def learn_one(self, y, x=None):
+        super().learn_one(y)
+        self.forecaster.learn_one(y)
+
+    def forecast(self, horizon, xs=None):
+        try:
+            forecasts = self.forecaster.forecast(horizon)
+        except (IndexError, ValueError, ZeroDivisionError):
+            return super().forecast(horizon)
+        return super().forecast(horizon) if None in forecasts else forecasts
 
 
 class LaggedTargets:
@@ -94,11 +134,16 @@ class SeriesOnly:
         return self.forecaster.forecast(horizon)
 
 
-def baselines(command, stream, multiclass=False, seasonality=0):
-    """name -> make() of each baseline of `command` ("compare", "forecast" or "suite") on
-    `stream`; `multiclass` for a classification stream of more than two classes,
-    `seasonality` for `forecast`, which takes it as an option."""
+def baselines(command, stream, multiclass=False, seasonality=0, positive=False):
+    """name -> make() of each baseline of `command` ("compare", "forecast", "suite" or
+    "forecast-suite") on `stream`; `multiclass` for a classification stream of more than two
+    classes, `seasonality` for `forecast`, which takes it as an option, `positive` for a series
+    whose values are all above 0 (multiplicative seasons need it)."""
     from river import dummy, linear_model, preprocessing, stats, time_series
+
+    def linreg_on_lags():
+        return preprocessing.TargetStandardScaler(LaggedTargets(
+            preprocessing.StandardScaler() | linear_model.LinearRegression()))
 
     def scaled(model):
         return lambda: preprocessing.StandardScaler() | model()
@@ -116,6 +161,8 @@ def baselines(command, stream, multiclass=False, seasonality=0):
         if seasonality:
             models["HoltWinters"] = lambda: SeasonalHoltWinters(seasonality)
         return models
+    if command == "forecast-suite":
+        return forecast_suite_baselines(stream, positive, linreg_on_lags)
     if command == "compare":
         if stream.classification:
             return {"majority": dummy.PriorClassifier, "last label": dummy.NoChangeClassifier,
@@ -136,10 +183,39 @@ def baselines(command, stream, multiclass=False, seasonality=0):
     models = {
         "last value": last_value,
         "mean": mean,
-        "linreg 3 lags": lambda: preprocessing.TargetStandardScaler(LaggedTargets(
-            preprocessing.StandardScaler() | linear_model.LinearRegression())),
+        "linreg 3 lags": linreg_on_lags,
     }
     if stream.seasonality:
         models["holt-winters"] = lambda: OneStepForecaster(time_series.HoltWinters(
             **HOLT_WINTERS, seasonality=stream.seasonality, multiplicative=True))
+    return models
+
+
+def forecast_suite_baselines(stream, positive, linreg_on_lags):
+    """The forecasting benchmark's River baselines on a real series of season m (0: none): the
+    last value, seasonal naive and HoltWinters (River's docstring constants; multiplicative only
+    on a positive series) given the true m, Holt, SNARIMAX, and LinearRegression on 3 lags (a
+    one-step regressor)."""
+    from river import linear_model, optim, preprocessing, time_series
+
+    m = stream.seasonality
+    season = dict(m=m, sp=1, sd=1, sq=1) if m else {}
+
+    def snarimax():
+        # SGD at 0.001, not LinearRegression's 0.01: at 0.01 its MA terms feed its own errors
+        # back until it diverges (BrentSpotPrice: MASE 1e11)
+        regressor = preprocessing.StandardScaler() | linear_model.LinearRegression(
+            optimizer=optim.SGD(0.001))
+        return Guarded(time_series.SNARIMAX(p=2, d=1, q=1, regressor=regressor, **season))
+
+    models = {"last value": LastValueForecaster}
+    if m:
+        models["seasonal naive"] = lambda: SeasonalNaive(m)
+    models["Holt"] = lambda: Guarded(time_series.HoltWinters(alpha=0.3, beta=0.1))
+    if m:
+        models["HW add"] = lambda: SeasonalHoltWinters(m)
+        if positive:
+            models["HW mul"] = lambda: SeasonalHoltWinters(m, multiplicative=True)
+    models["SNARIMAX"] = snarimax
+    models["LinReg 3 lags"] = linreg_on_lags
     return models
