@@ -201,9 +201,32 @@ def test_the_forecasters_weights_sum_to_one_and_follow_the_series():
     weights = model.weights_
     assert math.isclose(sum(weights.values()), 1.0, rel_tol=1e-12)
     assert model.period_ == 6
-    seasonal = sum(weights[name] for name in ("seasonal naive", "holt-winters", "log holt-winters",
-                                              "network"))
-    assert seasonal > 0.9  # a pure season: the seasonal members and the seasonal network
+    periodic = sum(weights[name] for name in ("seasonal naive", "holt-winters", "log holt-winters",
+                                              "autoregression", "network"))
+    assert periodic > 0.9  # a pure season: the seasonal members, the seasonal network and the
+    # autoregression (a sine is an AR(2))
     forecasts = model.forecast(6)
     truth = [5.0 + 3.0 * math.sin(2 * math.pi * t / 6) for t in range(150, 156)]
     np.testing.assert_allclose(forecasts, truth, atol=0.3)
+
+
+def test_the_autoregression_learns_a_cycle_that_is_not_a_season():
+    # an AR(2) with complex roots: a damped cycle of about 9.5 steps, kept going by noise
+    rng = np.random.default_rng(6)
+    ys = [0.0, 0.0]
+    for _ in range(600):
+        ys.append(1.3 * ys[-1] - 0.8 * ys[-2] + rng.normal())
+    bank = SmoothingBank(0)
+    row = bank.names.index("autoregression")
+    errors = {"autoregression": [], "last value": []}
+    for t, y in enumerate(ys):
+        if t > 300:
+            forecasts = bank.forecast(1)[:, 0]
+            for name in errors:
+                errors[name].append((forecasts[bank.names.index(name)] - y) ** 2)
+        bank.learn_one(y)
+    # the one-step error of the true AR(2) is the noise's variance, 1; the last value's about
+    # 2 (1 - rho_1) var(y) = 4.3 here
+    assert np.mean(errors["autoregression"]) < 1.2
+    assert np.mean(errors["last value"]) > 3.0
+    assert bank.ready[row]

@@ -3,7 +3,18 @@ components the forecaster weighs beside its recurrent network."""
 
 import numpy as np
 
-from ..kernels.forecasting import COUNTERS, FILLED, POSITIVE, bank_forecast, bank_learn, bank_ready
+from ..kernels.forecasting import (
+    COUNT,
+    COUNTERS,
+    FILLED,
+    LAST,
+    POSITIVE,
+    autoregression_forecast,
+    autoregression_learn,
+    bank_forecast,
+    bank_learn,
+    bank_ready,
+)
 
 # Each member: (name, alpha, beta, phi, gamma, seasonal, on log y). Additive exponential
 # smoothing in error-correction form (Hyndman et al.'s ETS(A, Ad, A)); with a season of m
@@ -24,6 +35,10 @@ MEMBERS = (
     ("log holt-winters", 0.3, 0.02, 0.98, 0.2, True, True),
 )
 MEAN_REVERSION = "mean reversion"
+AUTOREGRESSION = "autoregression"
+# the autoregression's order, and the weight each older step keeps in its least squares
+AR_ORDER = 6
+AR_FORGETTING = 0.998
 
 
 class SmoothingBank:
@@ -44,13 +59,16 @@ class SmoothingBank:
     positive. Beside them, "mean reversion": an AR(1) around the running mean, mean + phi^k
     (y_t - mean) with phi the lag-1 autocorrelation so far clipped to [0, 0.999] (a random walk
     or a trend gives phi near 1, the last value), for series that return to a level, which
-    the others, random-walk-like at short horizons, miss.
+    the others, random-walk-like at short horizons, miss; and "autoregression": an AR(6) on
+    the standardised series fitted by recursive least squares (each older step weighted 0.998
+    less), for cycles that are not seasons (animal populations, sunspots), its forecasts fed
+    back as lags and kept within ten deviations of the mean.
     """
 
     def __init__(self, period):
         chosen = [member for member in MEMBERS if member[5] == bool(period)
                   or (not member[5] and not (period and member[6]))]
-        self.names = [member[0] for member in chosen] + [MEAN_REVERSION]
+        self.names = [member[0] for member in chosen] + [MEAN_REVERSION, AUTOREGRESSION]
         self.period = period
         self.constants = np.array([[float(member[k]) for member in chosen]
                                    for k in (1, 2, 3, 4, 5)])
@@ -64,18 +82,29 @@ class SmoothingBank:
         self.counters[POSITIVE] = 1.0
         self.counters[FILLED] = columns
         # which of `names` forecast: the smoothing members once started (log ones while the
-        # series is positive), mean reversion from its third value
+        # series is positive), mean reversion from its third value, the autoregression from
+        # three times its order
         self.ready = np.zeros(len(self.names), dtype=bool)
+        self.ar_weights = np.zeros(AR_ORDER + 1)
+        self.ar_inverse = np.eye(AR_ORDER + 1)
+        self.ar_lags = np.zeros(AR_ORDER)
 
     def learn_one(self, y):
         bank_learn(self.constants, self.log, self.level, self.trend, self.season, self.start,
                    self.counters, float(y))
-        bank_ready(self.constants, self.log, self.counters, self.ready)
+        autoregression_learn(self.ar_weights, self.ar_inverse, self.ar_lags, self.counters,
+                             AR_FORGETTING, float(y))
+        bank_ready(self.constants, self.log, self.counters, self.ready[:-1])
+        self.ready[-1] = self.counters[COUNT] >= 3 * AR_ORDER
 
     def forecast(self, horizon):
         """A (members x horizon) array of every member's forecasts (rows of members that are
         not ready hold the last value)."""
         out = np.empty((len(self.names), horizon))
         bank_forecast(self.constants, self.log, self.level, self.trend, self.season,
-                      self.counters, self.ready, out)
+                      self.counters, self.ready[:-1], out[:-1])
+        if self.ready[-1]:
+            autoregression_forecast(self.ar_weights, self.ar_lags, self.counters, out[-1])
+        else:
+            out[-1] = self.counters[LAST]
         return out

@@ -171,3 +171,65 @@ def combination_weights(scores, available, sharpness, out):
             total += weight
         for i in range(members):
             out[k, i] /= total
+
+
+@njit(**JIT)
+def autoregression_learn(weights, inverse, lags, counters, forgetting, y):
+    """One step of recursive least squares for an AR(p) on the standardised series (the bank's
+    running mean and deviation): weights (p lags, then an intercept), inverse (the inverse of
+    their weighted covariance, (p+1) x (p+1)), lags (the last p values, latest first). Call
+    after `bank_learn` has counted y. The inverse is kept bounded (its trace at most 1e4), so
+    that forgetting without new information cannot make it blow up."""
+    p = lags.shape[0]
+    count = counters[COUNT]
+    if count > p + 1.0 and counters[SQUARES] > 0.0:
+        mean = counters[MEAN]
+        scale = (counters[SQUARES] / (count - 1.0)) ** 0.5
+        size = p + 1
+        x = np.empty(size)
+        for i in range(p):
+            x[i] = (lags[i] - mean) / scale
+        x[p] = 1.0
+        projected = inverse @ x
+        denominator = forgetting + x @ projected
+        error = (y - mean) / scale - weights @ x
+        trace = 0.0
+        for i in range(size):
+            weights[i] += projected[i] / denominator * error
+            for j in range(size):
+                shrunk = inverse[i, j] - projected[i] * projected[j] / denominator
+                inverse[i, j] = shrunk / forgetting
+            trace += inverse[i, i]
+        if trace > 1e4:
+            for i in range(size):
+                for j in range(size):
+                    inverse[i, j] *= 1e4 / trace
+    for i in range(p - 1, 0, -1):
+        lags[i] = lags[i - 1]
+    lags[0] = y
+
+
+@njit(**JIT)
+def autoregression_forecast(weights, lags, counters, out):
+    """The AR(p)'s forecasts of the next out.shape[0] values, each fed back as a lag; every
+    standardised forecast kept within 10 deviations of the mean."""
+    p = lags.shape[0]
+    count = counters[COUNT]
+    mean = counters[MEAN]
+    scale = (counters[SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
+    if not scale > 0.0:
+        for k in range(out.shape[0]):
+            out[k] = counters[LAST]
+        return
+    history = np.empty(p)
+    for i in range(p):
+        history[i] = (lags[i] - mean) / scale
+    for k in range(out.shape[0]):
+        z = weights[p]
+        for i in range(p):
+            z += weights[i] * history[i]
+        z = min(max(z, -10.0), 10.0)
+        for i in range(p - 1, 0, -1):
+            history[i] = history[i - 1]
+        history[0] = z
+        out[k] = mean + scale * z
