@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator
 from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
 from .cells import CELLS, Cell
 from .engine import Engine, calls as engine_calls
-from .inputs import check_column_names, frame_columns_and_values, unseen_features
+from .inputs import canonical_order, check_column_names, frame_columns_and_values, unseen_features
 from .learners import LEARNERS, Learner
 from .optimizers import KINDS, RIVER_NAMES, check_learning_rate
 
@@ -184,7 +184,7 @@ class RTRLEstimator(BaseEstimator):
         engine = Engine(
             self._make_head(), self.hidden_size, self.cell, self.learner, self.optimizer,
             self.lr, self.recurrent_lr_scale, self.recurrent_density, self.clip_gradient,
-            self.target_feedback, self.seed,
+            self.target_feedback, self.seed, type(self).__name__,
         )
         engine.settings = {name: value for name, value in self.get_params(deep=False).items()
                            if name not in MUTABLE}
@@ -233,15 +233,21 @@ class RTRLEstimator(BaseEstimator):
         return engine_calls.one_step_calls(engine)
 
     def _add_features(self, names):
-        names = self.engine_.add_features(names, type(self).__name__)
-        self.n_features_in_ = len(self.engine_.feature_index)
+        engine = self.engine_
+        names = canonical_order(names)
         # feature_names_in_ follows the canonical order too, except for names scikit-learn's
-        # validate_data already put there in the order of X's columns
-        if all(isinstance(name, str) for name in self.engine_.feature_index):
+        # validate_data already put there in the order of X's columns; made before the engine
+        # grows, so that nothing can fail after it has
+        feature_names = None
+        if all(isinstance(name, str) for name in [*engine.feature_index, *names]):
             previous = getattr(self, "feature_names_in_", None)
             known = [] if previous is None else list(previous)
             arrived = [name for name in names if name not in set(known)]
-            self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
+            feature_names = np.asarray(known + arrived, dtype=object)
+        engine.add_features(names)
+        self.n_features_in_ = len(engine.feature_index)
+        if feature_names is not None:
+            self.feature_names_in_ = feature_names
 
     # ----------------------------------------------------------- learning
 

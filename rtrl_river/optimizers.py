@@ -158,10 +158,20 @@ class OptimizerState:
         start = int(self.step[0])
         return np.array([self.schedule.get(start + i) for i in range(n_steps)], dtype=float)
 
-    def insert_inputs(self, network, position, count):
-        self.first_moment = network.insert_input_columns(self.first_moment, position, count)
-        self.second_moment = network.insert_input_columns(self.second_moment, position, count)
+    def prepare_inputs(self, network, position, count):
+        """The moments grown by `count` input columns, and the function that puts them in
+        place (see `Engine.insert_inputs`)."""
+        return self._replacing(lambda moment: network.insert_input_columns(moment, position,
+                                                                           count))
 
-    def append_outputs(self, network, count):
-        self.first_moment = network.append_output_rows(self.first_moment, count)
-        self.second_moment = network.append_output_rows(self.second_moment, count)
+    def prepare_outputs(self, network, count):
+        return self._replacing(lambda moment: network.append_output_rows(moment, count))
+
+    def _replacing(self, grow):
+        first, second = arrays.aligned(grow(self.first_moment)), arrays.aligned(
+            grow(self.second_moment))
+
+        def commit():
+            self.first_moment, self.second_moment = first, second
+
+        return commit

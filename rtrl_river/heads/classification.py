@@ -45,6 +45,7 @@ class ClassificationHead(Head):
 
     kind = SOFTMAX_CROSS_ENTROPY
     initial_outputs = 0
+    feedback_grows = True
 
     def __init__(self):
         super().__init__()
@@ -111,9 +112,14 @@ class ClassificationHead(Head):
                     points.append(t)
         return points
 
-    def register(self, label):
-        self.classes = label_array([*self.class_index, label])
-        self.class_index[label] = len(self.class_index)
+    def prepare_register(self, label):
+        classes = label_array([*self.class_index, label])
+
+        def commit():
+            self.classes = classes
+            self.class_index[label] = len(self.class_index)
+
+        return commit
 
     def encode(self, raw, theta, n_outputs):
         """Each label's row in the head, and the one-hot previous label fed back at each step."""
