@@ -200,19 +200,23 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
     def predict_one(self, x: dict) -> float | None:
         """The prediction for this step, given the current state and x; changes nothing.
         None before the first target (River's evaluators skip it)."""
-        calls = self._ready_calls()
-        if calls is None:
+        engine = self.__dict__.get("engine_")
+        if engine is None:
             unseen_features(x, None)
             return None
-        return self._output_one(calls, x)[0]
+        with engine.lock:  # `_serialised`, inlined
+            if self.__dict__.get("engine_") is not engine:
+                return self.predict_one(x)  # a `fit` replaced the engine meanwhile
+            return self._output_one(engine, x)[0]
 
     def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained); None
         for every row before the first target."""
         columns, values = frame_columns_and_values(X)
-        if not self._is_initialized():
-            return series_like(np.full(len(values), None, dtype=object), X)
-        return series_like(self._outputs(columns, values, chain=False)[:, 0], X)
+        with self._serialised() as (engine, _):
+            if engine is None:
+                return series_like(np.full(len(values), None, dtype=object), X)
+            return series_like(self._outputs(engine, columns, values, chain=False)[:, 0], X)
 
     def predict_sequence(self, xs: list[dict]) -> list[float]:
         """The predictions for the next len(xs) steps, from the current state: each row's
@@ -223,12 +227,13 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         for x in xs:
             unseen_features(x, None)
             index.update(dict.fromkeys(x))
-        if not self._is_initialized():
-            return []
         columns = list(index)
         values = np.array([[float(x.get(name, 0.0)) for name in columns] for x in xs],
                           dtype=float).reshape(len(xs), len(columns))
-        return self._outputs(columns, values, chain=True)[:, 0].tolist()
+        with self._serialised() as (engine, _):
+            if engine is None:
+                return []
+            return self._outputs(engine, columns, values, chain=True)[:, 0].tolist()
 
     # ------------------------------------------------------------ scikit-learn
 

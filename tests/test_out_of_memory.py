@@ -141,3 +141,16 @@ def test_a_new_class_that_runs_out_of_memory_changes_nothing(monkeypatch, cell, 
     assert pickle.dumps(grown) == pickle.dumps(reference)
     refused.learn_one(x, "new class")
     assert_learns_on(refused, reference, label=True)
+
+
+@pytest.mark.parametrize("Estimator", [RTRLRegressor, RTRLClassifier])
+@pytest.mark.parametrize("cell, learner", LEARNERS[::3])
+def test_a_first_step_that_runs_out_of_memory_leaves_the_model_unstarted(monkeypatch,
+                                                                          Estimator, cell,
+                                                                          learner):
+    model = Estimator(hidden_size=3, cell=cell, learner=learner, seed=0)
+    x = {f"f{j}": 0.01 * j for j in range(3000)}
+    sites, grown, _ = every_refusal(monkeypatch, model, lambda m: m.learn_one(x, 1),
+                                    whole_call=True)
+    assert sites >= 10 and grown.t_ == 1
+    assert not model.__sklearn_is_fitted__()

@@ -3,6 +3,7 @@ buffers) and their life cycle, from the first step through new features and clas
 
 import os
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -53,10 +54,16 @@ class Engine:
     `clip_gradient` and `target_feedback` are the estimator's current values of the
     parameters of those names (it keeps them in step, `RTRLEstimator.__setattr__`); `owner`
     names the estimator in warnings.
+
+    `lock` serialises the calls that read or write these arrays (the estimators hold it,
+    `RTRLEstimator._serialised`): one per engine, or the one it is given (`fit` hands the
+    lock of the engine it replaces to the new one). Never pickled: a copy gets its own.
     """
 
     def __init__(self, head, hidden_size, cell, learner, optimizer, lr, recurrent_lr_scale,
-                 recurrent_density, clip_gradient, target_feedback, seed, owner="model"):
+                 recurrent_density, clip_gradient, target_feedback, seed, owner="model",
+                 lock=None):
+        self.lock = threading.RLock() if lock is None else lock
         self.owner = owner  # (a class default below, for engines pickled before it existed)
         self.head = head
         self.clip_gradient = clip_gradient
@@ -78,6 +85,15 @@ class Engine:
             self.insert_inputs(0, head.feedback_width())
 
     owner = "model"
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
 
     # ------------------------------------------------------------ layout
 
