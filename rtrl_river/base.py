@@ -16,7 +16,7 @@ from .engine import Engine, calls as engine_calls
 from .inputs import canonical_order, check_column_names, frame_columns_and_values, unseen_features
 from .learners import LEARNERS, Learner
 from .lifecycle import EngineLifeCycle
-from .optimizers import KINDS, RIVER_NAMES, check_learning_rate
+from .optimizers import KINDS, LARGEST_CLIP, LARGEST_RATE, RIVER_NAMES, check_learning_rate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,9 +46,10 @@ class RTRLEstimator(EngineLifeCycle, BaseEstimator):
             StrOptions(set(KINDS)),
             *(InstanceOfImported("river.optim", name) for name in RIVER_NAMES),
         ],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
-        "recurrent_lr_scale": [Interval(Real, 0, None, closed="left")],
+        # bounded so that no step can carry a weight past float64 (optimizers.LARGEST_RATE)
+        "lr": [Interval(Real, 0, LARGEST_RATE, closed="right")],
+        "clip_gradient": [Interval(Real, 0, LARGEST_CLIP, closed="right"), None],
+        "recurrent_lr_scale": [Interval(Real, 0, LARGEST_RATE, closed="both")],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "recurrent_density": [Interval(Real, 0, 1, closed="right")],
