@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
+from collections.abc import Mapping
+from numbers import Integral
 
 from river.time_series.base import Forecaster
 
+from ._validation import Interval, InvalidParameterError, validate_parameters
 from .components import FeatureStandardizer, SeasonalReference
 from .heads import RegressionHead
-from .inputs import unseen_features
+from .inputs import REAL_TYPES, check_real, short_repr, unseen_features
 from .regressor import RTRLRegressor
+
+# The longest horizon a forecast takes. Each step holds a few hundred bytes while the forecast
+# is made (its row of inputs, as a dict and in the input matrix, and its output and forecast as
+# Python floats: 170 bytes a step without xs, 540 with a dict of one feature a step, by
+# tracemalloc at hidden_size=16), so a horizon of 100,000 steps takes some tens of MB; a year
+# of hourly data is 8,760 steps, a week of minutes 10,080. Without a bound, forecast(10**9) ran
+# out of memory instead of saying what was wrong.
+LARGEST_HORIZON = 100_000
+# The most past values the seasonal reference keeps (seasonality * seasonal_average), each a
+# Python float in a deque (about 32 bytes): 10**7 values are some 320 MB, room for a weekly
+# season of per-second data averaged over 16 weeks; seasonality=10**20 is refused by name
+# (it was an OverflowError from the deque).
+LARGEST_HISTORY = 10**7
 
 
 class RTRLForecaster(Forecaster):
@@ -33,9 +48,11 @@ class RTRLForecaster(Forecaster):
     the 144 points of a monthly series.
 
     Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
-    `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (as River's
-    `StandardScaler` does, to the bit) and fed in. Calendar effects belong in `seasonality` or
-    in numeric features the user derives.
+    `{"month": datetime(...)}`) are ignored; real ones (of any kind the regressor takes: Python
+    and numpy numbers and booleans, Fractions, Decimals) are checked as the regressor checks
+    them, standardised online (as River's `StandardScaler` does, to the bit) and fed in, in
+    `learn_one` and in `forecast`'s `xs` alike. Calendar effects belong in `seasonality` or in
+    numeric features the user derives. A call that raises changes nothing.
 
     Parameters
     ----------
@@ -84,6 +101,11 @@ class RTRLForecaster(Forecaster):
 
     """
 
+    _parameter_constraints = {
+        "seasonality": [Interval(Integral, 0, LARGEST_HISTORY, closed="both")],
+        "seasonal_average": [Interval(Integral, 1, LARGEST_HISTORY, closed="both")],
+    }
+
     def __init__(
         self,
         hidden_size: int = 16,
@@ -118,49 +140,101 @@ class RTRLForecaster(Forecaster):
         yield {"hidden_size": 3, "seasonality": 2, "learner": "tbptt", "seed": 2}
         yield {"hidden_size": 8, "cell": "elstm", "predict_change": False, "seed": 3}
 
-    def _initialize(self):
-        seasonality = self.seasonality
-        if isinstance(seasonality, bool) or not isinstance(seasonality, int) or seasonality < 0:
-            raise ValueError(f"seasonality must be an integer >= 0, got {self.seasonality!r}")
-        average = self.seasonal_average
-        if isinstance(average, bool) or not isinstance(average, int) or average < 1:
-            raise ValueError(f"seasonal_average must be an integer >= 1, got {average!r}")
-        self.regressor_ = RTRLRegressor(
+    def _components(self):
+        """A regressor, a feature standardiser and a seasonal reference for a new stream, every
+        parameter checked first (the regressor's against its own constraints)."""
+        owner = type(self).__name__
+        validate_parameters(self._parameter_constraints, self._get_params(), owner)
+        history = self.seasonality * self.seasonal_average
+        if history > LARGEST_HISTORY:
+            raise InvalidParameterError(
+                f"{owner}'s seasonality={self.seasonality!r} times seasonal_average="
+                f"{self.seasonal_average!r} keeps {history:,} past values, beyond "
+                f"{LARGEST_HISTORY:,}; average fewer seasons")
+        regressor = RTRLRegressor(
             hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
             optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
             recurrent_lr_scale=self.recurrent_lr_scale,
             target_feedback=True, target_scaling=self.target_scaling,
             predict_change=self.predict_change, seed=self.seed,
         )
-        self.scaler_ = FeatureStandardizer()
-        self.season_ = SeasonalReference(self.seasonality, self.seasonal_average)
+        regressor._validate_params()
+        season = SeasonalReference(int(self.seasonality), int(self.seasonal_average))
+        return regressor, FeatureStandardizer(), season
 
     @staticmethod
-    def _numeric(x):
-        """The exogenous values that are real numbers (a datetime or a string is ignored)."""
-        return {k: v for k, v in (x or {}).items() if isinstance(v, Real)}
+    def _numeric(x, subject):
+        """The exogenous values of the dict x that are real numbers, as floats, each checked
+        as the regressor checks its features (a datetime or a string is ignored)."""
+        if x is None:
+            return {}
+        if not isinstance(x, Mapping):
+            raise TypeError(f"{subject} must be a dict of features, not {short_repr(x)} of "
+                            f"type {type(x).__name__}")
+        features = {}
+        for name, value in x.items():
+            if isinstance(value, REAL_TYPES):
+                check_real(value, f"feature {name!r}")
+                features[name] = float(value)
+        unseen_features(features, None)  # the names
+        return features
+
+    @staticmethod
+    def _checked(standardised, features):
+        """`standardised` (x by the running statistics), unless one is beyond float64."""
+        for name, value in standardised.items():
+            if not math.isfinite(value):
+                raise _beyond_standardising(name, features[name])
+        return standardised
 
     def learn_one(self, y: float, x: dict | None = None) -> None:
-        """One time step: learn y (seasonally differenced with `seasonality`) from x."""
-        if not hasattr(self, "regressor_"):
-            self._initialize()
-        features = self._numeric(x)
+        """One time step: learn y (seasonally differenced with `seasonality`) from x. A value
+        that is rejected changes nothing."""
+        started = "regressor_" in self.__dict__
+        if started:
+            regressor, scaler, season = self.regressor_, self.scaler_, self.season_
+        else:  # kept only once the first step is learned
+            regressor, scaler, season = self._components()
+        features = self._numeric(x, "x")
         RegressionHead.check_target(y)
-        unseen_features(features, None)  # every check before anything changes
         y = float(y)
-        base = self.season_.reference(0, [], current=y)
-        self.scaler_.learn_one(features)
-        self.regressor_.learn_one(self.scaler_.transform_one(features), y - base)
-        self.season_.update(y)
+        # every check before anything changes: the statistics x would make, x standardised
+        # by them, and the difference from the seasonal reference
+        statistics = scaler.updated(features)
+        for name, (_, mean, var) in statistics.items():
+            if not (math.isfinite(mean) and math.isfinite(var)):
+                raise _beyond_standardising(name, features[name])
+        standardised = self._checked(scaler.transform_one(features, statistics), features)
+        base = season.reference(0, [], current=y)
+        difference = y - base
+        if not math.isfinite(difference):
+            raise ValueError(f"y is {y!r}, {difference} away from its seasonal reference "
+                             f"{base!r}: beyond float64's range; rescale the series")
+        regressor.learn_one(standardised, difference)
+        scaler.update(statistics)
+        season.update(y)
+        if not started:
+            self.regressor_, self.scaler_, self.season_ = regressor, scaler, season
 
     def forecast(self, horizon: int, xs: list[dict] | None = None) -> list[float | None]:
         """The next `horizon` values from the current state, each step fed the previous
-        forecast; changes nothing. A list of None before the first target."""
-        if not hasattr(self, "regressor_") or self.season_.first is None:
+        forecast; changes nothing. A list of None before the first target. `horizon` is an
+        int from 0 to 100,000; `xs`, when given, one dict of features a step."""
+        if isinstance(horizon, bool) or not isinstance(horizon, Integral):
+            raise TypeError(f"horizon must be an int, not {short_repr(horizon)} of type "
+                            f"{type(horizon).__name__}")
+        if not 0 <= horizon <= LARGEST_HORIZON:
+            raise ValueError(f"horizon is {horizon}; it must be from 0 to {LARGEST_HORIZON:,}")
+        horizon = int(horizon)
+        if xs is not None:
+            if isinstance(xs, (str, bytes, Mapping)) or not hasattr(xs, "__len__"):
+                raise TypeError(f"xs must be a list of dicts, one a step, not {short_repr(xs)}")
+            if len(xs) != horizon:
+                raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
+            xs = [self._numeric(x, f"xs[{k}]") for k, x in enumerate(xs)]
+        if "regressor_" not in self.__dict__ or self.season_.first is None:
             return [None] * horizon
-        if xs is not None and len(xs) != horizon:
-            raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
-        rows = [self.scaler_.transform_one(self._numeric(xs[k])) if xs else {}
+        rows = [self._checked(self.scaler_.transform_one(xs[k]), xs[k]) if xs else {}
                 for k in range(horizon)]
         differences = self.regressor_.predict_sequence(rows)
         forecasts = []
@@ -168,3 +242,8 @@ class RTRLForecaster(Forecaster):
             forecasts.append(difference + self.season_.reference(k, forecasts))
         return [value if math.isfinite(value) else math.copysign(1.7976931348623157e308, value)
                 for value in forecasts]
+
+
+def _beyond_standardising(name, value):
+    return ValueError(f"feature {name!r} is {short_repr(value)}, too far from its running mean "
+                      "to standardise in float64 (its squares overflow); rescale it")
