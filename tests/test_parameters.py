@@ -123,6 +123,16 @@ def test_a_parameter_that_fixes_the_arrays_stops_the_stream_until_set_back():
     np.testing.assert_array_equal(model.params_["W_hh"], snapshot.params_["W_hh"])
 
 
+@pytest.mark.parametrize("name, value", [("optimizer", "sgd"), ("learner", "tbptt"),
+                                         ("cell", "elstm"), ("seed", 1)])
+def test_a_parameter_set_mid_stream_that_cannot_apply_is_named_at_the_next_call(name, value):
+    """set_params(optimizer=...) after the first learn was silently ignored."""
+    model = learned()
+    model.set_params(**{name: value})
+    with pytest.raises(ValueError, match=f"{name} was .* and is now {value!r}"):
+        model.learn_one(*STREAM[6])
+
+
 def test_fit_honours_every_parameter():
     X, y = np.random.default_rng(0).normal(size=(20, 2)), np.arange(20.0)
     model = RTRLRegressor(hidden_size=3, seed=0, max_iter=1).fit(X, y)
