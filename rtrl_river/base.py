@@ -244,30 +244,33 @@ class RTRLEstimator(EngineLifeCycle, BaseEstimator):
             with self._serialised(start=True):
                 return self.learn_one(x, y)
         with engine.lock:  # `_serialised`, inlined on the per-step path
-            if self.__dict__.get("engine_") is not engine:
-                return self.learn_one(x, y)  # a `fit` replaced the engine meanwhile
-            calls = self._ready_calls(engine)
-            if calls is READ_ONLY:
-                self._check_writable()
-            target = engine.head.raw_target(y, engine.network.n_outputs)
-            if target is None or not calls.fill_row(x, engine.feature_index):
-                # a feature or label not seen yet: grow, then the same call
-                del calls  # it holds views of the arrays a new feature is about to grow
-                unseen = unseen_features(x, engine.feature_index)  # checked first
-                if unseen:
-                    self._add_features(unseen)
-                engine.grow_for_targets([y])
-                calls = engine_calls.one_step_calls(engine)
-                calls.fill_row(x, engine.feature_index)
+            if self.__dict__.get("engine_") is engine:
+                calls = self._ready_calls(engine)
+                if calls is READ_ONLY:
+                    self._check_writable()
                 target = engine.head.raw_target(y, engine.network.n_outputs)
-            # the kernel encodes the target, writes the values fed back and learns
-            calls.targets[0] = target
-            if calls.schedule is not None:
-                calls.rates[0] = calls.schedule.get(int(calls.step[0]))
-            if calls.before_step is not None:
-                calls.before_step()
-            first_skip = calls.learn_entry(calls.call)
-            engine.t += 1
+                if target is None or not calls.fill_row(x, engine.feature_index):
+                    # a feature or label not seen yet: grow, then the same call
+                    del calls  # it holds views of the arrays a new feature is about to grow
+                    unseen = unseen_features(x, engine.feature_index)  # checked first
+                    if unseen:
+                        self._add_features(unseen)
+                    engine.grow_for_targets([y])
+                    calls = engine_calls.one_step_calls(engine)
+                    calls.fill_row(x, engine.feature_index)
+                    target = engine.head.raw_target(y, engine.network.n_outputs)
+                # the kernel encodes the target, writes the values fed back and learns
+                calls.targets[0] = target
+                if calls.schedule is not None:
+                    calls.rates[0] = calls.schedule.get(int(calls.step[0]))
+                if calls.before_step is not None:
+                    calls.before_step()
+                first_skip = calls.learn_entry(calls.call)
+                engine.t += 1
+            else:  # a `fit` replaced the engine meanwhile: again, on the new one
+                first_skip = None
+        if first_skip is None:
+            return self.learn_one(x, y)
         if first_skip:
             self._warn_skipped()
 

@@ -160,14 +160,14 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
             unseen_features(x, None)
             return {}
         with engine.lock:  # `_serialised`, inlined
-            if self.__dict__.get("engine_") is not engine:
-                return self.predict_proba_one(x)  # a `fit` replaced the engine meanwhile
-            index = engine.head.class_index
-            if not index:
-                unseen_features(x, None)
-                return {}
-            probabilities = self._output_one(engine, x)
-            return {label: probabilities[row] for label, row in index.items()}
+            if self.__dict__.get("engine_") is engine:
+                index = engine.head.class_index
+                if not index:
+                    unseen_features(x, None)
+                    return {}
+                probabilities = self._output_one(engine, x)
+                return {label: probabilities[row] for label, row in index.items()}
+        return self.predict_proba_one(x)  # a `fit` replaced the engine meanwhile
 
     def predict_proba_many(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each row of X from the current state independently (not chained)."""

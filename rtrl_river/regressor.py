@@ -205,9 +205,9 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
             unseen_features(x, None)
             return None
         with engine.lock:  # `_serialised`, inlined
-            if self.__dict__.get("engine_") is not engine:
-                return self.predict_one(x)  # a `fit` replaced the engine meanwhile
-            return self._output_one(engine, x)[0]
+            if self.__dict__.get("engine_") is engine:
+                return self._output_one(engine, x)[0]
+        return self.predict_one(x)  # a `fit` replaced the engine meanwhile
 
     def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained); None
