@@ -4,7 +4,6 @@ scikit-learn's methods, over an `Engine` that holds and grows the arrays."""
 from __future__ import annotations
 
 import warnings
-from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
@@ -14,19 +13,17 @@ from sklearn.base import BaseEstimator
 from ._validation import InstanceOfImported, Interval, StrOptions, validate_parameters
 from .cells import CELLS, Cell
 from .engine import Engine, calls as engine_calls
-from .inputs import check_column_names, frame_columns_and_values, unseen_features
+from .inputs import canonical_order, check_column_names, frame_columns_and_values, unseen_features
 from .learners import LEARNERS, Learner
-from .optimizers import KINDS, RIVER_NAMES, check_learning_rate
+from .lifecycle import EngineLifeCycle
+from .optimizers import KINDS, LARGEST_CLIP, LARGEST_RATE, RIVER_NAMES, check_learning_rate
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# What `_clear_state` removes to start afresh. Other `_`-prefixed attributes (set by
-# scikit-learn's machinery, e.g. inside a Pipeline) are never touched.
-FITTED_ATTRIBUTES = ("engine_", "n_features_in_", "feature_names_in_", "n_iter_")
-
 # What `_ready_calls` returns for a model whose arrays are read-only.
 READ_ONLY = object()
+
 
 # Parameters a model honours when they change between calls (River's `_mutable_attributes`):
 # each maps to how the engine takes the new value. The others fix the model's arrays and
@@ -34,7 +31,7 @@ READ_ONLY = object()
 MUTABLE = ("lr", "clip_gradient", "recurrent_lr_scale", "target_feedback", "max_iter")
 
 
-class RTRLEstimator(BaseEstimator):
+class RTRLEstimator(EngineLifeCycle, BaseEstimator):
     """State and protocols shared by `RTRLRegressor` and `RTRLClassifier`.
 
     Subclasses add their own parameters and defaults and the head (`_head_type`, made by
@@ -49,9 +46,10 @@ class RTRLEstimator(BaseEstimator):
             StrOptions(set(KINDS)),
             *(InstanceOfImported("river.optim", name) for name in RIVER_NAMES),
         ],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "clip_gradient": [Interval(Real, 0, None, closed="neither"), None],
-        "recurrent_lr_scale": [Interval(Real, 0, None, closed="left")],
+        # bounded so that no step can carry a weight past float64 (optimizers.LARGEST_RATE)
+        "lr": [Interval(Real, 0, LARGEST_RATE, closed="right")],
+        "clip_gradient": [Interval(Real, 0, LARGEST_CLIP, closed="right"), None],
+        "recurrent_lr_scale": [Interval(Real, 0, LARGEST_RATE, closed="both")],
         "target_feedback": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "recurrent_density": [Interval(Real, 0, 1, closed="right")],
@@ -77,9 +75,13 @@ class RTRLEstimator(BaseEstimator):
         return set(MUTABLE)
 
     def __setattr__(self, name, value):
-        engine = self.__dict__.get("engine_")
-        if engine is not None and name in self._parameter_constraints:
-            self._change_parameter(engine, name, value)
+        if name in self._parameter_constraints:
+            while (engine := self.__dict__.get("engine_")) is not None:
+                with engine.lock:  # not in the middle of another thread's step
+                    if self.__dict__.get("engine_") is engine:
+                        self._change_parameter(engine, name, value)
+                        object.__setattr__(self, name, value)
+                        return
         object.__setattr__(self, name, value)
 
     def _change_parameter(self, engine, name, value):
@@ -124,14 +126,25 @@ class RTRLEstimator(BaseEstimator):
     def params_(self) -> dict[str, np.ndarray]:
         """Views of the cell's weights (Elman: W_hh, W_xh, b_h; eLSTM: W_z, W_f, w_z, w_f, b_z,
         b_f; LRU: nu, theta, gamma_log, B_re, B_im), W_hy and b_y into the parameter vector
-        (live weights)."""
-        return self._engine("params_").network.params()
+        (live weights).
+
+        Taking them drops the forward step a `predict_one` kept for the `learn_one` on the same
+        x: weights written through them between the two are then learned from. Views kept from
+        before a `predict_one` and written after it bypass this, as would any change of the
+        weights made while a step is pending."""
+        engine = self._engine("params_")
+        with engine.lock:
+            if engine.pending.valid.flags.writeable:
+                engine.pending.valid[0] = 0
+            return engine.network.params()
 
     @property
     def hidden_(self) -> np.ndarray:
         """The current hidden state h_t (the eLSTM's cell state c_t; the LRU's [Re h_t ;
         Im h_t]), a copy."""
-        return self._engine("hidden_").network.hidden.copy()
+        engine = self._engine("hidden_")
+        with engine.lock:
+            return engine.network.hidden.copy()
 
     @property
     def t_(self) -> int:
@@ -157,46 +170,19 @@ class RTRLEstimator(BaseEstimator):
         if not isinstance(self.optimizer, str):
             check_learning_rate(self.optimizer, owner)
 
-    def _is_initialized(self):
-        return self.__dict__.get("engine_") is not None
-
-    def __sklearn_is_fitted__(self):
-        return self._is_initialized()
-
-    def _clear_state(self):
-        engine = self.__dict__.get("engine_")
-        if engine is not None:
-            engine.forget_calls()
-        for name in FITTED_ATTRIBUTES:
-            self.__dict__.pop(name, None)
-
-    @contextmanager
-    def _restored_on_error(self):
-        """Put every attribute back as it was if the block raises: a rejected `fit` or
-        `partial_fit` leaves the previous model, not a half-cleared one. The block must not
-        change arrays in place before its last check."""
-        saved = dict(self.__dict__)
-        try:
-            yield
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
-
-    def _initialize(self):
-        """Fresh weights, optimizer and traces, with no inputs yet; called by the first learn.
-        If anything is rejected (a parameter, a learner's hyperparameter), nothing is kept."""
+    def _new_engine(self, lock=None):
+        """Fresh weights, optimizer and traces from the parameters, with no inputs yet. If
+        anything is rejected (a parameter, a learner's hyperparameter), it raises."""
         self._validate_params()
         engine = Engine(
             self._make_head(), self.hidden_size, self.cell, self.learner, self.optimizer,
             self.lr, self.recurrent_lr_scale, self.recurrent_density, self.clip_gradient,
-            self.target_feedback, self.seed,
+            self.target_feedback, self.seed, type(self).__name__, lock,
         )
         engine.settings = {name: value for name, value in self.get_params(deep=False).items()
                            if name not in MUTABLE}
         engine.settings_changed = False
-        self.engine_ = engine
-        self.n_features_in_ = 0
+        return engine
 
     def __setstate__(self, state):
         if "engine_" not in state and "network_" in state:
@@ -209,10 +195,10 @@ class RTRLEstimator(BaseEstimator):
     def reset_state(self) -> None:
         """Forget the past: hidden state, gradient traces and the fed-back target. Weights and
         the optimizer's moments are kept."""
-        if not self._is_initialized():
-            return
-        self._check_writable()
-        self.engine_.reset_state()
+        with self._serialised() as (engine, _):
+            if engine is not None:
+                self._check_writable()
+                engine.reset_state()
 
     def _check_writable(self):
         """Raise a clear error when the model's arrays are read-only: a model loaded from a
@@ -225,12 +211,9 @@ class RTRLEstimator(BaseEstimator):
                 "or load it without mmap_mode"
             )
 
-    def _ready_calls(self):
-        """The one-step calls of an initialised model (None before the first learn;
-        READ_ONLY when its arrays cannot be written, see `_check_writable`)."""
-        engine = self.__dict__.get("engine_")
-        if engine is None:
-            return None
+    def _ready_calls(self, engine):
+        """The one-step calls of the model's engine (READ_ONLY when its arrays cannot be
+        written, see `_check_writable`); the caller holds the engine's lock."""
         calls = engine_calls.ONE_STEP_CALLS.get(id(engine))
         if calls is not None and calls.matches(engine):
             return calls
@@ -240,15 +223,21 @@ class RTRLEstimator(BaseEstimator):
         return engine_calls.one_step_calls(engine)
 
     def _add_features(self, names):
-        names = self.engine_.add_features(names, type(self).__name__)
-        self.n_features_in_ = len(self.engine_.feature_index)
+        engine = self.engine_
+        names = canonical_order(names)
         # feature_names_in_ follows the canonical order too, except for names scikit-learn's
-        # validate_data already put there in the order of X's columns
-        if all(isinstance(name, str) for name in self.engine_.feature_index):
+        # validate_data already put there in the order of X's columns; made before the engine
+        # grows, so that nothing can fail after it has
+        feature_names = None
+        if all(isinstance(name, str) for name in [*engine.feature_index, *names]):
             previous = getattr(self, "feature_names_in_", None)
             known = [] if previous is None else list(previous)
             arrived = [name for name in names if name not in set(known)]
-            self.feature_names_in_ = np.asarray(known + arrived, dtype=object)
+            feature_names = np.asarray(known + arrived, dtype=object)
+        engine.add_features(names)
+        self.n_features_in_ = len(engine.feature_index)
+        if feature_names is not None:
+            self.feature_names_in_ = feature_names
 
     # ----------------------------------------------------------- learning
 
@@ -256,32 +245,39 @@ class RTRLEstimator(BaseEstimator):
         """Learn one time step: advance the hidden state with x, then one gradient step on the
         loss of this step's prediction of y."""
         self._head_type.check_target(y)
-        calls = self._ready_calls()
-        if calls is READ_ONLY:
-            self._check_writable()
         engine = self.__dict__.get("engine_")
-        target = None if calls is None else engine.head.raw_target(y, engine.network.n_outputs)
-        if target is None or not calls.fill_row(x, engine.feature_index):
-            # the first step, or a feature or label not seen yet: grow, then the same call
-            del calls  # it holds views of the arrays a new feature is about to grow
-            unseen = unseen_features(x, engine and engine.feature_index)  # checked first
-            if engine is None:
-                self._initialize()
-                engine = self.engine_
-            if unseen:
-                self._add_features(unseen)
-            engine.grow_for_targets([y])
-            calls = engine_calls.one_step_calls(engine)
-            calls.fill_row(x, engine.feature_index)
-            target = engine.head.raw_target(y, engine.network.n_outputs)
-        # the kernel encodes the target, writes the values fed back and learns
-        calls.targets[0] = target
-        if calls.schedule is not None:
-            calls.rates[0] = calls.schedule.get(int(calls.step[0]))
-        if calls.before_step is not None:
-            calls.before_step()
-        first_skip = calls.learn_entry(calls.call)
-        engine.t += 1
+        if engine is None:  # the first step: x checked, the engine built, then this call
+            unseen_features(x, None)
+            with self._serialised(start=True):
+                return self.learn_one(x, y)
+        with engine.lock:  # `_serialised`, inlined on the per-step path
+            if self.__dict__.get("engine_") is engine:
+                calls = self._ready_calls(engine)
+                if calls is READ_ONLY:
+                    self._check_writable()
+                target = engine.head.raw_target(y, engine.network.n_outputs)
+                if target is None or not calls.fill_row(x, engine.feature_index):
+                    # a feature or label not seen yet: grow, then the same call
+                    del calls  # it holds views of the arrays a new feature is about to grow
+                    unseen = unseen_features(x, engine.feature_index)  # checked first
+                    if unseen:
+                        self._add_features(unseen)
+                    engine.grow_for_targets([y])
+                    calls = engine_calls.one_step_calls(engine)
+                    calls.fill_row(x, engine.feature_index)
+                    target = engine.head.raw_target(y, engine.network.n_outputs)
+                # the kernel encodes the target, writes the values fed back and learns
+                calls.targets[0] = target
+                if calls.schedule is not None:
+                    calls.rates[0] = calls.schedule.get(int(calls.step[0]))
+                if calls.before_step is not None:
+                    calls.before_step()
+                first_skip = calls.learn_entry(calls.call)
+                engine.t += 1
+            else:  # a `fit` replaced the engine meanwhile: again, on the new one
+                first_skip = None
+        if first_skip is None:
+            return self.learn_one(x, y)
         if first_skip:
             self._warn_skipped()
 
@@ -293,19 +289,18 @@ class RTRLEstimator(BaseEstimator):
         if len(raw) != values.shape[0]:
             raise ValueError(f"X has {values.shape[0]} rows but y has {len(raw)} values")
         if len(raw):
-            self._learn_rows(columns, values, raw)
+            with self._serialised(start=True) as (engine, _):
+                self._learn_rows(engine, columns, values, raw)
 
-    def _learn_rows(self, columns, values, raw):
-        """Learn rows already checked: grow for unseen columns, then the kernel calls."""
+    def _learn_rows(self, engine, columns, values, raw):
+        """Learn rows already checked: grow for unseen columns, then the kernel calls (the
+        caller holds the engine's lock)."""
         self._check_writable()
-        if not self._is_initialized():
-            self._initialize()
-        else:
-            self._check_unchanged()
-        unseen = [name for name in columns if name not in self.engine_.feature_index]
+        self._check_unchanged()
+        unseen = [name for name in columns if name not in engine.feature_index]
         if unseen:
             self._add_features(unseen)
-        if self.engine_.learn_rows(columns, values, raw):
+        if engine.learn_rows(columns, values, raw):
             self._warn_skipped()
 
     def _warn_skipped(self):
@@ -318,10 +313,10 @@ class RTRLEstimator(BaseEstimator):
 
     # ----------------------------------------------------------- predicting
 
-    def _output_one(self, calls, x):
+    def _output_one(self, engine, x):
         """The head's output for x from the current state, without learning, as a memoryview
-        (its items read as Python floats)."""
-        engine = self.engine_
+        (its items read as Python floats); the caller holds the engine's lock."""
+        calls = self._ready_calls(engine)
         if calls is READ_ONLY:  # the kernel of `predict_many`, which writes nothing of the model's
             unseen_features(x, engine.feature_index)
             index = engine.feature_index
@@ -334,10 +329,11 @@ class RTRLEstimator(BaseEstimator):
         predict(calls.call)  # writes the values fed back, then predicts
         return calls.output_view
 
-    def _outputs(self, columns, values, chain):
-        if self.__dict__.get("engine_") is not None:
-            self._check_unchanged()
-        return self.engine_.predict_rows(columns, values, chain)
+    def _outputs(self, engine, columns, values, chain):
+        """`Engine.predict_rows`, for a model whose parameters still fit its arrays (the
+        caller holds the engine's lock)."""
+        self._check_unchanged()
+        return engine.predict_rows(columns, values, chain)
 
     # ----------------------------------------------------------- scikit-learn
 
@@ -354,34 +350,38 @@ class RTRLEstimator(BaseEstimator):
         X = validate_data(self, X, reset=reset, dtype=np.float64)
         return self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X)
 
-    def _partial_fit(self, X, y):
+    def _partial_fit(self, X, y, first=None):
+        """Learn the rows of X; `first` (default: whether this call starts the model) says
+        whether X sets the features, as scikit-learn's `reset`."""
         from sklearn.utils.validation import validate_data
 
-        first = not self._is_initialized()
-        with self._restored_on_error():
-            X, y = validate_data(
-                self, X, y, reset=first, dtype=np.float64, y_numeric=self._y_numeric
-            )
-            raw = self._head_type.check_targets(y)
-            self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
+        with self._serialised(start=True) as (engine, built):
+            with self._restored_on_error():
+                X, y = validate_data(self, X, y, reset=built if first is None else first,
+                                     dtype=np.float64, y_numeric=self._y_numeric)
+                raw = self._head_type.check_targets(y)
+                self._learn_rows(engine, self._sklearn_columns(X.shape[1]),
+                                 np.ascontiguousarray(X), raw)
         return self
 
     def _fit(self, X, y):
         self._validate_params()
-        with self._restored_on_error():
-            self._clear_state()
+        with self._serialised(start=True) as (engine, _), self._restored_on_error():
+            self._restart(engine)
             for epoch in range(self.max_iter):
-                self.reset_state()
-                self._partial_fit(X, y)
+                if epoch:
+                    self.reset_state()
+                self._partial_fit(X, y, first=epoch == 0)
             self.n_iter_ = self.max_iter
         return self
 
     def _predict_outputs(self, X):
         from sklearn.utils.validation import check_is_fitted
 
-        check_is_fitted(self)
-        columns, values = self._check_sklearn_X(X, reset=False)
-        return self._outputs(columns, values, chain=True)
+        with self._serialised() as (engine, _):
+            check_is_fitted(self)
+            columns, values = self._check_sklearn_X(X, reset=False)
+            return self._outputs(engine, columns, values, chain=True)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -159,23 +159,31 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
     def predict_proba_one(self, x: dict) -> dict[Hashable, float]:
         """Probabilities of every class seen, for this step given the state and x; {} before
         any learning. Changes nothing."""
-        calls = self._ready_calls()
-        if calls is None or not self.engine_.head.class_index:
+        engine = self.__dict__.get("engine_")
+        if engine is None:
             unseen_features(x, None)
             return {}
-        probabilities = self._output_one(calls, x)
-        return {label: probabilities[row] for label, row in self.engine_.head.class_index.items()}
+        with engine.lock:  # `_serialised`, inlined
+            if self.__dict__.get("engine_") is engine:
+                index = engine.head.class_index
+                if not index:
+                    unseen_features(x, None)
+                    return {}
+                probabilities = self._output_one(engine, x)
+                return {label: probabilities[row] for label, row in index.items()}
+        return self.predict_proba_one(x)  # a `fit` replaced the engine meanwhile
 
     def predict_proba_many(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each row of X from the current state independently (not chained)."""
         import pandas as pd
 
         columns, values = frame_columns_and_values(X)
-        if not self._is_initialized() or not self.engine_.head.class_index:
-            return pd.DataFrame(index=getattr(X, "index", None))
-        probabilities = self._outputs(columns, values, chain=False)
-        return pd.DataFrame(probabilities, columns=list(self.engine_.head.class_index),
-                            index=X.index)
+        with self._serialised() as (engine, _):
+            if engine is None or not engine.head.class_index:
+                return pd.DataFrame(index=getattr(X, "index", None))
+            probabilities = self._outputs(engine, columns, values, chain=False)
+            return pd.DataFrame(probabilities, columns=list(engine.head.class_index),
+                                index=X.index)
 
     # ------------------------------------------------------------ scikit-learn
 
@@ -184,27 +192,34 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
     ) -> RTRLClassifier:
         """Continue the stream with the rows of X, in order. `classes` is required on the first
         call, as in scikit-learn; labels beyond them are still accepted, each adding a class."""
+        if classes is None and not self._is_initialized():
+            raise ValueError("classes must be passed on the first call to partial_fit")
+        return self._partial_fit_classes(X, y, classes)
+
+    def _partial_fit_classes(self, X, y, classes, first=None):
+        """`partial_fit`; `first` (default: whether this call starts the model) says whether
+        X sets the features and `classes` the first classes."""
         from sklearn.utils.multiclass import check_classification_targets
         from sklearn.utils.validation import validate_data
 
-        first = not self._is_initialized()
-        if first and classes is None:
-            raise ValueError("classes must be passed on the first call to partial_fit")
-        if classes is not None:
-            classes = np.unique(classes)
-            if not first and not np.array_equal(classes, self.classes_[: len(classes)]):
-                raise ValueError(
-                    f"classes={classes!r} is not the same as on the first call: {self.classes_!r}"
-                )
-        with self._restored_on_error():
-            X, y = validate_data(self, X, y, reset=first, dtype=np.float64)
-            check_classification_targets(y)
-            raw = ClassificationHead.check_targets(y)
-            if first:
-                ClassificationHead.check_targets(classes)
-                self._initialize()
-                self.engine_.grow_for_targets(list(classes))
-            self._learn_rows(self._sklearn_columns(X.shape[1]), np.ascontiguousarray(X), raw)
+        with self._serialised(start=True) as (engine, built):
+            first = built if first is None else first
+            if first and classes is None:  # another thread's model, reset meanwhile
+                raise ValueError("classes must be passed on the first call to partial_fit")
+            if classes is not None:
+                classes = np.unique(classes)
+                if not first and not np.array_equal(classes, self.classes_[: len(classes)]):
+                    raise ValueError(f"classes={classes!r} is not the same as on the first "
+                                     f"call: {self.classes_!r}")
+            with self._restored_on_error():
+                X, y = validate_data(self, X, y, reset=first, dtype=np.float64)
+                check_classification_targets(y)
+                raw = ClassificationHead.check_targets(y)
+                if first:
+                    ClassificationHead.check_targets(classes)
+                    engine.grow_for_targets(list(classes))
+                self._learn_rows(engine, self._sklearn_columns(X.shape[1]),
+                                 np.ascontiguousarray(X), raw)
         return self
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> RTRLClassifier:
@@ -214,14 +229,15 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
         from sklearn.utils.validation import validate_data
 
         self._validate_params()
-        with self._restored_on_error():
-            self._clear_state()
+        with self._serialised(start=True) as (engine, _), self._restored_on_error():
+            self._restart(engine)
             X, y = validate_data(self, X, y, dtype=np.float64)
             check_classification_targets(y)
             classes = np.unique(y)
-            for _ in range(self.max_iter):
-                self.reset_state()
-                self.partial_fit(X, y, classes=classes)
+            for epoch in range(self.max_iter):
+                if epoch:
+                    self.reset_state()
+                self._partial_fit_classes(X, y, classes, first=epoch == 0)
             self.n_iter_ = self.max_iter
         return self
 
@@ -232,5 +248,6 @@ class RTRLClassifier(ClassifierMixin, RTRLEstimator, river_base.MiniBatchClassif
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable class of each row of X, run as a continuation of the stream."""
-        probabilities = self.predict_proba(X)
-        return self.classes_[np.argmax(probabilities, axis=1)]
+        with self._serialised():  # the classes of these probabilities
+            probabilities = self.predict_proba(X)
+            return self.classes_[np.argmax(probabilities, axis=1)]

@@ -2,6 +2,7 @@
 trend and season): a seasonal reference and a standardiser of exogenous features."""
 
 import collections
+import math
 
 
 class SeasonalReference:
@@ -29,22 +30,25 @@ class SeasonalReference:
         m = self.seasonality
         if not m:
             return 0.0
-        total, count = 0.0, 0
+        values = []
         for j in range(1, self.seasons + 1):
             back = steps_ahead - j * m  # y_{t+back}, t the last value added
             if back > 0:
-                total += forecasts[back - 1]
-                count += 1
+                values.append(forecasts[back - 1])
                 continue
             index = len(self.history) - 1 + back  # the history ends at y_t
             if steps_ahead == 0:
                 index += 1  # the value being added is not in the history yet
             if index >= 0:
-                total += self.history[index]
-                count += 1
-        if count:
-            return total / count
-        return current if self.first is None else self.first
+                values.append(self.history[index])
+        if not values:
+            return current if self.first is None else self.first
+        total = 0.0
+        for value in values:
+            total += value
+        if math.isinf(total):  # finite values whose sum overflows (near 1.8e308): their mean
+            return sum(value / len(values) for value in values)  # does not
+        return total / len(values)
 
 
 class FeatureStandardizer:
@@ -61,19 +65,37 @@ class FeatureStandardizer:
         self.vars = collections.defaultdict(float)
 
     def learn_one(self, x):
-        counts, means, vars_ = self.counts, self.means, self.vars
-        for i, xi in x.items():
-            counts[i] += 1
-            old_mean = means[i]
-            means[i] += (xi - old_mean) / counts[i]
-            vars_[i] += ((xi - old_mean) * (xi - means[i]) - vars_[i]) / counts[i]
+        self.update(self.updated(x))
 
-    def transform_one(self, x):
-        """x standardised by the statistics so far: 0 for a feature without spread (or never
-        learned); changes nothing."""
+    def updated(self, x):
+        """The statistics of x's features once x is learned, {name: (count, mean, variance)},
+        for `update` or `transform_one`; changes nothing."""
+        statistics = {}
+        for i, xi in x.items():
+            count = self.counts[i] + 1
+            old_mean = self.means.get(i, 0.0)
+            mean = old_mean + (xi - old_mean) / count
+            var = self.vars.get(i, 0.0)
+            var += ((xi - old_mean) * (xi - mean) - var) / count
+            statistics[i] = (count, mean, var)
+        return statistics
+
+    def update(self, statistics):
+        """Keep statistics made by `updated`."""
+        for i, (count, mean, var) in statistics.items():
+            self.counts[i], self.means[i], self.vars[i] = count, mean, var
+
+    def transform_one(self, x, statistics=None):
+        """x standardised by the statistics so far (or by `statistics`, from `updated`, where
+        they name a feature): 0 for a feature without spread (or never learned); changes
+        nothing."""
+        statistics = statistics or {}
         means, vars_ = self.means, self.vars
         result = {}
         for i, xi in x.items():
-            v = vars_.get(i, 0.0)
-            result[i] = (xi - means.get(i, 0.0)) / v**0.5 if v else 0.0
+            if i in statistics:
+                _, mean, v = statistics[i]
+            else:
+                mean, v = means.get(i, 0.0), vars_.get(i, 0.0)
+            result[i] = (xi - mean) / v**0.5 if v else 0.0
         return result

@@ -6,15 +6,17 @@ from __future__ import annotations
 import collections
 import datetime
 import math
-from numbers import Real
+from collections.abc import Mapping
+from numbers import Integral
 
 import numpy as np
 from river.time_series.base import Forecaster
 
+from ._validation import Interval, InvalidParameterError, StrOptions, validate_parameters
 from .components import FeatureStandardizer
 from .forecasting import Combination, PeriodDetector, SeasonalNetwork, SmoothingBank
 from .heads import RegressionHead
-from .inputs import unseen_features
+from .inputs import REAL_TYPES, check_real, short_repr, unseen_features
 from .regressor import RTRLRegressor
 
 # How many recent steps are kept to start a network and components afresh when the season
@@ -27,6 +29,18 @@ NETWORK = "network"
 HORIZONS = 48
 NETWORK_EVERY = 4
 SEASONAL = ("seasonal naive", "holt-winters", "log holt-winters")
+# The longest horizon a forecast takes. Each step holds a few hundred bytes while the forecast
+# is made (its row of inputs, as a dict and in the input matrix, and its output and forecast as
+# Python floats: 170 bytes a step without xs, 540 with a dict of one feature a step, by
+# tracemalloc at hidden_size=16), so a horizon of 100,000 steps takes some tens of MB; a year
+# of hourly data is 8,760 steps, a week of minutes 10,080. Without a bound, forecast(10**9) ran
+# out of memory instead of saying what was wrong.
+LARGEST_HORIZON = 100_000
+# The most past values the seasonal reference keeps (seasonality * seasonal_average), each a
+# Python float in a deque (about 32 bytes): 10**7 values are some 320 MB, room for a weekly
+# season of per-second data averaged over 16 weeks; seasonality=10**20 is refused by name
+# (it was an OverflowError from the deque).
+LARGEST_HISTORY = 10**7
 
 
 def _timestamp(x):
@@ -74,9 +88,13 @@ class RTRLForecaster(Forecaster):
     season (its score below the last value's).
 
     Exogenous values that are not real numbers (River's time-series datasets carry a datetime,
-    `{"month": datetime(...)}`) are ignored; numeric ones are standardised online (as River's
-    `StandardScaler` does, to the bit) and fed in. Calendar effects belong in `seasonality` or
-    in numeric features the user derives.
+    `{"month": datetime(...)}`) are ignored, but for the season's hint above; real ones (of
+    any kind the regressor takes: Python and numpy numbers and booleans, Fractions, Decimals)
+    are checked as the regressor checks them, standardised online (as River's
+    `StandardScaler` does, to the bit) and fed in, in `learn_one` and in `forecast`'s `xs`
+    alike. Calendar effects belong in `seasonality` or in numeric features the user derives.
+    A call that raises changes nothing. Unlike the regressor, the forecaster takes no lock:
+    one stream is fed from one thread.
 
     Parameters
     ----------
@@ -167,6 +185,13 @@ class RTRLForecaster(Forecaster):
         self.smoothing = smoothing
         self.seed = seed
 
+    _parameter_constraints = {
+        "seasonality": [StrOptions({"auto"}),
+                        Interval(Integral, 0, LARGEST_HISTORY, closed="both")],
+        "seasonal_average": [Interval(Integral, 1, LARGEST_HISTORY, closed="both")],
+        "smoothing": ["boolean"],
+    }
+
     @classmethod
     def _unit_test_params(cls):
         yield {"hidden_size": 4, "seed": 1}
@@ -174,22 +199,39 @@ class RTRLForecaster(Forecaster):
         yield {"hidden_size": 8, "cell": "elstm", "predict_change": False, "seed": 3}
         yield {"hidden_size": 3, "seasonality": 0, "smoothing": False, "seed": 4}
 
+    def _regressor(self):
+        """A new recurrent regressor, of the forecaster's parameters."""
+        return RTRLRegressor(
+            hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
+            optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
+            recurrent_lr_scale=self.recurrent_lr_scale,
+            target_feedback=True, target_scaling=self.target_scaling,
+            predict_change=self.predict_change, seed=self.seed,
+        )
+
+    def _check_parameters(self):
+        """Every parameter checked (the regressor's against its own constraints) before the
+        first step keeps anything."""
+        owner = type(self).__name__
+        validate_parameters(self._parameter_constraints, self._get_params(), owner)
+        longest = (PeriodDetector().max_period if self.seasonality == "auto"
+                   else self.seasonality)
+        history = longest * self.seasonal_average
+        if history > LARGEST_HISTORY:
+            raise InvalidParameterError(
+                f"{owner}'s seasonality={self.seasonality!r} (seasons up to {longest:,} "
+                f"steps) times seasonal_average={self.seasonal_average!r} keeps {history:,} "
+                f"past values, beyond {LARGEST_HISTORY:,}; average fewer seasons")
+        self._regressor()._validate_params()
+
     def _initialize(self):
         seasonality = self.seasonality
-        if seasonality != "auto" and (
-                isinstance(seasonality, bool) or not isinstance(seasonality, int)
-                or seasonality < 0):
-            raise ValueError(f"seasonality must be an integer >= 0 or 'auto', got "
-                             f"{self.seasonality!r}")
-        average = self.seasonal_average
-        if isinstance(average, bool) or not isinstance(average, int) or average < 1:
-            raise ValueError(f"seasonal_average must be an integer >= 1, got {average!r}")
         self.scaler_ = FeatureStandardizer()
         self.detector_ = PeriodDetector() if seasonality == "auto" else None
         self.recent_ = collections.deque(maxlen=REPLAYED)
         self.last_ = None
         self.t_ = 0
-        period = 0 if seasonality == "auto" else seasonality
+        period = 0 if seasonality == "auto" else int(seasonality)
         self._start(period)
         self._start_network(period)
 
@@ -211,13 +253,7 @@ class RTRLForecaster(Forecaster):
 
     def _start_network(self, period):
         """A network for a season of `period`, fed the recent steps."""
-        self.network_ = SeasonalNetwork(RTRLRegressor(
-            hidden_size=self.hidden_size, cell=self.cell, learner=self.learner,
-            optimizer=self.optimizer, lr=self.lr, clip_gradient=self.clip_gradient,
-            recurrent_lr_scale=self.recurrent_lr_scale,
-            target_feedback=True, target_scaling=self.target_scaling,
-            predict_change=self.predict_change, seed=self.seed,
-        ), period, self.seasonal_average)
+        self.network_ = SeasonalNetwork(self._regressor(), period, int(self.seasonal_average))
         for y, features in self.recent_:
             self.network_.learn_one(y, features)
 
@@ -241,6 +277,11 @@ class RTRLForecaster(Forecaster):
         return self.network_.regressor
 
     @property
+    def season_(self):
+        """The network's seasonal reference."""
+        return self.network_.season
+
+    @property
     def weights_(self):
         """Each member's weight in the next one-step forecast."""
         if self.combination_ is None:
@@ -252,22 +293,68 @@ class RTRLForecaster(Forecaster):
         return np.append(self.components_.ready, True)
 
     @staticmethod
-    def _numeric(x):
-        """The exogenous values that are real numbers (a datetime or a string is ignored)."""
-        return {k: v for k, v in (x or {}).items() if isinstance(v, Real)}
+    def _numeric(x, subject):
+        """The exogenous values of the dict x that are real numbers, as floats, each checked
+        as the regressor checks its features (a datetime or a string is ignored)."""
+        if x is None:
+            return {}
+        if not isinstance(x, Mapping):
+            raise TypeError(f"{subject} must be a dict of features, not {short_repr(x)} of "
+                            f"type {type(x).__name__}")
+        features = {}
+        for name, value in x.items():
+            if isinstance(value, REAL_TYPES):
+                check_real(value, f"feature {name!r}")
+                features[name] = float(value)
+        unseen_features(features, None)  # the names
+        return features
+
+    @staticmethod
+    def _checked(standardised, features):
+        """`standardised` (x by the running statistics), unless one is beyond float64."""
+        for name, value in standardised.items():
+            if not math.isfinite(value):
+                raise _beyond_standardising(name, features[name])
+        return standardised
 
     def learn_one(self, y: float, x: dict | None = None) -> None:
-        """One time step: score every member's forecasts of y, then learn y from x."""
-        if not hasattr(self, "network_"):
-            self._initialize()
-        features = self._numeric(x)
+        """One time step: score every member's forecasts of y, then learn y from x. A value
+        that is rejected changes nothing."""
+        started = "network_" in self.__dict__
+        if not started:
+            self._check_parameters()
+        features = self._numeric(x, "x")
         RegressionHead.check_target(y)
-        unseen_features(features, None)  # every check before anything changes
         y = float(y)
+        # every check before anything changes: the statistics x would make, x standardised
+        # by them, and the difference from the network's seasonal reference
+        scaler = self.scaler_ if started else FeatureStandardizer()
+        statistics = scaler.updated(features)
+        for name, (_, mean, var) in statistics.items():
+            if not (math.isfinite(mean) and math.isfinite(var)):
+                raise _beyond_standardising(name, features[name])
+        scaled = self._checked(scaler.transform_one(features, statistics), features)
+        if started:
+            base = self.network_.season.reference(0, [], current=y)
+            if not math.isfinite(y - base):
+                raise ValueError(f"y is {y!r}, {y - base} away from its seasonal reference "
+                                 f"{base!r}: beyond float64's range; rescale the series")
+        else:  # the first step: a network that cannot start (a learner's own check) keeps
+            before = dict(self.__dict__)  # nothing
+            try:
+                self._initialize()
+                self._learn(y, x, scaled, statistics)
+            except BaseException:
+                self.__dict__.clear()
+                self.__dict__.update(before)
+                raise
+            return
+        self._learn(y, x, scaled, statistics)
+
+    def _learn(self, y, x, scaled, statistics):
+        self.scaler_.update(statistics)
         if self.combination_ is not None and self.last_ is not None:
             self.combination_.update(y)
-        self.scaler_.learn_one(features)
-        scaled = self.scaler_.transform_one(features)
         self.network_.learn_one(y, scaled)
         if self.components_ is not None:
             self.components_.learn_one(y)
@@ -298,12 +385,23 @@ class RTRLForecaster(Forecaster):
     def forecast(self, horizon: int, xs: list[dict] | None = None) -> list[float | None]:
         """The next `horizon` values: the network's (each step fed its previous forecast) and
         the components', averaged step by step with the weights of that horizon; changes
-        nothing. A list of None before the first target."""
-        if not hasattr(self, "network_") or self.last_ is None:
+        nothing. A list of None before the first target. `horizon` is an int from 0 to
+        100,000; `xs`, when given, one dict of features a step."""
+        if isinstance(horizon, bool) or not isinstance(horizon, Integral):
+            raise TypeError(f"horizon must be an int, not {short_repr(horizon)} of type "
+                            f"{type(horizon).__name__}")
+        if not 0 <= horizon <= LARGEST_HORIZON:
+            raise ValueError(f"horizon is {horizon}; it must be from 0 to {LARGEST_HORIZON:,}")
+        horizon = int(horizon)
+        if xs is not None:
+            if isinstance(xs, (str, bytes, Mapping)) or not hasattr(xs, "__len__"):
+                raise TypeError(f"xs must be a list of dicts, one a step, not {short_repr(xs)}")
+            if len(xs) != horizon:
+                raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
+            xs = [self._numeric(x, f"xs[{k}]") for k, x in enumerate(xs)]
+        if "network_" not in self.__dict__ or self.last_ is None:
             return [None] * horizon
-        if xs is not None and len(xs) != horizon:
-            raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
-        rows = ([self.scaler_.transform_one(self._numeric(x)) for x in xs] if xs
+        rows = ([self._checked(self.scaler_.transform_one(x), x) for x in xs] if xs
                 else [{}] * horizon)
         network = np.array(self.network_.forecast(rows))
         if self.combination_ is None:
@@ -314,3 +412,8 @@ class RTRLForecaster(Forecaster):
             combined = np.einsum("km,mk->k", weights, forecasts)
         return [value if math.isfinite(value) else math.copysign(1.7976931348623157e308, value)
                 for value in combined.tolist()]
+
+
+def _beyond_standardising(name, value):
+    return ValueError(f"feature {name!r} is {short_repr(value)}, too far from its running mean "
+                      "to standardise in float64 (its squares overflow); rescale it")

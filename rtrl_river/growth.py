@@ -122,32 +122,65 @@ class GrowableArray:
         column `position` of each block in `input_blocks`: the numbers of
         `insert_input_columns(self.array, shapes, input_blocks, position, count)`.
         `room` is the spare numbers to keep if a new buffer is needed, and from now on."""
+        self.prepare_input_columns(shapes, input_blocks, position, count, room)()
+
+    def prepare_input_columns(self, shapes, input_blocks, position, count, room, keep=True):
+        """Allocate what `insert_input_columns` needs and return the function that grows the
+        array, which allocates nothing: a growth that fails for want of memory leaves the array
+        as it was, however many other arrays grow with it (`Engine.insert_inputs`).
+
+        `keep=False` says the numbers need not survive (scratch the next step overwrites
+        whole): the grown array is then zero, like a zero one's. The buffer of such an array,
+        or of one all zero, is let go before a larger one is allocated, so the two never exist
+        at once; the smaller one is put back if the allocation fails, and if a later one
+        fails, the new buffer holds the old shape's zeros. Either way the array reads as it did
+        (a zero array as zeros; scratch as scratch).
+        """
         lead, width = self.shape[:-1], self.shape[-1]
         starts, targets, lengths, new_width = growth_plan(shapes, input_blocks, position, count,
                                                           width)
         n_rows = math.prod(lead)
         old_size, new_size = self.size, n_rows * new_width
-        self.room = int(room)
-        zero = _all_zero(self.buffer[:old_size])
-        if new_size > self.capacity:
-            if zero:
-                self.buffer = None  # let it go before the new one exists
-                self.buffer = aligned_zeros(new_size + self.room)
-            else:
-                buffer = aligned_zeros(new_size + self.room)
+        new_shape, room = lead + (new_width,), int(room)
+        zero = not keep or _all_zero(self.buffer[:old_size])
+        fresh = False  # a new buffer, zero already
+        if new_size <= self.capacity:
+            buffer = self.buffer
+        elif zero:
+            capacity = self.capacity
+            self.buffer = None  # let it go before the new one exists
+            try:
+                self.buffer = aligned_zeros(new_size + room)
+            except BaseException:
+                self.buffer = aligned_zeros(capacity)
+                raise
+            buffer, fresh = self.buffer, True  # the old shape's zeros until the commit
+        else:
+            buffer = aligned_zeros(new_size + room)
+
+        def commit():
+            if buffer is not self.buffer:  # a new buffer takes the re-laid rows
                 relay_rows(self.buffer, buffer, n_rows, width, new_width, starts, targets,
                            lengths)
                 self.buffer = buffer
-        elif zero:
-            self.buffer[:new_size] = 0.0
-        else:
-            relay_rows(self.buffer, self.buffer, n_rows, width, new_width, starts, targets,
-                       lengths)
-        self.shape = lead + (new_width,)
+            elif zero:
+                if not fresh:
+                    self.buffer[:new_size] = 0.0
+            else:
+                relay_rows(self.buffer, self.buffer, n_rows, width, new_width, starts, targets,
+                           lengths)
+            self.shape, self.room = new_shape, room
+
+        return commit
 
     def insert_columns(self, column, count, room):
         """Grow a matrix by `count` zero columns at `column` of each row."""
-        self.insert_input_columns({"row": (1, self.shape[-1])}, ("row",), column, count, room)
+        self.prepare_columns(column, count, room)()
+
+    def prepare_columns(self, column, count, room):
+        """`insert_columns` in two steps, as `prepare_input_columns`."""
+        return self.prepare_input_columns({"row": (1, self.shape[-1])}, ("row",), column, count,
+                                          room)
 
     def __getstate__(self):
         return {"array": self.array, "room": self.room}

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from .cells import make_cell
+from .kernels.arrays import aligned
 
 
 def block_shapes(cell, n_hidden, n_inputs, n_outputs):
@@ -167,10 +168,22 @@ class Network:
         `append_outputs`)."""
         return append_output_rows(array, self.n_recurrent, self.n_hidden, self.n_outputs, count)
 
-    def insert_inputs(self, position, count):
-        self.theta = self.insert_input_columns(self.theta, position, count)
-        self.n_inputs += count
+    def prepare_inputs(self, position, count):
+        """theta grown by `count` input columns at `position`, and the function that puts it
+        in place and records the new width (see `Engine.insert_inputs`)."""
+        theta = aligned(self.insert_input_columns(self.theta, position, count))
 
-    def append_outputs(self, count):
-        self.theta = self.append_output_rows(self.theta, count)
-        self.n_outputs += count
+        def commit():
+            self.theta = theta
+            self.n_inputs += count
+
+        return commit
+
+    def prepare_outputs(self, count):
+        theta = aligned(self.append_output_rows(self.theta, count))
+
+        def commit():
+            self.theta = theta
+            self.n_outputs += count
+
+        return commit

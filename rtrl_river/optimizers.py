@@ -22,6 +22,21 @@ RIVER_NAMES = {
 # river.optim's defaults for the hyperparameters a name leaves unsaid.
 DEFAULTS = {"beta_1": 0.9, "beta_2": 0.999, "eps": 1e-8, "rho": 0.9}
 
+# Bounds that keep every step finite. No step may carry a weight past float64's range (about
+# 1.8e308), and the gradient is bounded: `clip_norm` (kernels/network.py) refuses a step whose
+# gradient norm is beyond 1e150 while clipping is off, and clips it to `clip_gradient`, at
+# most LARGEST_CLIP = 1e150, while on. SGD then moves a weight by at most rate * 1e150, and
+# Adam, RMSProp and AdaGrad by at most rate times a factor of their decays (1/sqrt(1 -
+# beta_2), about 32 at Adam's default), whatever the gradient. The rate is lr (or an
+# optimizer object's learning rate) times, for the recurrent weights, `recurrent_lr_scale`
+# and the LRU's `recurrent_rate`: each at most LARGEST_RATE = 1e3, a step moves a weight by
+# at most about 1e3 * 1e3 * 1e3 * 1e150 = 1e159, and 1e149 such steps in one direction still
+# stay finite. No useful value comes near: Adam moves every weight by about lr a step, so at
+# lr = 1 it already rewrites weights of order 1 at every step; 1e3 leaves room above any rate
+# worth trying and refuses only those that can do nothing but overflow.
+LARGEST_RATE = 1e3
+LARGEST_CLIP = 1e150
+
 
 def river_classes():
     """{river.optim class: kernel rule} for the supported River optimizers."""
@@ -97,15 +112,16 @@ def check_optimizer(optimizer):
         )
 
 
-def _positive(number):
+def _positive(number, largest=math.inf):
     return isinstance(number, (int, float, np.number)) and not isinstance(number, bool) and (
-        math.isfinite(number) and number > 0
+        math.isfinite(number) and 0 < number <= largest
     )
 
 
 def check_learning_rate(optimizer, owner):
     """Raise a clear error unless a river.optim object's learning rate is a positive number,
-    a `Constant` or an `InverseScaling` schedule with a positive rate (and power >= 0)."""
+    a `Constant` or an `InverseScaling` schedule with a positive rate (and power >= 0), at
+    most LARGEST_RATE."""
     schedule = getattr(optimizer, "lr", None)
     name = type(optimizer).__name__
     if type(schedule) not in river_schedulers():
@@ -114,10 +130,11 @@ def check_learning_rate(optimizer, owner):
             f"{type(schedule).__name__}; supported are a positive number and the "
             "river.optim.schedulers Constant and InverseScaling"
         )
-    if not _positive(schedule.learning_rate):
+    if not _positive(schedule.learning_rate, LARGEST_RATE):
         raise InvalidParameterError(
-            f"The 'optimizer' parameter of {owner} must have a positive learning rate. "
-            f"Got {name} with learning rate {schedule.learning_rate!r} instead."
+            f"The 'optimizer' parameter of {owner} must have a positive learning rate, at most "
+            f"{LARGEST_RATE:g}. Got {name} with learning rate {schedule.learning_rate!r} "
+            "instead."
         )
     power = getattr(schedule, "power", 0.0)
     if not (_positive(power) or power == 0):
@@ -194,10 +211,20 @@ class OptimizerState:
             return self.schedule.rates(start, n_steps)
         return np.array([self.schedule.get(start + i) for i in range(n_steps)], dtype=float)
 
-    def insert_inputs(self, network, position, count):
-        self.first_moment = network.insert_input_columns(self.first_moment, position, count)
-        self.second_moment = network.insert_input_columns(self.second_moment, position, count)
+    def prepare_inputs(self, network, position, count):
+        """The moments grown by `count` input columns, and the function that puts them in
+        place (see `Engine.insert_inputs`)."""
+        return self._replacing(lambda moment: network.insert_input_columns(moment, position,
+                                                                           count))
 
-    def append_outputs(self, network, count):
-        self.first_moment = network.append_output_rows(self.first_moment, count)
-        self.second_moment = network.append_output_rows(self.second_moment, count)
+    def prepare_outputs(self, network, count):
+        return self._replacing(lambda moment: network.append_output_rows(moment, count))
+
+    def _replacing(self, grow):
+        first, second = arrays.aligned(grow(self.first_moment)), arrays.aligned(
+            grow(self.second_moment))
+
+        def commit():
+            self.first_moment, self.second_moment = first, second
+
+        return commit

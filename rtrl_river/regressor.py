@@ -216,19 +216,23 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
         0.0 before the first target, as River's regressors (LinearRegression) predict, so
         that River's compositions that do arithmetic on it (TargetStandardScaler, model
         selection, bagging) run: with nothing learned there is no better guess."""
-        calls = self._ready_calls()
-        if calls is None:
+        engine = self.__dict__.get("engine_")
+        if engine is None:
             unseen_features(x, None)
             return 0.0
-        return self._output_one(calls, x)[0]
+        with engine.lock:  # `_serialised`, inlined
+            if self.__dict__.get("engine_") is engine:
+                return self._output_one(engine, x)[0]
+        return self.predict_one(x)  # a `fit` replaced the engine meanwhile
 
     def predict_many(self, X: pd.DataFrame) -> pd.Series:
         """Each row of X predicted from the current state independently (not chained); 0.0
         for every row before the first target."""
         columns, values = frame_columns_and_values(X)
-        if not self._is_initialized():
-            return series_like(np.zeros(len(values)), X)
-        return series_like(self._outputs(columns, values, chain=False)[:, 0], X)
+        with self._serialised() as (engine, _):
+            if engine is None:
+                return series_like(np.zeros(len(values)), X)
+            return series_like(self._outputs(engine, columns, values, chain=False)[:, 0], X)
 
     def predict_sequence(self, xs: list[dict]) -> list[float]:
         """The predictions for the next len(xs) steps, from the current state: each row's
@@ -240,14 +244,15 @@ class RTRLRegressor(RegressorMixin, RTRLEstimator, river_base.MiniBatchRegressor
             if x:
                 unseen_features(x, None)
                 index.update(dict.fromkeys(x))
-        if not self._is_initialized():
-            return [0.0] * len(xs)
         columns = list(index)
         if columns:
             values = np.array([[float(x.get(name, 0.0)) for name in columns] for x in xs])
         else:
             values = np.zeros((len(xs), 0))
-        return self._outputs(columns, values, chain=True)[:, 0].tolist()
+        with self._serialised() as (engine, _):
+            if engine is None:
+                return [0.0] * len(xs)
+            return self._outputs(engine, columns, values, chain=True)[:, 0].tolist()
 
     # ------------------------------------------------------------ scikit-learn
 

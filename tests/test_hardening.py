@@ -38,7 +38,7 @@ def assert_unchanged(model, snapshot):
 @pytest.mark.parametrize("lr", [0, 0.0, -0.01, float("nan"), float("inf")])
 def test_a_learning_rate_that_cannot_learn_is_rejected(Estimator, lr):
     model = Estimator(lr=lr)
-    message = "'lr' parameter of .* must be a float in the range \\(0, inf\\)"
+    message = "'lr' parameter of .* must be a float in the range \\(0, 1000.0\\]"
     with pytest.raises(InvalidParameterError, match=message):
         model.learn_one({"a": 1.0}, 1)
     assert not model.__sklearn_is_fitted__()

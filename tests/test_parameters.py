@@ -3,13 +3,16 @@ others (which fix the model's arrays) stop the stream with an error naming them;
 saved by the previous release fails to load with a message saying so."""
 
 import pickle
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from river import optim
 
 from rtrl_river import RTRLClassifier, RTRLForecaster, RTRLRegressor
 from rtrl_river._validation import InvalidParameterError
+from rtrl_river.cells import LRU
 
 from .conftest import random_stream
 
@@ -61,14 +64,50 @@ def test_river_mutate_reaches_the_model_too():
 @pytest.mark.parametrize("name, value", [("clip_gradient", float("nan")),
                                          ("clip_gradient", float("inf")), ("lr", -1.0),
                                          ("recurrent_lr_scale", float("nan")),
-                                         ("target_feedback", "yes")])
+                                         ("target_feedback", "yes"),
+                                         # values that could only carry the weights past
+                                         # float64 (optimizers.LARGEST_RATE)
+                                         ("lr", 1e308), ("recurrent_lr_scale", 1e308),
+                                         ("clip_gradient", 1e300)])
 def test_a_bad_mutable_value_is_rejected_with_nothing_changed(name, value):
-    model = learned()
+    model = learned(optimizer="sgd", lr=0.01)
     snapshot = pickle.dumps(model)
     with pytest.raises(InvalidParameterError, match=name):
         model.set_params(**{name: value})
     assert pickle.dumps(model) == snapshot
     model.learn_one(*STREAM[6])  # and the stream goes on
+    model.learn_one(STREAM[7][0], 1e300)  # a large target too: nothing non-finite follows
+    assert np.isfinite(model.engine_.network.theta).all()
+
+
+@pytest.mark.parametrize("params", [
+    {"lr": 1e308, "optimizer": "sgd"}, {"optimizer": optim.SGD(1e308)},
+    {"optimizer": optim.Adam(optim.schedulers.InverseScaling(1e308))},
+    {"recurrent_lr_scale": 1e308}, {"cell": LRU(recurrent_rate=1e308)},
+    {"clip_gradient": 1e300},
+])
+@pytest.mark.parametrize("Estimator", [RTRLRegressor, RTRLClassifier])
+def test_rates_that_could_only_overflow_the_weights_are_refused_at_the_start(Estimator, params):
+    """`lr=1e308` with SGD was accepted, and the weights reached inf."""
+    model = Estimator(hidden_size=3, seed=0, **params)
+    with pytest.raises(InvalidParameterError, match="1000|1e\\+150"):
+        model.learn_one({"a": 1.0}, 1)
+    assert not model.__sklearn_is_fitted__()
+
+
+@pytest.mark.parametrize("clip_gradient", [None, 1e150])
+def test_at_the_largest_rates_the_weights_stay_finite(clip_gradient):
+    """The bounds' reasoning (optimizers.LARGEST_RATE), tried: targets of 1e100 and 1e150
+    and back, at the largest rate, recurrent scale and clip."""
+    model = RTRLRegressor(hidden_size=4, optimizer="sgd", lr=1e3, recurrent_lr_scale=1e3,
+                          clip_gradient=clip_gradient, target_scaling=False,
+                          predict_change=False, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # dropped steps, as they should be
+        for t, (x, _) in enumerate(random_stream(300, 2, seed=1)):
+            model.learn_one(x, (-1) ** t * (1e150 if t % 7 == 0 else 1e100))
+    assert np.isfinite(model.engine_.network.theta).all()
+    assert np.isfinite(model.engine_.learner_state.matrix).all()
 
 
 def test_a_parameter_that_fixes_the_arrays_stops_the_stream_until_set_back():
@@ -82,6 +121,16 @@ def test_a_parameter_that_fixes_the_arrays_stops_the_stream_until_set_back():
     model.learn_one(*STREAM[6])
     snapshot.learn_one(*STREAM[6])
     np.testing.assert_array_equal(model.params_["W_hh"], snapshot.params_["W_hh"])
+
+
+@pytest.mark.parametrize("name, value", [("optimizer", "sgd"), ("learner", "tbptt"),
+                                         ("cell", "elstm"), ("seed", 1)])
+def test_a_parameter_set_mid_stream_that_cannot_apply_is_named_at_the_next_call(name, value):
+    """set_params(optimizer=...) after the first learn was silently ignored."""
+    model = learned()
+    model.set_params(**{name: value})
+    with pytest.raises(ValueError, match=f"{name} was .* and is now {value!r}"):
+        model.learn_one(*STREAM[6])
 
 
 def test_fit_honours_every_parameter():

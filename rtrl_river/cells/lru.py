@@ -6,6 +6,7 @@ import numpy as np
 
 from .._validation import Interval, InvalidParameterError, validate_parameters
 from ..kernels.cells.lru import LRUArrays, new_modes
+from ..optimizers import LARGEST_RATE
 from .base import Cell
 
 
@@ -83,7 +84,8 @@ class LRU(Cell):
     _parameter_constraints = {
         "r_min": [Interval(Real, 0, 1, closed="neither")],
         "r_max": [Interval(Real, 0, 1, closed="neither")],
-        "recurrent_rate": [Interval(Real, 0, None, closed="left")],
+        # bounded as recurrent_lr_scale is (optimizers.LARGEST_RATE)
+        "recurrent_rate": [Interval(Real, 0, LARGEST_RATE, closed="both")],
     }
 
     def __init__(self, r_min: float = 0.97, r_max: float = 0.999, recurrent_rate: float = 0.01):

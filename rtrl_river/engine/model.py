@@ -1,6 +1,9 @@
 """The engine: a model's arrays (network, learner traces, optimizer moments, head state, step
 buffers) and their life cycle, from the first step through new features and classes."""
 
+import os
+import sys
+import threading
 import warnings
 
 import numpy as np
@@ -13,13 +16,25 @@ from ..network import Network
 from ..optimizers import OptimizerState
 from .calls import forget_calls, learn_call
 
-# Past this many input columns a model warns, once: every name ever seen stays a dense
-# column, and exact RTRL's time and memory per step grow with their number.
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+# Past this many input columns from the stream (a feature name each, and a fed-back class
+# each) a model warns, once: every name and label ever seen stays a dense column, and exact
+# RTRL's time and memory per step grow with their number.
 MANY_FEATURES = 1_000
 
 
 class ManyFeaturesWarning(UserWarning):
     """A model's input width has reached MANY_FEATURES."""
+
+
+def _caller_level():
+    """The `stacklevel` at which a warning given by the caller of this function names the
+    first frame outside this package: the user's call, however deep the growth was."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class Engine:
@@ -32,13 +47,24 @@ class Engine:
     do (`grow_for_targets`); each growth keeps every trace exact (new columns and rows are
     born zero) and replaces the step buffers, which drops the cached kernel calls.
 
+    Growth is all or nothing: every array a growth needs is allocated before any is put in
+    place, so a growth that fails for want of memory leaves the engine as it was.
+
     The input columns are the features, in the order they arrived, then the fed-back block.
     `clip_gradient` and `target_feedback` are the estimator's current values of the
-    parameters of those names (it keeps them in step, `RTRLEstimator.__setattr__`).
+    parameters of those names (it keeps them in step, `RTRLEstimator.__setattr__`); `owner`
+    names the estimator in warnings.
+
+    `lock` serialises the calls that read or write these arrays (the estimators hold it,
+    `RTRLEstimator._serialised`): one per engine, or the one it is given (`fit` hands the
+    lock of the engine it replaces to the new one). Never pickled: a copy gets its own.
     """
 
     def __init__(self, head, hidden_size, cell, learner, optimizer, lr, recurrent_lr_scale,
-                 recurrent_density, clip_gradient, target_feedback, seed):
+                 recurrent_density, clip_gradient, target_feedback, seed, owner="model",
+                 lock=None):
+        self.lock = threading.RLock() if lock is None else lock
+        self.owner = owner  # (a class default below, for engines pickled before it existed)
         self.head = head
         self.clip_gradient = clip_gradient
         self.target_feedback = bool(target_feedback)
@@ -57,6 +83,17 @@ class Engine:
         head.initialize(self.network, self.rng)
         if self.target_feedback and head.feedback_width():
             self.insert_inputs(0, head.feedback_width())
+
+    owner = "model"
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
 
     # ------------------------------------------------------------ layout
 
@@ -79,62 +116,117 @@ class Engine:
         self.forget_calls()
         self._align_arrays()
         net = self.network
-        n, k = net.n_hidden, net.n_outputs
-        self.buffers = StepBuffers(
-            aligned_zeros(net.n_parameters), np.zeros(n), np.zeros(k), np.zeros(k), np.zeros(n)
-        )
-        self.pending = PendingForward(np.zeros(1, dtype=np.int64), np.zeros(net.n_inputs),
-                                      np.zeros(n))
-        self.one_loss = np.zeros(1)
+        self._set_buffers(self._new_buffers(net.n_parameters, net.n_inputs, net.n_outputs))
+
+    def _new_buffers(self, n_parameters, n_inputs, n_outputs):
+        n = self.network.n_hidden
+        buffers = StepBuffers(aligned_zeros(n_parameters), np.zeros(n), np.zeros(n_outputs),
+                              np.zeros(n_outputs), np.zeros(n))
+        pending = PendingForward(np.zeros(1, dtype=np.int64), np.zeros(n_inputs), np.zeros(n))
+        return buffers, pending, np.zeros(1)
+
+    def _set_buffers(self, new):
+        self.buffers, self.pending, self.one_loss = new
+
+    def _grow(self, steps, buffers):
+        """Put in place what `steps` (the functions the `prepare_` methods return) and
+        `buffers` (`_new_buffers`) hold, allocating nothing."""
+        for step in steps:
+            step()
+        self._set_buffers(buffers)
 
     def insert_inputs(self, position, count):
-        """`count` new input columns at `position`, zero weights and zero traces."""
+        """`count` new input columns at `position`, zero weights and zero traces; all or
+        nothing: everything is allocated first (a failure changes nothing), then put in place."""
         # the cached kernel arguments hold views of the arrays about to grow: drop them first,
         # so an array replaced by a larger one is freed as soon as it is replaced
         self.forget_calls()
-        self.learner_state.insert_inputs(self.network, position, count)
-        self.optimizer_state.insert_inputs(self.network, position, count)
-        self.network.insert_inputs(position, count)
-        self.allocate_buffers()
+        net = self.network
+        # the O(P) arrays first, the traces (up to n + 1 times larger) last: the temporaries
+        # of the former are gone before the latter's new buffers exist
+        steps = [self.optimizer_state.prepare_inputs(net, position, count),
+                 net.prepare_inputs(position, count)]
+        buffers = self._new_buffers(net.n_parameters + count * net.recurrent_per_input,
+                                    net.n_inputs + count, net.n_outputs)
+        steps.insert(0, self.learner_state.prepare_inputs(net, position, count))
+        self._grow(steps, buffers)
 
     def append_outputs(self, count):
+        """`count` new output rows, born zero; all or nothing, as `insert_inputs`."""
+        self.forget_calls()
         net = self.network
-        self.learner_state.append_outputs(net, count)
-        self.optimizer_state.append_outputs(net, count)
-        net.append_outputs(count)
-        self.allocate_buffers()
+        steps = [self.learner_state.prepare_outputs(net, count),
+                 self.optimizer_state.prepare_outputs(net, count),
+                 net.prepare_outputs(count)]
+        buffers = self._new_buffers(net.n_parameters + count * (net.n_hidden + 1),
+                                    net.n_inputs, net.n_outputs + count)
+        self._grow(steps, buffers)
 
-    def add_features(self, names, owner):
+    def stream_width(self):
+        """The input columns the stream brought: a feature name each, and with
+        `target_feedback` a fed-back class each (the regressor's fixed feedback is not counted)."""
+        head = self.head
+        classes = head.feedback_width() if self.target_feedback and head.feedback_grows else 0
+        return len(self.feature_index) + classes
+
+    def _warn_if_wide(self, before):
+        width = self.stream_width()
+        if before < MANY_FEATURES <= width:
+            classes = width - len(self.feature_index)
+            what = (f"{width} input columns ({len(self.feature_index)} features and {classes} "
+                    "fed-back classes)" if classes else f"{width} input features")
+            warnings.warn(
+                f"{self.owner} now has {what}. Every feature name "
+                "and every class ever seen stays an input column, and each step's time and "
+                "memory grow with their number (docs: Stream semantics, Features). If the "
+                "names keep changing, hash them into a fixed width first, e.g. with "
+                "river.preprocessing.FeatureHasher; for many classes, target_feedback=False "
+                "keeps them out of the inputs.",
+                ManyFeaturesWarning,
+                stacklevel=_caller_level(),
+            )
+
+    def add_features(self, names):
         """Input columns for the feature names not seen before, in a canonical order (so the
-        same step with its keys shuffled gives the same model); returns that order. `owner`
-        names the estimator in the warning given when the width reaches MANY_FEATURES."""
+        same step with its keys shuffled gives the same model); returns that order. All or
+        nothing: a growth that fails leaves the feature index as it was."""
         names = canonical_order(names)
         position = len(self.feature_index)
+        index = dict(self.feature_index)
         for offset, name in enumerate(names):
-            self.feature_index[name] = position + offset
-        self.insert_inputs(position, len(names))
-        width = len(self.feature_index)
-        if position < MANY_FEATURES <= width:
-            warnings.warn(
-                f"{owner} now has {width} input features. Every feature name ever seen stays "
-                "an input column, and each step's time and memory grow with their number "
-                "(docs: Stream semantics, Features). If the names keep changing, hash them "
-                "into a fixed width first, e.g. with river.preprocessing.FeatureHasher.",
-                ManyFeaturesWarning,
-                stacklevel=4,
-            )
+            index[name] = position + offset
+        width = self.stream_width()
+        self.insert_inputs(position, len(names))  # before the index: it may fail
+        self.feature_index = index
+        self._warn_if_wide(width)
         return names
 
     def grow_for_targets(self, raw):
-        """Output rows (and fed-back columns) for the targets in `raw` that need one. The head
-        and feedback grow first; a target is registered only once nothing else can fail, so a
-        target the head knows always has an output row."""
+        """Output rows (and fed-back columns) for the targets in `raw` that need one. Each
+        target's growth is all or nothing; a target is registered only once nothing else can
+        fail, so a target the head knows always has an output row."""
         for target in self.head.unknown_targets(raw):
-            self.append_outputs(1)
-            self.head.initialize_row(self.network, self.rng)
-            if self.target_feedback:
-                self.insert_inputs(self.network.n_inputs, 1)
-            self.head.register(target)
+            register = self.head.prepare_register(target)
+            network, optimizer = dict(vars(self.network)), dict(vars(self.optimizer_state))
+            learner, rng = dict(vars(self.learner_state)), self.rng.bit_generator.state
+            buffers = self.buffers, self.pending, self.one_loss
+            try:
+                self.append_outputs(1)
+                self.head.initialize_row(self.network, self.rng)
+                if self.target_feedback:
+                    self.insert_inputs(self.network.n_inputs, 1)  # all or nothing, and last
+            except BaseException:
+                # append_outputs replaced arrays without changing the old ones: put them back
+                self.forget_calls()
+                for part, saved in ((self.network, network), (self.optimizer_state, optimizer),
+                                    (self.learner_state, learner)):
+                    part.__dict__.update(saved)
+                self.rng.bit_generator.state = rng
+                self._set_buffers(buffers)
+                raise
+            width = self.stream_width()
+            register()
+            self._warn_if_wide(width)
 
     def reset_state(self):
         """Forget the past: hidden state, traces, a kept forward step and the fed-back target."""

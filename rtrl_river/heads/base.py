@@ -18,6 +18,7 @@ class Head(abc.ABC):
 
     kind: int  # the kernels' code for the loss (kernels/arrays.py)
     initial_outputs: int  # output rows before any target
+    feedback_grows = False  # whether the fed-back block widens as targets arrive (classes)
 
     def __init__(self):
         self.readout = np.zeros(READOUT_SIZE)
@@ -65,6 +66,11 @@ class Head(abc.ABC):
 
     def register(self, target):
         """Remember a target whose output row the engine has just added."""
+        self.prepare_register(target)()
+
+    def prepare_register(self, target):
+        """Allocate what remembering `target` takes, and return the function that remembers
+        it (the engine calls it once the target's row is in place)."""
         raise NotImplementedError(f"{type(self).__name__} does not grow")
 
     @abc.abstractmethod

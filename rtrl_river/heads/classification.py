@@ -20,6 +20,24 @@ def _label_kind(label):
     return None
 
 
+def _not_itself(label):
+    """The part of `label` (itself, or an item of a tuple or frozenset in it, at any depth)
+    that does not equal itself: a NaN, a NaT, pandas' NA (whose comparisons give NA, not a
+    truth value), Decimal's signalling NaN (whose comparisons raise); None if there is
+    none. None inside a tuple equals itself, and is a fine part of a label."""
+    if isinstance(label, (tuple, frozenset)):
+        for item in label:
+            missing = _not_itself(item)
+            if missing is not None:
+                return missing
+        return None
+    try:
+        same = label == label
+    except Exception:
+        return label
+    return None if isinstance(same, (bool, np.bool_)) and same else label
+
+
 def label_array(labels):
     """The labels as a 1-d array: numpy's own dtype when they are all bools, all integers, all
     reals or all strings (of any length), else an object array (mixed types, tuples kept
@@ -45,6 +63,7 @@ class ClassificationHead(Head):
 
     kind = SOFTMAX_CROSS_ENTROPY
     initial_outputs = 0
+    feedback_grows = True
 
     def __init__(self):
         super().__init__()
@@ -79,16 +98,21 @@ class ClassificationHead(Head):
 
     @classmethod
     def check_target(cls, y):
+        if type(y) is int or type(y) is str:  # the usual labels, at once
+            return
         if y is None:
             raise ValueError("y is None; a classifier needs a label")
         try:
             hash(y)
         except TypeError:
             raise TypeError(f"label {y!r} of type {type(y).__name__} is not hashable") from None
-        differs_from_itself = y != y
-        if isinstance(differs_from_itself, (bool, np.bool_)) and differs_from_itself:
-            # NaN is unequal to itself, so every NaN label would become a new class
-            raise ValueError(f"label {y!r} is NaN, which cannot name a class")
+        missing = _not_itself(y)
+        if missing is not None:
+            # every such label would become a new class: it is found in no class index
+            where = "" if missing is y else f" holds {missing!r}, which"
+            raise ValueError(f"label {y!r}{where} is NaN or a missing value (NaN, NaT, "
+                             "pandas' NA): it equals nothing, not even itself, so it cannot "
+                             "name a class")
 
     def raw_target(self, label, n_outputs):
         """The label's row in the head, None for a label not seen yet."""
@@ -111,9 +135,14 @@ class ClassificationHead(Head):
                     points.append(t)
         return points
 
-    def register(self, label):
-        self.classes = label_array([*self.class_index, label])
-        self.class_index[label] = len(self.class_index)
+    def prepare_register(self, label):
+        classes = label_array([*self.class_index, label])
+
+        def commit():
+            self.classes = classes
+            self.class_index[label] = len(self.class_index)
+
+        return commit
 
     def encode(self, raw, theta, n_outputs):
         """Each label's row in the head, and the one-hot previous label fed back at each step."""

@@ -30,9 +30,9 @@ from .cells.elman import ElmanArrays
 from .cells.elstm import ELSTMArrays
 from .cells.lru import LRUArrays
 from .driver import learn_steps
-from .jit import INLINE, JIT
+from .jit import INLINE, INTERPRETED, JIT
 from .network import predict_step
-from .stepcall import CALL_FIELDS, step_call
+from .stepcall import CALL_FIELDS, InterpretedStepCall, step_call
 from .targets import STEP_SCALE, encode_one, note_losses, write_feedback
 
 # numba type of a plain traces tuple -> the NamedTuple class it is rebuilt as
@@ -71,8 +71,9 @@ def plain_traces(traces):
 
 
 def as_traces(plain):
-    """The traces NamedTuple a plain tuple came from. Resolved at compile time."""
-    raise NotImplementedError("as_traces only runs inside numba kernels")
+    """The traces NamedTuple a plain tuple came from. Resolved at compile time (this body runs
+    only with NUMBA_DISABLE_JIT=1)."""
+    return PLAIN_TRACES[typeof(plain)](*plain)
 
 
 @overload(as_traces, jit_options=JIT)
@@ -85,6 +86,25 @@ def _as_traces(plain):
     return implementation
 
 
+def _interpreted_trace_dispatch():
+    """With the JIT off, the shared loop (`driver.learn_steps`, a Python function then) calls
+    `update_traces` and `reset_traces`, which numba would resolve by the traces' type: give it
+    the learner's registered kernels by the traces' class instead."""
+    from . import driver
+
+    def update_traces(network, traces, t, hidden_prev, inputs, hidden, hidden_error, gradient):
+        driver.TRACE_UPDATES[type(traces)](network, traces, t, hidden_prev, inputs, hidden,
+                                           hidden_error, gradient)
+
+    def reset_traces(traces):
+        driver.TRACE_RESETS[type(traces)](traces)
+
+    driver.update_traces, driver.reset_traces = update_traces, reset_traces
+
+
+if INTERPRETED:
+    _interpreted_trace_dispatch()
+
 _ENTRY_POINTS = {}
 
 
@@ -92,7 +112,10 @@ def entry_point(kernel, args, key):
     """The compiled function of `kernel` (a numba dispatcher) for the types of `args`, loaded
     from the cache or compiled; `key` stands for those types (`type_key` of what they were made
     from). Calling it with arguments of other types is undefined: only arguments of exactly
-    these types (the same arrays, or arrays like them) may be passed."""
+    these types (the same arrays, or arrays like them) may be passed. With the JIT off, the
+    kernel itself (a Python function)."""
+    if INTERPRETED:
+        return kernel
     key = (kernel, key)
     entry = _ENTRY_POINTS.get(key)
     if entry is None:
@@ -106,6 +129,8 @@ def make_step_call(args):
     if len(args) != len(CALL_FIELDS):
         raise RuntimeError(f"a call has {len(CALL_FIELDS)} arguments, not {len(args)}")
     key = type_key(args)
+    if INTERPRETED:
+        return InterpretedStepCall(args), key
     call = entry_point(step_call, (args,), key)(args)
     call.owners = args
     return call, key
@@ -206,7 +231,7 @@ def announce_first_compile(kernel):
     """Say once on stderr that the kernels are being compiled, when `kernel` (an entry point
     above) is neither loaded in this process nor found in numba's disk cache."""
     global _announced
-    if _announced or kernel in _loaded:
+    if _announced or kernel in _loaded or INTERPRETED:  # (nothing compiles with the JIT off)
         return
     if kernel.signatures:
         _loaded.add(kernel)

@@ -4,6 +4,13 @@ cached on disk."""
 import warnings
 
 from numba import njit
+from numba.core import config
+
+# NUMBA_DISABLE_JIT=1 (coverage runs, debugging): every @njit kernel is its Python function.
+# What numba would resolve or generate at compile time (the overloads that pick a cell's or a
+# learner's kernel, the intrinsics written in IR, the StepCall) then has a Python stand-in,
+# chosen by this flag.
+INTERPRETED = bool(config.DISABLE_JIT)
 
 
 class KernelCacheWarning(UserWarning):

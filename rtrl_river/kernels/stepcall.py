@@ -53,6 +53,16 @@ class StepCall(structref.StructRefProxy):
 
 structref.define_boxing(StepCallType, StepCall)
 
+
+class InterpretedStepCall:
+    """A `StepCall` with the JIT off (NUMBA_DISABLE_JIT=1): the kernels are Python functions,
+    which read `args` from a plain object."""
+
+    __slots__ = ("args", "owners")
+
+    def __init__(self, args):
+        self.args = self.owners = args
+
 # The fields of a call's `args`, in order.
 CALL_FIELDS = (
     "network", "traces", "optimizer", "head", "inputs", "targets", "learning_rates", "max_norm",

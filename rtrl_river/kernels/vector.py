@@ -11,10 +11,13 @@ entry depends on its index only, so the bits are the same wherever the arrays si
 and whatever the machine's vector width (LLVM splits the 8-lane operations lane for lane).
 """
 
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from .jit import INTERPRETED
 
 LANES, VECTORS = 8, 4
 BLOCK = LANES * VECTORS
@@ -208,3 +211,29 @@ def tanh_in_place(typingctx, values):
         return context.get_dummy_value()
 
     return types.none(values), codegen
+
+
+# With the JIT off (NUMBA_DISABLE_JIT=1) the kernels run as Python and call these instead: the
+# same sums by numpy, in its order (so equal to the compiled ones up to rounding, not bit for
+# bit), and numpy's tanh.
+
+
+def _sum_of_squares(vector):
+    return float(np.dot(vector, vector))
+
+
+def _block_dots(matrix, start, vector, out):
+    size = vector.shape[0]
+    blocked = size - size % BLOCK
+    for r in range(out.shape[0]):
+        row = start + r * size
+        inside = blocked and row >= 0 and matrix.shape[0] - row >= size
+        out[r] = float(np.dot(matrix[row : row + blocked], vector[:blocked])) if inside else 0.0
+
+
+def _tanh_in_place(values):
+    values[:] = np.tanh(np.where(np.isnan(values), 0.0, values))
+
+
+if INTERPRETED:
+    sum_of_squares, block_dots, tanh_in_place = _sum_of_squares, _block_dots, _tanh_in_place

@@ -67,10 +67,21 @@ class LearnerState(abc.ABC):
         """Forget the past: zero every trace (the weights are not the learner's)."""
 
     @abc.abstractmethod
-    def insert_inputs(self, network, position, count):
-        """Make room for `count` new input columns at `position`; called before the network
-        grows, with the old layout. Their traces start at zero, which is exact: the inputs
-        were zero until now."""
+    def prepare_inputs(self, network, position, count):
+        """Allocate the traces for `count` new input columns at `position` and return the
+        function that puts them in place, which allocates nothing (`Engine.insert_inputs`
+        calls it once every array of the model has what it needs); called before the network
+        grows, with the old layout. The new columns' traces start at zero, which is exact: the
+        inputs were zero until now."""
 
-    def append_outputs(self, network, count):
+    def insert_inputs(self, network, position, count):
+        """Make room for `count` new input columns at `position` (see `prepare_inputs`)."""
+        self.prepare_inputs(network, position, count)()
+
+    def prepare_outputs(self, network, count):
         """New output rows: the head sits outside the recurrent traces, so nothing to do."""
+        return _nothing
+
+
+def _nothing():
+    pass

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..growth import GrowableArray, spare_inputs
+from ..kernels.arrays import aligned
 from ..kernels.rtrl import DiagonalTraces, RTRLTraces
 from .base import Learner, LearnerState
 
@@ -114,11 +115,23 @@ class RTRLState(LearnerState):
         for matrix in self.matrices:
             matrix[:] = 0.0
 
-    def insert_inputs(self, network, position, count):
+    def prepare_inputs(self, network, position, count):
+        # J_{t-1}'s buffer is scratch (the next step's product overwrites it whole), so it is
+        # let go before its larger buffer exists, then J_t's grows: at most one matrix exists
+        # twice at a time, and a failed allocation leaves both as they were
         room = self.room(network, network.n_inputs + count)
-        for storage in self.storage:
-            storage.insert_input_columns(network.shapes, network.cell.input_blocks, position,
-                                         count, room)
+        current = int(self.current[0])
+        grow = [self.storage[1 - current].prepare_input_columns(
+                    network.shapes, network.cell.input_blocks, position, count, room,
+                    keep=False),
+                self.storage[current].prepare_input_columns(
+                    network.shapes, network.cell.input_blocks, position, count, room)]
+
+        def commit():
+            for step in grow:
+                step()
+
+        return commit
 
 
 class DiagonalRTRLState(LearnerState):
@@ -135,5 +148,10 @@ class DiagonalRTRLState(LearnerState):
     def reset(self):
         self.influence[:] = 0.0
 
-    def insert_inputs(self, network, position, count):
-        self.influence = network.insert_trace_columns(self.influence, position, count)
+    def prepare_inputs(self, network, position, count):
+        influence = aligned(network.insert_trace_columns(self.influence, position, count))
+
+        def commit():
+            self.influence = influence
+
+        return commit

@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 
 from ..growth import GrowableArray, spare_inputs
+from ..kernels.arrays import aligned_zeros
 from ..kernels.snap import SnApTraces
 from .base import Learner, LearnerState
 from .rtrl import DiagonalRTRLState
@@ -127,7 +128,14 @@ class SnApState(LearnerState):
     def reset(self):
         self.values[:] = 0.0
 
-    def insert_inputs(self, network, position, count):
+    def prepare_inputs(self, network, position, count):
         n_inputs = network.n_inputs + count
-        self.storage.insert_columns(network.n_hidden + position, count, self.room(n_inputs))
-        self.scratch = np.zeros((self.scratch.shape[0], self.values.shape[1]))
+        scratch = aligned_zeros((self.scratch.shape[0], self.values.shape[1] + count))
+        grow = self.storage.prepare_columns(network.n_hidden + position, count,
+                                            self.room(n_inputs))
+
+        def commit():
+            grow()
+            self.scratch = scratch
+
+        return commit

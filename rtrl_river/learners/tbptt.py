@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
+from ..kernels.arrays import aligned
 from ..kernels.tbptt import TBPTTTraces
 from .base import Learner, LearnerState
 
@@ -76,5 +77,10 @@ class TBPTTState(LearnerState):
         for array in (self.hidden_prev, self.inputs, self.hidden, self.position, self.count):
             array[:] = 0
 
-    def insert_inputs(self, network, position, count):
-        self.inputs = np.ascontiguousarray(np.insert(self.inputs, [position] * count, 0.0, axis=1))
+    def prepare_inputs(self, network, position, count):
+        inputs = aligned(np.insert(self.inputs, [position] * count, 0.0, axis=1))
+
+        def commit():
+            self.inputs = inputs
+
+        return commit

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..kernels.arrays import aligned
 from ..kernels.uoro import UOROTraces
 from .base import Learner, LearnerState
 
@@ -68,6 +69,10 @@ class UOROState(LearnerState):
         return UOROTraces(self.state_tangent, self.parameter_tangent, self.one_step_signs,
                           self.propagated)
 
+    def __getstate__(self):
+        # the one-step draws are scratch, redrawn before every step: not part of the model
+        return {key: value for key, value in self.__dict__.items() if key != "one_step_signs"}
+
     def before_one_step(self):
         # the same draw as traces(1)
         self.one_step_signs[0] = np.where(self.rng.random(len(self.state_tangent)) < 0.5, -1.0, 1.0)
@@ -76,7 +81,10 @@ class UOROState(LearnerState):
         self.state_tangent[:] = 0.0
         self.parameter_tangent[:] = 0.0
 
-    def insert_inputs(self, network, position, count):
-        self.parameter_tangent = network.insert_input_columns(
-            self.parameter_tangent, position, count
-        )
+    def prepare_inputs(self, network, position, count):
+        tangent = aligned(network.insert_input_columns(self.parameter_tangent, position, count))
+
+        def commit():
+            self.parameter_tangent = tangent
+
+        return commit

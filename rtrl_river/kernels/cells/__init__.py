@@ -36,30 +36,38 @@ def _kernel(network, role):
         raise TypeError(f"no {role!r} kernel for {network.instance_class.__name__}") from None
 
 
+def _registered(network, role):
+    """The kernel of `role` for a network given as Python (the entry points' bodies below run
+    only with NUMBA_DISABLE_JIT=1: in compiled code the overloads take their place)."""
+    return CELL_KERNELS[type(network), role]
+
+
 def cell_forward(network, hidden, inputs, hidden_next):
     """hidden_next = the cell's next state from `hidden` and `inputs`. `hidden_next` shares
     no memory with `hidden`, `inputs` or the network's arrays (the kernels write it while
     they read those), and every array is C-contiguous."""
-    raise NotImplementedError("cell kernels only run inside numba kernels")
+    return _registered(network, "forward")(network, hidden, inputs, hidden_next)
 
 
 def cell_backward(network, hidden_prev, inputs, hidden, hidden_error, gradient, scratch):
     """Backpropagate one step: add the step's share of dL/dtheta_rec to gradient[:P] for
     dL/dh_s in `hidden_error`, then overwrite `hidden_error` with dL/dh_{s-1}. `scratch` is n
     numbers of working space."""
-    raise NotImplementedError("cell kernels only run inside numba kernels")
+    return _registered(network, "backward")(network, hidden_prev, inputs, hidden, hidden_error,
+                                            gradient, scratch)
 
 
 def cell_mask_gradient(network, gradient):
     """Zero the gradient of parameters the cell holds fixed at zero (a sparse W_hh)."""
-    raise NotImplementedError("cell kernels only run inside numba kernels")
+    return _registered(network, "mask_gradient")(network, gradient)
 
 
 def cell_diagonal_influence(network, influence, hidden_prev, inputs, hidden_error, gradient):
     """Exact RTRL for a cell with diagonal influence: advance `influence` (the cell's trace,
     laid out as its `trace_shapes`; the eLSTM's is one number per recurrent parameter, laid
     out like theta) by one step, and write gradient[:P]."""
-    raise NotImplementedError("cell kernels only run inside numba kernels")
+    return _registered(network, "diagonal_influence")(network, influence, hidden_prev, inputs,
+                                                      hidden_error, gradient)
 
 
 # Each overload hands numba the registered kernel's own Python function, so the kernel is
