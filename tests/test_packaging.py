@@ -101,6 +101,28 @@ def test_the_unpacked_sdist_collects_the_same_tests(distributions):
     assert " passed" in result.stdout.splitlines()[-1]
 
 
+@pytest.mark.slow
+def test_the_editable_install_is_a_path_entry_that_type_checkers_follow(tmp_path):
+    """`pip install -e .` installs the backend's editable wheel: it must hold a .pth file
+    naming the tree, which mypy, pyright and editors read, and no import hook, which they
+    cannot follow (CI type-checks tests/typing/ against such an install)."""
+    from build import ProjectBuilder
+    from build.env import DefaultIsolatedEnv
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=SKIP)
+    with DefaultIsolatedEnv() as environment:
+        builder = ProjectBuilder.from_isolated_env(environment, source)
+        environment.install(builder.build_system_requires)
+        environment.install(builder.get_requires_for_build("editable"))
+        wheel = builder.build("editable", tmp_path / "dist")
+    names = zipfile.ZipFile(wheel).namelist()
+    path_file, = [name for name in names if name.endswith(".pth")]
+    entries = zipfile.ZipFile(wheel).read(path_file).decode().split()
+    assert [Path(entry).resolve() for entry in entries] == [source.resolve()]
+    assert not any(name.endswith(".py") for name in names), names  # no finder module
+
+
 @pytest.mark.parametrize("estimator, methods", [
     ("RTRLRegressor", ["__init__", "learn_one", "learn_many", "predict_one", "predict_many",
                        "partial_fit", "fit", "predict", "reset_state"]),
