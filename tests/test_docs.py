@@ -134,10 +134,14 @@ def test_no_table_is_printed_twice():
                 assert i == j or table not in other, f"{page.name}: a table shown twice"
 
 
-def test_the_site_loads_mathjax_and_has_a_site_url():
+def test_the_site_renders_maths_with_the_katex_it_ships_and_has_a_site_url():
     config = (ROOT / "mkdocs.yml").read_text()
     assert re.search(r"^site_url: https?://\S+/$", config, re.MULTILINE)
     assert "pymdownx.arithmatex" in config and "generic: true" in config
-    assert "javascripts/mathjax.js" in config and "mathjax@3" in config
-    assert (ROOT / "docs" / "javascripts" / "mathjax.js").exists()
+    shipped = re.findall(r"^  - (\S+\.(?:js|css))$", config, re.MULTILINE)
+    assert {"vendor/katex/katex.min.js", "vendor/katex/contrib/auto-render.min.js",
+            "javascripts/katex.js", "vendor/katex/katex.min.css"} <= set(shipped)
+    for name in shipped:  # served by the site itself: nothing fetched from a CDN
+        assert (ROOT / "docs" / name).is_file(), name
+    assert "MIT" in (ROOT / "docs" / "vendor" / "katex" / "LICENSE").read_text()
     assert "\\begin{aligned}" in (ROOT / "docs" / "notation.md").read_text()
