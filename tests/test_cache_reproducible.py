@@ -14,6 +14,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 WORKLOAD = textwrap.dedent("""
     import numpy as np, pandas as pd
     from rtrl_river import RTRLClassifier, RTRLRegressor
@@ -42,6 +44,7 @@ WORKLOAD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_fresh_and_cached_kernels_give_the_same_bits(tmp_path):
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     runs = [

@@ -152,6 +152,7 @@ def bayes_losses(seed):
     return -np.log(np.where(y, p, 1.0 - p))
 
 
+@pytest.mark.slow
 def test_rtrl_learns_both_lags_of_the_add_task():
     """Cross-entropy over the last 5,000 of 50,000 steps, three seeds.
 

@@ -77,9 +77,15 @@ def run(node, source, namespace):
 
 
 PAGES_WITH_CODE = [page for page in PAGES if code_blocks(page)]
+# pages whose code starts processes (a Dask cluster): run with the slow tests
+SLOW_PAGES = {"docs/scaling-out.md"}
 
 
-@pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("page", [
+    pytest.param(page, marks=[pytest.mark.slow] if str(page.relative_to(ROOT)) in SLOW_PAGES
+                 else [])
+    for page in PAGES_WITH_CODE
+], ids=lambda p: str(p.relative_to(ROOT)))
 def test_code_blocks_run_and_print_what_they_show(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # whatever a block writes lands here, not in the tree
     namespace = {"__name__": "__main__"}
