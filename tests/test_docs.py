@@ -77,8 +77,9 @@ def run(node, source, namespace):
 
 
 PAGES_WITH_CODE = [page for page in PAGES if code_blocks(page)]
-# pages whose code starts processes (a Dask cluster): run with the slow tests
-SLOW_PAGES = {"docs/scaling-out.md"}
+# pages whose code starts processes (a Dask cluster) or learns long streams (180,000 steps):
+# run with the slow tests
+SLOW_PAGES = {"docs/scaling-out.md", "docs/evidence.md"}
 
 
 @pytest.mark.parametrize("page", [
