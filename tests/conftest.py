@@ -1,7 +1,9 @@
-"""Shared fixtures: small random streams; a numba cache that matches the kernels' sources."""
+"""Shared fixtures: small random streams, a model as it pickles, a frozen model; a numba cache
+that matches the kernels' sources."""
 
 import hashlib
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -55,6 +57,11 @@ def random_stream(n_steps, n_features, seed=0):
 @pytest.fixture
 def stream():
     return random_stream(60, 3)
+
+
+def assert_unchanged(model, snapshot):
+    """The model pickles to exactly the bytes it did before (every array, count, class)."""
+    assert pickle.dumps(model) == snapshot
 
 
 def frozen(model):

@@ -1,4 +1,5 @@
-"""RTRLClassifier: softmax exactness, class-incremental head, memory on the add task."""
+"""RTRLClassifier: softmax exactness, class-incremental head, the labels it accepts, memory on the
+add task."""
 
 import math
 import pickle
@@ -12,7 +13,7 @@ from rtrl_river import RTRLClassifier
 from rtrl_river.datasets import AddTask
 
 from . import naive
-from .conftest import frozen
+from .conftest import assert_unchanged, frozen
 from .test_exactness import EXACT, FINITE, relative_error
 
 
@@ -152,6 +153,7 @@ def bayes_losses(seed):
     return -np.log(np.where(y, p, 1.0 - p))
 
 
+@pytest.mark.slow
 def test_rtrl_learns_both_lags_of_the_add_task():
     """Cross-entropy over the last 5,000 of 50,000 steps, three seeds.
 
@@ -178,3 +180,75 @@ def test_a_memoryless_model_cannot_go_below_the_no_memory_floor():
     model = preprocessing.StandardScaler() | linear_model.LogisticRegression()
     losses = add_task_losses(model, seed=0)
     assert losses[-5000:].mean() > 0.65
+
+
+def test_a_rejected_label_is_not_registered_and_nothing_is_written_out_of_bounds():
+    model = RTRLClassifier(seed=0, max_iter=1).fit(np.ones((4, 1)), [0, 1, 0, 1])
+    for _ in range(2):  # the second call used to run the kernel with class row 2 of 2
+        model.learn_one({0: 1.0}, "s")
+    assert list(model.classes_) == [0, 1, "s"] and model.classes_.dtype == object
+    assert model.engine_.head.class_index == {0: 0, 1: 1, "s": 2}
+    assert model.engine_.network.n_outputs == 3
+    assert set(model.predict_proba_one({0: 1.0})) == {0, 1, "s"}
+
+
+def test_no_learning_kernel_runs_with_a_class_row_the_head_lacks():
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    model.learn_one({"u": 1.0}, "a")
+    model.engine_.head.class_index["ghost"] = 1  # an inconsistent model: the head has one row
+    snapshot = pickle.dumps(model)
+    with pytest.raises(RuntimeError, match="out of range"):
+        model.learn_one({"u": 1.0}, "ghost")
+    assert_unchanged(model, snapshot)
+
+
+def test_partial_fit_with_a_new_string_label_after_int_classes():
+    X = np.ones((20, 2))
+    model = RTRLClassifier(seed=0, max_iter=1).fit(X, [0, 1] * 10)
+    model.partial_fit(X[:1], ["cat"])
+    model.partial_fit(X[:1], ["cat"])
+    assert list(model.classes_) == [0, 1, "cat"]
+    assert model.predict(X[:3]).shape == (3,)
+
+
+def test_string_labels_keep_their_length():
+    model = RTRLClassifier(seed=0, max_iter=1).fit(np.ones((4, 1)), ["a", "b", "a", "b"])
+    model.learn_one({0: 1.0}, "longer")
+    assert list(model.classes_) == ["a", "b", "longer"]
+
+
+def test_tuple_labels_stay_whole():
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    for label in [(1, 2), (3, 4), (1, 2), ("a", 5)]:
+        model.learn_one({"u": 1.0}, label)
+    assert model.classes_.shape == (3,)
+    assert list(model.classes_) == [(1, 2), (3, 4), ("a", 5)]
+    assert model.predict_one({"u": 1.0}) in {(1, 2), (3, 4), ("a", 5)}
+
+
+def test_sorted_int_classes_keep_an_int_dtype_for_sklearn():
+    model = RTRLClassifier(seed=0, max_iter=1).fit(np.ones((4, 1)), [3, 1, 3, 1])
+    assert model.classes_.dtype.kind == "i" and list(model.classes_) == [1, 3]
+
+
+@pytest.mark.parametrize("nan", [float("nan"), np.float64("nan")])
+def test_nan_labels_are_rejected(nan):
+    model = RTRLClassifier(hidden_size=3, seed=0)
+    model.learn_one({"u": 1.0}, "a")
+    snapshot = pickle.dumps(model)
+    for _ in range(3):
+        with pytest.raises(ValueError, match="NaN"):
+            model.learn_one({"u": 1.0}, nan)
+    assert_unchanged(model, snapshot)
+    assert len(model.classes_) == 1
+
+
+def test_classifier_fit_on_continuous_targets_leaves_nothing_behind():
+    model = RTRLClassifier(seed=0)
+    with pytest.raises(ValueError, match="continuous"):
+        model.fit(np.ones((4, 2)), [0.5, 1.5, 2.5, 3.5])
+    assert not hasattr(model, "n_features_in_") and not model.__sklearn_is_fitted__()
+    fresh = RTRLClassifier(seed=0)
+    with pytest.raises(ValueError, match="continuous"):
+        fresh.partial_fit(np.ones((4, 2)), [0.5, 1.5, 2.5, 3.5], classes=[0, 1])
+    assert pickle.dumps(fresh) == pickle.dumps(RTRLClassifier(seed=0))

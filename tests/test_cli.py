@@ -205,6 +205,7 @@ def test_ctrl_c_prints_the_finished_runs_instead_of_a_traceback(tmp_path, capsys
     assert [(r["model"], r["runs"]) for r in rows][-1] == ("rtrl", "1")
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_real_process_ends_without_a_traceback(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "rtrl_river", "compare", "--dataset", "delayed-recall",
@@ -224,6 +225,7 @@ def test_ctrl_c_in_a_real_process_ends_without_a_traceback(tmp_path):
 COMPILING = "compiling its numba kernels"  # the estimators' own notice
 
 
+@pytest.mark.slow
 def test_first_run_announces_the_compilation_once_on_stderr(tmp_path):
     """With an empty numba cache the kernels compile (tens of seconds): the estimators say so
     once (the command does not say it a second time), then the command shows its progress

@@ -1,9 +1,12 @@
-"""The kernel optimizers against River's own optimizers fed the same gradients."""
+"""The kernel optimizers against River's own optimizers fed the same gradients; the learning-rate
+schedules accepted and refused."""
 
 import numpy as np
 import pytest
 from river import optim
 
+from rtrl_river import RTRLRegressor
+from rtrl_river._validation import InvalidParameterError
 from rtrl_river.kernels.network import optimizer_step
 from rtrl_river.optimizers import OptimizerState
 
@@ -78,3 +81,28 @@ def test_adam_and_rmsprop_settle_from_eight_times_lr_to_lr_in_one_and_many_steps
         assert rates[0] == 0.008 and rates[-1] < 0.00135
     for kind in ("sgd", "adagrad"):
         assert (OptimizerState(kind, 0.001, 3).learning_rates(5) == 0.001).all()
+
+
+@pytest.mark.parametrize(
+    "optimizer, message",
+    [
+        (optim.SGD(optim.schedulers.Optimal(optim.losses.Squared())), "Optimal; supported are"),
+        (optim.Adam(0.0), "positive learning rate"),
+        (optim.SGD(optim.schedulers.InverseScaling(-0.1)), "positive learning rate"),
+        (optim.SGD(optim.schedulers.InverseScaling(0.1, power=-1.0)), "power >= 0"),
+    ],
+)
+def test_unsupported_learning_rate_schedules_are_rejected(optimizer, message):
+    model = RTRLRegressor(optimizer=optimizer)
+    with pytest.raises(InvalidParameterError, match=message):
+        model.fit(np.ones((4, 2)), np.arange(4.0))
+    assert not model.__sklearn_is_fitted__()
+
+
+@pytest.mark.parametrize(
+    "schedule", [0.01, optim.schedulers.Constant(0.01), optim.schedulers.InverseScaling(0.01)]
+)
+def test_supported_learning_rate_schedules_learn(schedule):
+    model = RTRLRegressor(hidden_size=3, optimizer=optim.SGD(schedule), seed=0)
+    model.learn_one({"a": 1.0}, 1.0)
+    assert model.t_ == 1

@@ -1,14 +1,19 @@
 """The distributions: the sdist and the wheel carry the license and the type marker, and the
 sdist carries everything its own test suite needs."""
 
+import ast
+import pathlib
 import shutil
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "rtrl_river"
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = shutil.ignore_patterns(".git", "__pycache__", "*.nbi", "*.nbc", "*.egg-info", "build",
@@ -101,6 +106,28 @@ def test_the_unpacked_sdist_collects_the_same_tests(distributions):
     assert " passed" in result.stdout.splitlines()[-1]
 
 
+@pytest.mark.slow
+def test_the_editable_install_is_a_path_entry_that_type_checkers_follow(tmp_path):
+    """`pip install -e .` installs the backend's editable wheel: it must hold a .pth file
+    naming the tree, which mypy, pyright and editors read, and no import hook, which they
+    cannot follow (CI type-checks tests/typing/ against such an install)."""
+    from build import ProjectBuilder
+    from build.env import DefaultIsolatedEnv
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=SKIP)
+    with DefaultIsolatedEnv() as environment:
+        builder = ProjectBuilder.from_isolated_env(environment, source)
+        environment.install(builder.build_system_requires)
+        environment.install(builder.get_requires_for_build("editable"))
+        wheel = builder.build("editable", tmp_path / "dist")
+    names = zipfile.ZipFile(wheel).namelist()
+    path_file, = [name for name in names if name.endswith(".pth")]
+    entries = zipfile.ZipFile(wheel).read(path_file).decode().split()
+    assert [Path(entry).resolve() for entry in entries] == [source.resolve()]
+    assert not any(name.endswith(".py") for name in names), names  # no finder module
+
+
 @pytest.mark.parametrize("estimator, methods", [
     ("RTRLRegressor", ["__init__", "learn_one", "learn_many", "predict_one", "predict_many",
                        "partial_fit", "fit", "predict", "reset_state"]),
@@ -121,3 +148,33 @@ def test_the_public_api_is_typed(estimator, methods):
             assert parameter.annotation is not inspect.Parameter.empty, (name, parameter.name)
         if name != "__init__":
             assert signature.return_annotation is not inspect.Signature.empty, name
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    """The library imports its dependencies only; the command line may also import an extra
+    (matplotlib for plots, the benchmark extra's packages for forecast-suite)."""
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
+
+    def names(requirements):
+        import_names = {"scikit-learn": "sklearn", "vega-datasets": "vega_datasets"}
+        bare = (r.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip().lower()
+                for r in requirements)
+        return {import_names.get(name, name) for name in bare}
+
+    declared = names(pyproject["project"]["dependencies"])
+    extras = set().union(*map(names, pyproject["project"]["optional-dependencies"].values()))
+    assert "matplotlib" in extras and "statsforecast" in extras
+    # River's optional frame library, imported only for pandas input
+    optional = {"pandas"}
+    for path in PACKAGE.rglob("*.py"):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+        third_party = {name for name in imported if name not in sys.stdlib_module_names}
+        third_party -= {"rtrl_river"} | optional
+        allowed = declared | (extras if "cli" in path.relative_to(PACKAGE).parts else set())
+        undeclared = sorted(third_party - allowed)
+        assert not undeclared, f"{path.name} imports undeclared {undeclared}"

@@ -2,11 +2,14 @@
 others (which fix the model's arrays) stop the stream with an error naming them; and a model
 saved by the previous release fails to load with a message saying so."""
 
+import ast
+import pathlib
 import pickle
 import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from river import optim
 
@@ -15,6 +18,8 @@ from rtrl_river._validation import InvalidParameterError
 from rtrl_river.cells import LRU
 
 from .conftest import random_stream
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "rtrl_river"
 
 DATA = Path(__file__).parent / "data"
 STREAM = random_stream(12, 2, seed=3)
@@ -153,3 +158,48 @@ def test_the_forecaster_passes_a_new_rate_on():
 def test_a_model_saved_by_the_previous_release_fails_to_load_clearly(name):
     with pytest.raises(ValueError, match="saved by rtrl_river 0.1"):
         pickle.loads((DATA / f"{name}-0.1.0.pkl").read_bytes())
+
+
+@pytest.mark.parametrize("Estimator", [RTRLRegressor, RTRLClassifier])
+@pytest.mark.parametrize("lr", [0, 0.0, -0.01, float("nan"), float("inf")])
+def test_a_learning_rate_that_cannot_learn_is_rejected(Estimator, lr):
+    model = Estimator(lr=lr)
+    message = "'lr' parameter of .* must be a float in the range \\(0, 1000.0\\]"
+    with pytest.raises(InvalidParameterError, match=message):
+        model.learn_one({"a": 1.0}, 1)
+    assert not model.__sklearn_is_fitted__()
+
+
+def test_parameter_checks_do_not_use_private_sklearn_modules():
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sklearn"):
+                private = [part for part in node.module.split(".") if part.startswith("_")]
+                assert not private, f"{path.name} imports the private {node.module}"
+
+
+@pytest.mark.parametrize("estimator", ["regressor", "classifier"])
+def test_target_feedback_turned_off_between_calls_reaches_every_path(estimator):
+    """set_params(target_feedback=False) on a model that learned with it: learn_one and
+    predict_one stop feeding the target back, as learn_many and predict_many do."""
+    rng = np.random.default_rng(1)
+    rows = [({"a": float(rng.normal()), "b": float(rng.normal())}, float(rng.normal()))
+            for _ in range(40)]
+    make = RTRLRegressor if estimator == "regressor" else RTRLClassifier
+    if estimator == "classifier":
+        rows = [(x, y > 0) for x, y in rows]
+    one, many = make(hidden_size=4, seed=0), make(hidden_size=4, seed=0)
+    for x, y in rows[:20]:
+        one.learn_one(x, y)
+        many.learn_one(x, y)
+    one.set_params(target_feedback=False)
+    many.set_params(target_feedback=False)
+    for x, y in rows[20:]:
+        if estimator == "regressor":
+            assert one.predict_one(x) == many.predict_many(pd.DataFrame([x]))[0]
+        else:
+            expected = many.predict_proba_many(pd.DataFrame([x])).iloc[0].to_dict()
+            assert one.predict_proba_one(x) == expected
+        one.learn_one(x, y)
+        many.learn_many(pd.DataFrame([x]), pd.Series([y]))
+    np.testing.assert_array_equal(one.engine_.network.theta, many.engine_.network.theta)

@@ -1,7 +1,7 @@
 """River's own estimator checks, for every `_unit_test_params` configuration, with no skips."""
 
 import pytest
-from river import checks, preprocessing
+from river import checks, optim, preprocessing
 
 from rtrl_river import RTRLClassifier, RTRLRegressor
 
@@ -26,3 +26,17 @@ def _cases():
 def test_river_check(model, check):
     assert check.__name__ not in model._unit_test_skips()
     check(model.clone())
+
+
+def test_rivers_shuffle_check_passes_every_time_with_adagrad():
+    import random
+
+    from river import datasets
+    from river.checks.common import check_shuffle_features_no_impact
+
+    dataset = list(datasets.Phishing().take(200))
+    random.seed(0)
+    for _ in range(10):  # key orders are drawn anew each run
+        check_shuffle_features_no_impact(
+            RTRLClassifier(hidden_size=4, optimizer=optim.AdaGrad(0.1)), dataset
+        )

@@ -26,6 +26,8 @@ from rtrl_river import RTRLClassifier, RTRLRegressor
 from rtrl_river.components import FeatureStandardizer
 from rtrl_river.learners import TBPTT, SnAp
 
+from .conftest import assert_unchanged
+
 ESTIMATORS = (RTRLRegressor, RTRLClassifier)
 
 
@@ -161,3 +163,20 @@ def test_the_feature_standardizer_is_rivers_standard_scaler_to_the_bit():
         ours.learn_one(x)
         rivers.learn_one(x)
         assert ours.transform_one(x) == rivers.transform_one(x)
+
+
+@pytest.mark.parametrize("Estimator", [RTRLRegressor, RTRLClassifier])
+def test_a_failed_fit_keeps_the_previous_fit(Estimator):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 3)), np.arange(12) % 2
+    model = Estimator(hidden_size=3, seed=0, max_iter=2).fit(X, y)
+    snapshot = pickle.dumps(model)
+    bad = X.copy()
+    bad[5, 1] = np.nan
+    with pytest.raises(ValueError):
+        model.fit(bad, y)
+    with pytest.raises(ValueError):
+        model.fit(X[:, :2], y[:5])
+    assert_unchanged(model, snapshot)
+    refitted = Estimator(**model.get_params()).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), refitted.predict(X))

@@ -11,41 +11,53 @@ from .base import Cell
 
 
 class LRU(Cell):
-    """Linear recurrent unit: n complex modes, each recurring on itself only.
+    r"""Linear recurrent unit: \(n\) complex modes, each recurring on itself only.
 
-        lambda_j = exp(-exp(nu_j) + i exp(theta_j))      gamma_j = exp(gamma_log_j)
-        h_t = lambda * h_{t-1} + gamma * (B x_t),        B = B_re + i B_im (n x d),  h_0 = 0
+    $$
+    \lambda_j = \exp(-\exp(\nu_j) + i \exp(\theta_j)), \qquad
+    \gamma_j = \exp(\gamma_{\mathrm{log}, j})
+    $$
 
-    (* element-wise). `hidden_size` counts the complex modes n; the head reads the 2n real
-    numbers [Re h_t ; Im h_t] (`hidden_` is that vector). Each mode's parameters reach that
-    mode only, so exact RTRL keeps per mode the complex traces dh/dlambda, dh/dgamma_log and
-    dh/dB (Zucchet et al. 2023): O(n d) time and memory a step, the order of the forward pass.
-    SnAp at any level keeps exactly those entries, so on this cell it is exact RTRL.
+    $$
+    h_t = \lambda \odot h_{t-1} + \gamma \odot (B x_t), \qquad
+    B = B_\mathrm{re} + i B_\mathrm{im} \ (n \times d), \qquad h_0 = 0
+    $$
 
-    The state is a fading memory of the inputs, linear in them: mode j keeps an input for
-    about 1 / (1 - abs(lambda_j)) steps, turning at the angle exp(theta_j) a step. Recalling
-    white noise L steps back needs at least L real state numbers whatever the learner: take
-    `hidden_size` of at least L / 2 (the prototype of this cell used about 1.3 L modes).
+    `hidden_size` counts the complex modes \(n\); the head reads the \(2n\) real numbers
+    \([\operatorname{Re} h_t ; \operatorname{Im} h_t]\) (`hidden_` is that vector). Each mode's
+    parameters reach that mode only, so exact RTRL keeps per mode the complex traces
+    \(\partial h / \partial \lambda\), \(\partial h / \partial \gamma_\mathrm{log}\) and
+    \(\partial h / \partial B\) (Zucchet et al. 2023): \(O(nd)\) time and memory a step, the
+    order of the forward pass. SnAp at any level keeps exactly those entries, so on this cell
+    it is exact RTRL.
 
-    Start: the phases exp(theta_j) = pi (j + 1/2) / n are evenly spaced on (0, pi), so no two
-    modes alias under Re (random phases do); abs(lambda_j)^2 is uniform on
-    [r_min^2, r_max^2]; gamma_j = sqrt(1 - abs(lambda_j)^2), so white input of unit variance
-    keeps every mode's variance at abs((B x)_j)^2 whatever its memory. B has no columns until
-    features arrive, and each new column is born zero, as every cell's input weights are: a
-    model that meets a feature late is then exactly the model that had it from the start,
-    reading 0. So the N(0, 1/(2d)) draw of Orvieto et al. has no place here, and B's scale is
-    learned: the head W_hy starts random, which gives B a gradient from the first step.
+    The state is a fading memory of the inputs, linear in them: mode \(j\) keeps an input for
+    about \(1 / (1 - |\lambda_j|)\) steps, turning at the angle \(\exp(\theta_j)\) a step.
+    Recalling white noise \(L\) steps back needs at least \(L\) real state numbers whatever the
+    learner: take `hidden_size` of at least \(L / 2\) (the prototype of this cell used about
+    \(1.3 L\) modes).
+
+    Start: the phases \(\exp(\theta_j) = \pi (j + 1/2) / n\) are evenly spaced on \((0, \pi)\),
+    so no two modes alias under \(\operatorname{Re}\) (random phases do); \(|\lambda_j|^2\) is
+    uniform on \([r_\mathrm{min}^2, r_\mathrm{max}^2]\); \(\gamma_j = \sqrt{1 - |\lambda_j|^2}\),
+    so white input of unit variance keeps every mode's variance at \(|(B x)_j|^2\) whatever its
+    memory. \(B\) has no columns until features arrive, and each new column is born zero, as
+    every cell's input weights are: a model that meets a feature late is then exactly the model
+    that had it from the start, reading 0. So the \(\mathcal{N}(0, 1/(2d))\) draw of Orvieto et
+    al. has no place here, and \(B\)'s scale is learned: the head \(W_{hy}\) starts random, which
+    gives \(B\) a gradient from the first step.
 
     Parameters
     ----------
     r_min
-        The smallest initial abs(lambda): the shortest memory, about 1 / (1 - r_min) steps.
+        The smallest initial \(|\lambda|\): the shortest memory, about
+        \(1 / (1 - r_\mathrm{min})\) steps.
     r_max
-        The largest initial abs(lambda) (below 1): the longest memory.
+        The largest initial \(|\lambda|\) (below 1): the longest memory.
     recurrent_rate
-        nu and theta (lambda) learn at lr times this times the estimator's
-        `recurrent_lr_scale`; 0 keeps lambda at its start. Learned at the full rate the phases
-        drift and memory is lost (docs: the LRU in learners.md).
+        \(\nu\) and \(\theta\) (so \(\lambda\)) learn at `lr` times this times the estimator's
+        `recurrent_lr_scale`; 0 keeps \(\lambda\) at its start. Learned at the full rate the
+        phases drift and memory is lost (docs: the LRU in learners.md).
 
     Examples
     --------

@@ -5,10 +5,11 @@ from river import datasets
 
 
 class AddTask(datasets.base.SyntheticDataset):
-    """The "add task" stream: x_t ~ Bernoulli(1/2),
-    P(y_t = 1) = 1/2 + 1/2 x_{t-lag1} - 1/4 x_{t-lag2}.
+    r"""The "add task" stream: \(x_t \sim \mathrm{Bernoulli}(1/2)\) and
+    \(P(y_t = 1) = \frac{1}{2} + \frac{1}{2} x_{t - l_1} - \frac{1}{4} x_{t - l_2}\), with
+    \(l_1\) = `lag1` and \(l_2\) = `lag2`.
 
-    It tests memory: the label depends on inputs `lag1` and `lag2` steps back, not on x_t.
+    It tests memory: the label depends on inputs `lag1` and `lag2` steps back, not on \(x_t\).
     The floors, in nats of cross-entropy per step: 0.662 for a model with no memory (it can
     only learn the marginal), 0.519 knowing only lag1, 0.454 knowing both (the entropy of the
     label given the two inputs). Missing past inputs before the start read as 0.

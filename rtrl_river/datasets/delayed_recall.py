@@ -5,13 +5,14 @@ from river import datasets
 
 
 class DelayedRecall(datasets.base.SyntheticDataset):
-    """x_t is a random sign (or a standard normal draw), and the target is y_t = x_{t-delay}
-    (0 for the first steps).
+    r"""\(x_t\) is a random sign (or a standard normal draw), and the target is
+    \(y_t = x_{t - \mathrm{delay}}\) (0 for the first steps).
 
-    Nothing in x_t says anything about y_t: a model must carry the input for `delay` steps.
-    The floors, in mean squared error: 1 for any model without that memory (the best it can
-    do is predict 0), 0 for a perfect one. Truncated BPTT with a window shorter than the delay
-    gets no gradient signal linking y_t to x_{t-delay}; RTRL's gradient spans the whole past.
+    Nothing in \(x_t\) says anything about \(y_t\): a model must carry the input for `delay`
+    steps. The floors, in mean squared error: 1 for any model without that memory (the best it
+    can do is predict 0), 0 for a perfect one. Truncated BPTT with a window shorter than the
+    delay gets no gradient signal linking \(y_t\) to \(x_{t - \mathrm{delay}}\); RTRL's gradient
+    spans the whole past.
 
     Parameters
     ----------
@@ -22,7 +23,7 @@ class DelayedRecall(datasets.base.SyntheticDataset):
     seed
         Random seed.
     distribution
-        "sign" (x_t = +1 or -1) or "gaussian" (x_t ~ N(0, 1)).
+        "sign" (\(x_t = \pm 1\)) or "gaussian" (\(x_t \sim \mathcal{N}(0, 1)\)).
 
     Examples
     --------

@@ -14,7 +14,7 @@ RATES = {
 
 
 class OrderBook(datasets.base.SyntheticDataset):
-    """Synthetic limit order book; the target is the next mid-price move, in ticks.
+    r"""Synthetic limit order book; the target is the next mid-price move, in ticks.
 
     **Synthetic**: a toy queue model, not market data. Each step, market orders, limit orders
     and cancellations arrive at the best bid and ask as Poisson counts whose rates depend on a
@@ -23,9 +23,11 @@ class OrderBook(datasets.base.SyntheticDataset):
     cancellations moves the price one tick; a two-tick spread is filled inside with
     probability 1/2 per step.
 
-    Features at step t: `spread` (ticks), `imbalance` = (bid - ask)/(bid + ask) queue sizes,
+    Features at step \(t\): `spread` (ticks), `imbalance` =
+    \((\mathrm{bid} - \mathrm{ask}) / (\mathrm{bid} + \mathrm{ask})\) of the queue sizes,
     `bid_queue`, `ask_queue` (log1p sizes), `bid_depth2`, `ask_depth2` (log1p second levels),
-    `flow` = buy minus sell market orders during step t. The target is mid_{t+1} - mid_t.
+    `flow` = buy minus sell market orders during step \(t\). The target is
+    \(\mathrm{mid}_{t+1} - \mathrm{mid}_t\).
 
     The regime cannot be read from one step's features, but it shows in the order flow over
     many steps: that is what a model with memory can use. Reference errors (MSE, 200,000 steps,

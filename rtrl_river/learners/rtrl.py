@@ -9,21 +9,25 @@ from .base import Learner, LearnerState
 
 
 class RTRL(Learner):
-    """Exact RTRL (Williams & Zipser, 1989): the gradient of each step's loss over the whole past.
+    r"""Exact RTRL (Williams & Zipser, 1989): the gradient of each step's loss over the whole past.
 
-    Carries the influence matrix J_t = dh_t/dtheta (n x P, P = n(n+d+1) recurrent parameters):
+    Carries the influence matrix \(J_t = \partial h_t / \partial \theta\) (\(n \times P\), with
+    \(P = n(n+d+1)\) recurrent parameters):
 
-        J_t = diag(1 - h_t^2) (W_hh J_{t-1} + I_t)
+    $$
+    J_t = \operatorname{diag}(1 - h_t^2)\, (W_{hh} J_{t-1} + I_t)
+    $$
 
-    where I_t is the immediate Jacobian, in which unit i's own incoming weights see
-    [h_{t-1}, x_t, 1]. The recurrent gradient of step t is (W_hy^T dL/dyhat)^T J_t. Time per step
-    is O(n^4 + n^3 d), memory O(n^3 + n^2 d). J is not reset when the weights change, the usual
-    online approximation ("stale" influence).
+    where \(I_t\) is the immediate Jacobian, in which unit \(i\)'s own incoming weights see
+    \([h_{t-1}, x_t, 1]\). The recurrent gradient of step \(t\) is
+    \((W_{hy}^\top\, \partial L / \partial \hat y_t)^\top J_t\). Time per step is
+    \(O(n^4 + n^3 d)\), memory \(O(n^3 + n^2 d)\). \(J\) is not reset when the weights change,
+    the usual online approximation ("stale" influence).
 
     On a cell whose recurrence is element-wise (`cell="elstm"`, `cell="lru"`), a parameter of
-    unit i only reaches unit i (an LRU mode: its real and imaginary parts), so J has one
-    non-zero per parameter and state number it feeds: the cell's own trace update keeps those
-    few numbers each (`Cell.trace_shapes`), exact RTRL at O(n d) time and memory a step.
+    unit \(i\) only reaches unit \(i\) (an LRU mode: its real and imaginary parts), so \(J\) has
+    one non-zero per parameter and state number it feeds: the cell's own trace update keeps
+    those few numbers each (`Cell.trace_shapes`), exact RTRL at \(O(nd)\) time and memory a step.
 
     Examples
     --------

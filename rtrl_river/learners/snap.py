@@ -12,26 +12,29 @@ from .rtrl import DiagonalRTRLState
 
 
 class SnAp(Learner):
-    """Sparse n-step approximation of RTRL.
+    r"""Sparse n-step approximation of RTRL.
 
-    Keeps J[k, theta] only where parameter theta (a weight into unit i) can reach unit k
-    within `level` steps of the recurrent connectivity, and drops the rest at every step:
+    Keeps \(J[k, \theta]\) only where parameter \(\theta\) (a weight into unit \(i\)) can reach
+    unit \(k\) within `level` steps of the recurrent connectivity, and drops the rest at every
+    step (\(M_\mathrm{level}\) is that mask):
 
-        J_t = (diag(1 - h_t^2) (W_hh J_{t-1} + I_t)) * M_level
+    $$
+    J_t = \big(\operatorname{diag}(1 - h_t^2)\, (W_{hh} J_{t-1} + I_t)\big) \odot M_\mathrm{level}
+    $$
 
-    SnAp-1 keeps only unit i's own row: one number per parameter, O(P) time and memory, no
-    more than backpropagation. SnAp-2 also keeps the units i feeds: on a dense W_hh that is
-    every unit, so it equals exact RTRL; it pays off with a sparse W_hh
+    SnAp-1 keeps only unit \(i\)'s own row: one number per parameter, \(O(P)\) time and memory,
+    no more than backpropagation. SnAp-2 also keeps the units \(i\) feeds: on a dense \(W_{hh}\)
+    that is every unit, so it equals exact RTRL; it pays off with a sparse \(W_{hh}\)
     (`recurrent_density` < 1), where its cost scales with the kept entries.
 
-    On the element-wise cells (`cell="elstm"`, `cell="lru"`) a weight into unit i never
-    reaches another unit, so the mask of every level keeps all of J's non-zeros: SnAp-n *is*
-    exact RTRL there, and runs as RTRL's O(n d) diagonal trace (same state, same numbers).
+    On the element-wise cells (`cell="elstm"`, `cell="lru"`) a weight into unit \(i\) never
+    reaches another unit, so the mask of every level keeps all of \(J\)'s non-zeros: SnAp-n *is*
+    exact RTRL there, and runs as RTRL's \(O(nd)\) diagonal trace (same state, same numbers).
 
     Parameters
     ----------
     level
-        n, the number of steps of reach kept (1 or more).
+        The number of steps of reach kept (1 or more): the n of SnAp-n.
 
     Examples
     --------

@@ -10,18 +10,19 @@ from .base import Learner, LearnerState
 
 
 class TBPTT(Learner):
-    """Truncated BPTT: each step's loss backpropagated through the last `truncation` steps.
+    r"""Truncated BPTT: each step's loss backpropagated through the last `truncation` steps.
 
-    A ring buffer keeps the last k inputs and hidden states; every step adds one and walks
-    back through them, so the gradient of step t ignores everything older than t - k + 1. The
-    hidden state itself is carried over the whole stream (unlike a rolling window restarted
-    from zero). O(k P) time and O(k (n + d)) memory per step. With truncation >= t it equals
-    RTRL's gradient; dependencies longer than the truncation are invisible to it.
+    A ring buffer keeps the last \(k\) inputs and hidden states; every step adds one and walks
+    back through them, so the gradient of step \(t\) ignores everything older than
+    \(t - k + 1\). The hidden state itself is carried over the whole stream (unlike a rolling
+    window restarted from zero). \(O(kP)\) time and \(O(k(n + d))\) memory per step. With
+    \(k \ge t\) it equals RTRL's gradient; dependencies longer than the truncation are invisible
+    to it.
 
     Parameters
     ----------
     truncation
-        k, the number of steps the gradient flows back through (1 or more).
+        \(k\), the number of steps the gradient flows back through (1 or more).
 
     Examples
     --------

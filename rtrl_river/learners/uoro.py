@@ -8,16 +8,22 @@ from .base import Learner, LearnerState
 
 
 class UORO(Learner):
-    """UORO (Tallec & Ollivier, 2018): J_t estimated by s~ theta~^T with random signs.
+    r"""UORO (Tallec & Ollivier, 2018): an unbiased rank-one estimate of the influence.
 
-    Each step draws nu in {-1, +1}^n and updates
+    It estimates \(J_t\) by \(\tilde s \tilde\theta^\top\), built with random signs: each step
+    draws \(\nu \in \{-1, +1\}^n\) and updates
 
-        s~ <- rho0 D_t s~ + rho1 nu,   theta~ <- theta~ / rho0 + (nu^T dh_t/dtheta) / rho1
+    $$
+    \tilde s \leftarrow \rho_0 D_t \tilde s + \rho_1 \nu, \qquad
+    \tilde\theta \leftarrow
+    \tilde\theta / \rho_0 + (\nu^\top \partial h_t / \partial \theta) / \rho_1
+    $$
 
-    so that E[s~ theta~^T] = J_t (unbiased), with rho0, rho1 chosen to balance the two factors'
-    norms. O(P) time and memory per step like SnAp-1, but noisy: its variance grows with n and
-    calls for smaller learning rates. The signs come from the estimator's `seed`. Elman cell
-    only: on the eLSTM and the LRU, exact RTRL costs what this estimate would.
+    so that \(\mathbb{E}[\tilde s \tilde\theta^\top] = J_t\) (unbiased), with \(\rho_0, \rho_1\)
+    chosen to balance the two factors' norms. \(O(P)\) time and memory per step like SnAp-1,
+    but noisy: its variance grows with \(n\) and calls for smaller learning rates. The signs
+    come from the estimator's `seed`. Elman cell only: on the eLSTM and the LRU, exact RTRL
+    costs what this estimate would.
 
     Examples
     --------

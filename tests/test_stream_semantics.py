@@ -1,6 +1,8 @@
-"""Stream semantics: one stream, whichever way it is fed; pure predictions; reset; pickling."""
+"""Stream semantics: one stream, whichever way it is fed; pure predictions; reset; features that
+come, go, and keep coming."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from rtrl_river import RTRLRegressor
+from rtrl_river.engine import MANY_FEATURES, ManyFeaturesWarning
 
 from .conftest import random_stream
 
@@ -37,21 +40,6 @@ def test_learn_one_learn_many_and_partial_fit_end_identical(cell):
             np.testing.assert_array_equal(value, other.params_[name])
         np.testing.assert_array_equal(one.hidden_, other.hidden_)
         assert other.t_ == one.t_ == 80
-
-
-@pytest.mark.parametrize("cell", ["elman", "elstm", "lru"])
-def test_pickling_mid_stream_changes_nothing(cell):
-    stream = random_stream(60, 3)
-    model = RTRLRegressor(**PARAMS, cell=cell)
-    for x, y in stream[:30]:
-        model.learn_one(x, y)
-    restored = pickle.loads(pickle.dumps(model))
-    for x, y in stream[30:]:
-        model.learn_one(x, y)
-        restored.learn_one(x, y)
-    for name, value in model.params_.items():
-        np.testing.assert_array_equal(value, restored.params_[name])
-    assert restored.predict_one(stream[0][0]) == model.predict_one(stream[0][0])
 
 
 def test_predict_one_is_pure_and_its_forward_step_is_reused():
@@ -189,3 +177,16 @@ def test_learn_one_follows_growth_and_unpickling_as_learn_many_does(learner):
     many.learn_many(*frame([(x, y)]))
     for name, value in one.params_.items():
         np.testing.assert_array_equal(value, many.params_[name])
+
+
+def test_a_model_warns_once_when_its_width_passes_the_threshold():
+    model = RTRLRegressor(hidden_size=1, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.learn_one({f"x{j}": 1.0 for j in range(MANY_FEATURES - 1)}, 0.0)
+    with pytest.warns(ManyFeaturesWarning, match="FeatureHasher") as caught:
+        model.learn_one({"a": 1.0, "b": 1.0}, 0.0)
+        model.learn_one({"c": 1.0}, 0.0)
+        model.learn_many(pd.DataFrame({"d": [1.0], "e": [2.0]}), pd.Series([0.0]))
+    assert len(caught) == 1
+    assert model.n_features_in_ == MANY_FEATURES + 4  # warned, never truncated

@@ -1,8 +1,11 @@
-"""Bad input gets a clear error naming the problem, and the model is left exactly as it was."""
+"""Input values: bad input gets a clear error naming the problem, and the model is left exactly as
+it was; one rule for features and targets; real numbers of every kind are accepted."""
 
 import copy
 import math
 import pickle
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -10,7 +13,7 @@ import pytest
 
 from rtrl_river import RTRLRegressor
 
-from .conftest import random_stream
+from .conftest import assert_unchanged, random_stream
 
 
 def state_arrays(model):
@@ -112,4 +115,49 @@ def test_invalid_parameters_are_named_on_first_learn(params, message):
     model = RTRLRegressor(**params)  # constructing never validates
     with pytest.raises(ValueError, match=message):
         model.learn_one({"a": 1.0}, 1.0)
+    assert not model.__sklearn_is_fitted__()
+
+
+@pytest.mark.parametrize(
+    "value, error, message",
+    [
+        pytest.param(10**400, ValueError, "float64 cannot hold", id="10**400"),
+        pytest.param(-(10**400), ValueError, "float64 cannot hold", id="-10**400"),
+        pytest.param(Fraction(10**400, 7), ValueError, "float64 cannot hold", id="Fraction"),
+        pytest.param(Decimal("sNaN"), ValueError, "float64 cannot hold", id="sNaN"),
+        pytest.param(Decimal("1e400"), ValueError, "finite", id="Decimal-1e400"),
+        pytest.param(np.complex128(1 + 0j), TypeError, "not a number", id="complex128"),
+        pytest.param(np.complex64(2), TypeError, "not a number", id="complex64"),
+        pytest.param(1 + 0j, TypeError, "not a number", id="complex"),
+        pytest.param("1.0", TypeError, "not a number", id="str"),
+    ],
+)
+def test_one_rule_for_values_and_targets(value, error, message):
+    model = RTRLRegressor(hidden_size=3, target_feedback=True, seed=0)
+    model.learn_one({"a": 1.0, "b": 2.0}, 1.0)
+    snapshot = pickle.dumps(model)
+    with pytest.raises(error, match=f"feature 'b'.*{message}"):
+        model.learn_one({"a": 1.0, "b": value}, 1.0)
+    with pytest.raises(error, match=f"feature 'b'.*{message}"):
+        model.predict_one({"a": 1.0, "b": value})
+    with pytest.raises(error, match=f"^y .*{message}"):
+        model.learn_one({"a": 1.0}, value)
+    with pytest.raises(error, match=f"^y .*{message}"):
+        model.learn_many(pd.DataFrame({"a": [1.0]}), pd.Series([value], dtype=object))
+    assert_unchanged(model, snapshot)
+
+
+def test_real_numbers_of_every_kind_are_accepted():
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    x = {"a": True, "b": np.bool_(False), "c": np.float32(0.5), "d": np.int8(3),
+         "e": Fraction(1, 3), "f": Decimal("0.25"), "g": 7}
+    model.learn_one(x, np.float32(1.0))
+    model.learn_one(x, Fraction(1, 2))
+    assert model.t_ == 2 and np.isfinite(model.predict_one(x))
+
+
+def test_complex_frame_columns_are_rejected():
+    model = RTRLRegressor(hidden_size=3, seed=0)
+    with pytest.raises(TypeError, match="'a'"):
+        model.learn_many(pd.DataFrame({"a": np.array([1 + 0j, 2])}), pd.Series([0.0, 1.0]))
     assert not model.__sklearn_is_fitted__()

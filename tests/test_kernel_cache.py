@@ -10,9 +10,15 @@ loads them all.
 """
 
 import os
+import pathlib
+import shutil
 import subprocess
 import sys
 import textwrap
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "rtrl_river"
 
 WORKLOAD = textwrap.dedent("""
     import numpy as np, pandas as pd
@@ -42,6 +48,7 @@ WORKLOAD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_fresh_and_cached_kernels_give_the_same_bits(tmp_path):
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     runs = [
@@ -53,3 +60,46 @@ def test_fresh_and_cached_kernels_give_the_same_bits(tmp_path):
     assert "compiling its numba kernels" in compiled.stderr  # the first run did compile
     assert "compiling" not in loaded.stderr  # and the second found everything cached
     assert compiled.stdout == loaded.stdout
+
+
+def test_import_works_where_numba_can_write_no_cache(tmp_path):
+    """A read-only install with no writable home or NUMBA_CACHE_DIR: import warns once and
+    runs uncached. Paths under a regular file cannot be created even by root, and a file named
+    __pycache__ keeps numba out of the package directory whoever runs the test."""
+    install = tmp_path / "site"
+    shutil.copytree(PACKAGE, install / "rtrl_river", ignore=shutil.ignore_patterns("__pycache__"))
+    (install / "rtrl_river" / "kernels" / "__pycache__").write_text("")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    for directory, _, files in os.walk(install):
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o444)
+        os.chmod(directory, 0o555)
+    env = dict(
+        os.environ, PYTHONPATH=str(install), PYTHONDONTWRITEBYTECODE="1",
+        HOME=str(blocker / "home"), XDG_CACHE_HOME=str(blocker / "cache"),
+        NUMBA_CACHE_DIR=str(blocker / "numba"),
+    )
+    code = (
+        "import warnings; warnings.simplefilter('always');"
+        "import rtrl_river, rtrl_river.kernels.jit as jit;"
+        "print(rtrl_river.__file__, jit.JIT['cache'])"
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=install, capture_output=True, text=True,
+            timeout=120,
+        )
+    finally:
+        for directory, _, _ in os.walk(install):
+            os.chmod(directory, 0o755)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(install / "rtrl_river" / "__init__.py"), "False"]
+    assert result.stderr.count("KernelCacheWarning") == 1
+    assert "NUMBA_CACHE_DIR" in result.stderr
+
+
+def test_kernels_are_cached_where_numba_can_write():
+    from rtrl_river.kernels import jit
+
+    assert jit.kernel_cache_available() and jit.JIT["cache"] is True
