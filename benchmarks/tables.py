@@ -296,7 +296,7 @@ def commands_table(repeats, source=None):
 # offered, so its rows are RTRL and TBPTT.
 CELL_LEARNERS = [
     ("elman", "rtrl"), ("elman", "snap-1"), ("elman", "snap-2"), ("elman", "tbptt"),
-    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"),
+    ("elman", "uoro"), ("elstm", "rtrl"), ("elstm", "tbptt"), ("lru", "rtrl"), ("lru", "tbptt"),
 ]
 
 
@@ -368,32 +368,51 @@ def cells_table(hidden_sizes, n_features, repeats, budget=0.3, max_step_ms=30.0)
     return one, many, memory
 
 
-def cell_ratio_table(n_features, repeats, n_steps=2000, large=256, small=16):
-    """One run, interleaved: µs per learn_one of an eLSTM at n=`large` against an Elman at
-    n=`small`, both exact RTRL at the defaults."""
+def cell_ratio_table(n_features, repeats, n_steps=2000, large=256, small=16,
+                     lru=64):
+    """One run, interleaved: µs per learn_one, and per predict_one + learn_one (a River
+    progressive-validation step), of an eLSTM at n=`large` and an LRU at `lru` modes (its
+    default) against an Elman at n=`small`, all exact RTRL at the defaults; with the bytes
+    each model holds in arrays."""
     from rtrl_river import RTRLRegressor
 
     X, y = synthetic(n_steps, n_features, seed=2)
     rows = [(dict(zip(X.columns, row)), target)
             for row, target in zip(X.to_numpy().tolist(), y.tolist())]
     models = {}
-    for cell, n in (("elman", small), ("elstm", large)):
+    for cell, n in (("elman", small), ("elstm", large), ("lru", lru)):
         models[cell] = RTRLRegressor(hidden_size=n, cell=cell, seed=0)
         for x, target in rows[:5]:
+            models[cell].predict_one(x)
             models[cell].learn_one(x, target)  # compile, allocate
-    times = {cell: [] for cell in models}
+
+    def predict_and_learn(model):
+        def go():
+            for x, target in rows:
+                model.predict_one(x)
+                model.learn_one(x, target)
+        return median_us(go, len(rows), 1)
+
+    learn = {cell: [] for cell in models}
+    both = {cell: [] for cell in models}
     for _ in range(repeats):
         for cell, model in models.items():
-            times[cell].append(_learn_one_us(model, rows, 1))
-    elman, elstm = statistics.median(times["elman"]), statistics.median(times["elstm"])
+            learn[cell].append(_learn_one_us(model, rows, 1))
+            both[cell].append(predict_and_learn(model))
+    learn = {cell: statistics.median(times) for cell, times in learn.items()}
+    both = {cell: statistics.median(times) for cell, times in both.items()}
+    sizes = {"elman": small, "elstm": large, "lru": lru}
     _table(
-        f"learn_one, exact RTRL, {n_features} features, {n_steps} steps x {repeats} interleaved "
-        "repeats (medians)",
-        ("model", "µs/learn_one", "x elman"),
-        [(f"elman n={small}", f"{elman:.1f}", "1.00"),
-         (f"elstm n={large}", f"{elstm:.1f}", f"{elstm / elman:.2f}")],
+        f"learn_one and predict_one + learn_one, exact RTRL, {n_features} features, {n_steps} "
+        f"steps x {repeats} interleaved repeats (medians); KiB = parameters, optimizer moments "
+        "and traces",
+        ("model", "µs/learn_one", "x elman", "µs/predict+learn", "x elman", "KiB"),
+        [(f"{cell} n={sizes[cell]}", f"{learn[cell]:.1f}", f"{learn[cell] / learn['elman']:.2f}",
+          f"{both[cell]:.1f}", f"{both[cell] / both['elman']:.2f}",
+          f"{_model_bytes(models[cell]) / 1024:.1f}")
+         for cell in models],
     )
-    return elman, elstm
+    return learn["elman"], learn["elstm"]
 
 
 def _traced_extra(function):
@@ -493,11 +512,12 @@ def main(argv=None):
         choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio",
                  "floors", "startup", "commands", "growth"],
         help="which tables to print (learners: every gradient estimator against n; cells: "
-        "both cells and every learner that applies against n; cell_ratio: an eLSTM learn_one "
-        "at n=256 against an Elman one at n=16; floors: the O(P) learners in ns per parameter "
-        "against a bandwidth floor; startup: import and first-call seconds, warm and with an "
-        "empty numba cache; commands: seconds of rtrl-river --help and --version; growth: "
-        "peak memory of a step that brings new feature names, exact RTRL, against its traces)",
+        "both cells and every learner that applies against n; cell_ratio: an eLSTM at n=256 "
+        "and an LRU at 64 modes against an Elman at n=16; floors: the O(P) learners in ns per "
+        "parameter against a bandwidth floor; startup: import and first-call seconds, warm "
+        "and with an empty numba cache; commands: seconds of rtrl-river --help and --version; "
+        "growth: peak memory of a step that brings new feature names, exact RTRL, against its "
+        "traces)",
     )
     parser.add_argument("--source", default=None, metavar="DIR",
                         help="commands table: run the commands from this source tree")
