@@ -2,7 +2,8 @@
 
 Delayed recall (x_t ~ N(0, 1), y_t = x_{t-lag}) for lags 2 ... 100, and the add task for
 (lag1, lag2) pairs, for every learner on the Elman cell and for exact RTRL on the eLSTM cell
-(16 units, and 64, which cost about what 16 Elman units do), at the estimators' defaults
+(16 units, and 64, which cost about what 16 Elman units do) and on the LRU cell (its default
+64 modes, exact RTRL and TBPTT(16)), at the estimators' defaults
 (hidden 16; regressor Adam lr 0.0005, clip 5, target scaling, change prediction and feedback;
 classifier Adam lr 0.003, clip 10). TBPTT runs twice: with its default window of 16, and with
 the largest window whose measured time per step does not exceed exact RTRL's (equal cost).
@@ -113,6 +114,10 @@ def main(argv=None):
     # the eLSTM cell: exact RTRL at O(n d) a step; 64 units cost about what 16 Elman units do
     learners["eLSTM-16"] = {"cell": "elstm", "hidden_size": 16, "learner": RTRL()}
     learners["eLSTM-64"] = {"cell": "elstm", "hidden_size": 64, "learner": RTRL()}
+    # the LRU at its default 64 complex modes, which cost about what 16 Elman units do: exact
+    # RTRL, and TBPTT(16) through the same cell
+    learners["LRU-64"] = {"cell": "lru", "learner": RTRL()}
+    learners["LRU TBPTT16"] = {"cell": "lru", "learner": TBPTT(truncation=16)}
     if window == 16:
         print("(the equal-cost window is the default one: one TBPTT row)")
 
@@ -120,20 +125,20 @@ def main(argv=None):
                      for lag in lags} for name, settings in learners.items()}
     print(f"\ndelayed recall (Gaussian), NMSE over the last quarter of {recall_steps:,} steps, "
           f"mean ± sd over {len(seeds)} seeds (no memory: 1)")
-    print(f"{'learner':<11}" + "".join(f"{'lag ' + str(lag):>14}" for lag in lags)
+    print(f"{'learner':<12}" + "".join(f"{'lag ' + str(lag):>14}" for lag in lags)
           + f"{'fails (NMSE>=0.5) from lag':>28}")
     for name, row in recall.items():
         failing = [lag for lag in lags if row[lag][0] >= 0.5]
         cells = "".join(f"{m:>8.3f} ±{s:>5.2f}" for m, s in row.values())
-        print(f"{name:<11}{cells}{(str(failing[0]) if failing else 'never'):>28}")
+        print(f"{name:<12}{cells}{(str(failing[0]) if failing else 'never'):>28}")
 
     add = {name: {pair: summary([add_logloss(settings, pair, s, add_steps) for s in seeds])
                   for pair in pairs} for name, settings in learners.items()}
     print(f"\nadd task, log-loss in nats over the last quarter of {add_steps:,} steps "
           f"(floors: {', '.join(f'{k} {v}' for k, v in FLOORS.items())})")
-    print(f"{'learner':<11}" + "".join(f"{str(pair):>16}" for pair in pairs))
+    print(f"{'learner':<12}" + "".join(f"{str(pair):>16}" for pair in pairs))
     for name, row in add.items():
-        print(f"{name:<11}" + "".join(f"{m:>9.3f} ±{s:>5.3f}" for m, s in row.values()))
+        print(f"{name:<12}" + "".join(f"{m:>9.3f} ±{s:>5.3f}" for m, s in row.values()))
     if args.quick:
         return recall, add
 
