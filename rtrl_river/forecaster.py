@@ -64,8 +64,10 @@ class RTRLForecaster(Forecaster):
     (discounted squared error, relative to the last value's), and forecasts are the average
     of every member's, weighted by exp(-20 x score) (`rtrl_river.forecasting.Combination`):
     within a few dozen steps the weight goes to what has worked on this series, and the
-    forecaster is rarely far behind the best of its members. `smoothing=False` forecasts with
-    the network alone.
+    forecaster is rarely far behind the best of its members. One step ahead a guard keeps
+    it from losing to the last value for long: where the weighted forecast has done worse than
+    the last value over the last 200 or so steps, the last value takes a share of the weight
+    to match. `smoothing=False` forecasts with the network alone.
 
     The season is `seasonality` when given; with "auto" (the default) it is estimated from
     the series (`rtrl_river.forecasting.PeriodDetector`: the autocorrelation of the changes,
@@ -135,7 +137,8 @@ class RTRLForecaster(Forecaster):
         The season of the smoothing components (0: none); the network's is
         `network_.period`.
     weights_ : dict
-        Each member's weight in the next forecast ("network" is the recurrent network).
+        Each member's weight in the next one-step forecast, the guard's share included
+        ("network" is the recurrent network).
 
     Examples
     --------
@@ -245,8 +248,9 @@ class RTRLForecaster(Forecaster):
             self.components_.learn_one(y)
         previous = getattr(self, "combination_", None)
         self.combination_ = Combination([*self.components_.names, NETWORK], HORIZONS)
-        if previous is not None:
+        if previous is not None:  # the network's scores and the guard's carry over
             self.combination_.scores[:, -1] = previous.scores[:, -1]
+            self.combination_.errors = previous.errors
 
     def _start_network(self, period):
         """A network for a season of `period`, fed the recent steps."""
@@ -378,7 +382,9 @@ class RTRLForecaster(Forecaster):
             forecasts[-1] = self.network_.forecast([{}] * HORIZONS)
         else:
             forecasts[-1, 0] = self.network_.forecast_one({})
-        self.combination_.record(forecasts)
+        # and the one-step forecast the members' weights make, for the combination's guard
+        weights = self.combination_.weights(1, self._available(), guarded=False)[0]
+        self.combination_.record(forecasts, float(weights @ forecasts[:, 0]))
 
     def forecast(self, horizon: int, xs: list[dict] | None = None) -> list[float | None]:
         """The next `horizon` values: the network's (each step fed its previous forecast) and

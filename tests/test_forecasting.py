@@ -168,6 +168,53 @@ def test_weights_favour_the_member_that_forecasts_best_at_each_horizon():
     assert weights[1, 2] == 0.0 and weights[1, 0] > weights[1, 1]
 
 
+@pytest.mark.parametrize("foresight, combined_noise, low, high",
+                         [(False, 2.0, 0.0, 0.01), (True, 0.3, 0.99, 1.0)])
+def test_the_guard_moves_one_step_weight_to_the_last_value_as_far_as_the_combination_lost(
+        foresight, combined_noise, low, high):
+    """The guard's share, against a numpy statement of its rule: discounted sums of the squared
+    errors of the combined one-step forecast and of the last value, their ratio through the
+    logistic; only the one-step weights move."""
+    from rtrl_river.forecasting.combination import GUARD_DECAY, GUARD_MARGIN, GUARD_SHARPNESS
+
+    rng = np.random.default_rng(7)
+    ys = np.cumsum(rng.normal(size=300))
+    combination = Combination(["last value", "b"], 3)
+    # the combined forecast made after y_t, of y_t+1: worse than the last value, or better
+    centre = np.append(ys[1:], ys[-1]) if foresight else ys
+    combined = centre + rng.normal(scale=combined_noise, size=len(ys))
+    for t, y in enumerate(ys):
+        if t:
+            combination.update(y)
+        combination.record(np.vstack([np.full(3, y), np.full(3, y + 0.5)]), combined[t])
+    discount = GUARD_DECAY ** np.arange(len(ys) - 2, -1, -1)
+    ratio = (discount @ (combined[:-1] - ys[1:]) ** 2) / (discount @ (ys[:-1] - ys[1:]) ** 2)
+    expected = 1.0 / (1.0 + math.exp(-GUARD_SHARPNESS * (1.0 + GUARD_MARGIN - ratio)))
+    assert math.isclose(combination.trust(), expected, rel_tol=1e-9)
+    assert low <= expected <= high
+    available = np.ones(2, dtype=bool)
+    guarded, free = combination.weights(3, available), combination.weights(3, available, False)
+    np.testing.assert_allclose(guarded[0], expected * free[0] + [1.0 - expected, 0.0],
+                               rtol=1e-12)
+    np.testing.assert_array_equal(guarded[1:], free[1:])
+    np.testing.assert_allclose(guarded.sum(axis=1), 1.0, rtol=1e-12)
+
+
+def test_the_guard_takes_no_share_before_it_has_scored_and_bears_overflow():
+    combination = Combination(["last value", "b"], 2)
+    assert combination.trust() == 1.0
+    for t in range(6):  # the last value off by 2e300, the combination exact: squares overflow
+        y = 1e300 * (-1) ** t
+        if t:
+            combination.update(y)
+        combination.record(np.array([[-y, -y], [y, y]]), -y)
+    assert combination.trust() == 1.0  # both errors beyond float64: no evidence either way
+    combination.errors = (math.inf, 1.0)
+    assert combination.trust() == 0.0
+    combination.errors = (1.0, 0.0)  # the last value exact, the combination not
+    assert combination.trust() == 0.0
+
+
 def test_the_detector_finds_a_season_and_not_one_where_there_is_none():
     rng = np.random.default_rng(4)
     seasonal, walk = PeriodDetector(), PeriodDetector()
