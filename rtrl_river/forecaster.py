@@ -243,9 +243,12 @@ class RTRLForecaster(Forecaster):
         if not self.smoothing:
             self.components_ = self.combination_ = None
             return
+        previous_bank = getattr(self, "components_", None)
         self.components_ = SmoothingBank(period)
         for y, _ in self.recent_:
             self.components_.learn_one(y)
+        if previous_bank is not None:
+            self.components_.carry_over(previous_bank)
         previous = getattr(self, "combination_", None)
         self.combination_ = Combination([*self.components_.names, NETWORK], HORIZONS)
         if previous is not None:  # the network's scores and the guard's carry over

@@ -215,6 +215,28 @@ def test_the_guard_takes_no_share_before_it_has_scored_and_bears_overflow():
     assert combination.trust() == 0.0
 
 
+def test_a_new_season_keeps_what_the_components_learned_of_the_whole_series():
+    """When the detector finds a season, the smoothing components start again from the recent
+    values, but the running statistics and the autoregression carry the whole series: they
+    equal a bank's fed every value."""
+    from rtrl_river.kernels.forecasting import COUNT, MEAN, SQUARES
+
+    rng = np.random.default_rng(8)
+    # the season begins at step 150: it is found long after the values the components replay
+    ys = [10 + 3 * (t >= 150) * math.sin(2 * math.pi * t / 5) + rng.normal() for t in range(400)]
+    model, whole = RTRLForecaster(seed=0), SmoothingBank(0)
+    for y in ys:
+        model.learn_one(y)
+        whole.learn_one(y)
+    assert model.period_ == 5
+    bank = model.components_
+    assert bank.counters[COUNT] == len(ys)  # a bank fed only the replayed values counts fewer
+    np.testing.assert_array_equal(bank.counters[[COUNT, MEAN, SQUARES]],
+                                  whole.counters[[COUNT, MEAN, SQUARES]])
+    np.testing.assert_array_equal(bank.ar_weights, whole.ar_weights)
+    np.testing.assert_array_equal(bank.ar_inverse, whole.ar_inverse)
+
+
 def test_the_detector_finds_a_season_and_not_one_where_there_is_none():
     rng = np.random.default_rng(4)
     seasonal, walk = PeriodDetector(), PeriodDetector()

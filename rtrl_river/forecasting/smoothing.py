@@ -8,7 +8,10 @@ from ..kernels.forecasting import (
     COUNTERS,
     FILLED,
     LAST,
+    MEAN,
     POSITIVE,
+    PRODUCTS,
+    SQUARES,
     autoregression_forecast,
     autoregression_learn,
     bank_forecast,
@@ -88,6 +91,19 @@ class SmoothingBank:
         self.ar_weights = np.zeros(AR_ORDER + 1)
         self.ar_inverse = np.eye(AR_ORDER + 1)
         self.ar_lags = np.zeros(AR_ORDER)
+
+    def carry_over(self, previous):
+        """Take from the bank `previous` (another season's, fed the whole series) what does
+        not depend on the season: the running mean, variance and lag-1 products, the last
+        value, whether every value was positive, and the autoregression. A bank started for
+        a new season is fed only the recent values; these would otherwise forget the rest."""
+        kept = [COUNT, MEAN, SQUARES, PRODUCTS, LAST, POSITIVE]
+        self.counters[kept] = previous.counters[kept]
+        self.ar_weights[:] = previous.ar_weights
+        self.ar_inverse[:] = previous.ar_inverse
+        self.ar_lags[:] = previous.ar_lags
+        bank_ready(self.constants, self.log, self.counters, self.ready[:-1])
+        self.ready[-1] = self.counters[COUNT] >= 3 * AR_ORDER
 
     def learn_one(self, y):
         bank_learn(self.constants, self.log, self.level, self.trend, self.season, self.start,
