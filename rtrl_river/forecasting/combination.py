@@ -50,6 +50,10 @@ class Combination:
     on a short series.
     """
 
+    # the guard's state, as a combination saved before the guard was added starts it
+    combined = math.nan
+    errors = (0.0, 0.0)
+
     def __init__(self, names, horizons, last="last value", decay=DECAY, sharpness=SHARPNESS):
         self.names = list(names)
         self.horizons = horizons
