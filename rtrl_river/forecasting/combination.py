@@ -92,12 +92,11 @@ class Combination:
         """The share of weight the members keep (the rest goes to the last value): 1 until
         the guard has scored a forecast."""
         combined, last = self.errors
+        # nothing scored yet, the combination better by far, or both errors beyond float64
         if math.isnan(combined) or math.isnan(last) or combined <= last * 1e-12:
-            return 1.0  # nothing scored yet, or the combination better by far
-        if math.isinf(last):  # the last value's error is beyond float64: no evidence
-            return 1.0 if math.isinf(combined) else 1.0 / (1.0 + math.exp(-GUARD_SHARPNESS))
+            return 1.0
         if last <= 0.0 or math.isinf(combined):  # the last value has been exact, or the
-            return 0.0  # combination's error is beyond float64
+            return 0.0  # combination's error alone is beyond float64
         z = GUARD_SHARPNESS * (1.0 + GUARD_MARGIN - combined / last)
         return 1.0 / (1.0 + math.exp(-min(max(z, -700.0), 700.0)))
 
