@@ -25,25 +25,6 @@ def gradients_of(learner, stream, **kwargs):
     return model, gradients
 
 
-def test_tbptt_with_a_long_enough_window_equals_bptt():
-    stream = random_stream(25, 3, seed=1)
-    model, gradients = gradients_of(TBPTT(truncation=25), stream)
-    params, xs = naive.copy_params(model.params_), as_arrays(stream, NAMES)
-    for t in (0, 7, 24):
-        bptt = naive.flatten(naive.bptt_gradient(params, xs[: t + 1], stream[t][1]))
-        assert relative_error(gradients[t], bptt) < EXACT
-
-
-@pytest.mark.parametrize("truncation", [1, 3, 5])
-def test_tbptt_equals_truncated_bptt_reference_across_the_ring_wrap(truncation):
-    stream = random_stream(20, 3, seed=2)
-    model, gradients = gradients_of(TBPTT(truncation=truncation), stream)
-    params, xs = naive.copy_params(model.params_), as_arrays(stream, NAMES)
-    for t in (truncation - 1, truncation + 1, 2 * truncation + 3, 19):  # before and after wrapping
-        reference = naive.bptt_gradient(params, xs[: t + 1], stream[t][1], truncation=truncation)
-        assert relative_error(gradients[t], naive.flatten(reference)) < EXACT
-
-
 def test_snap2_on_a_dense_cell_equals_rtrl():
     stream = random_stream(30, 3, seed=4)
     _, snap = gradients_of(SnAp(level=2), stream)

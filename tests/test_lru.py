@@ -1,20 +1,19 @@
-"""The LRU cell against its complex-numpy reference: the forward pass and the traces, exact RTRL
-== BPTT == finite differences, TBPTT, the SnAp alias, growth, learn_many and pickling."""
+"""The LRU cell's own, against its complex-numpy reference: its blocks and start, the forward
+pass and the traces, SGD with lambda frozen or learned, lambda's rate, the cell as a parameter,
+growth, inputs near float64's limit; what every cell shares is in test_cells.py."""
 
-import pickle
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from rtrl_river import RTRLClassifier, RTRLRegressor
+from rtrl_river import RTRLRegressor
 from rtrl_river.cells import LRU
-from rtrl_river.learners import RTRL, TBPTT, SnAp
 from rtrl_river.learners.rtrl import DiagonalRTRLState
 
 from . import naive
-from .conftest import frozen as frozen_rate, random_stream
-from .test_exactness import EXACT, FINITE, PLAIN, as_arrays, relative_error
+from .cell_reference import frozen as frozen_cell, perturb, reference_setup, sgd_trajectory
+from .conftest import random_stream
+from .test_exactness import EXACT, PLAIN, as_arrays, relative_error
 
 NAMES = ["f0", "f1", "f2"]
 # The kernels and the reference compute the same recursions, differing only in the order of
@@ -24,34 +23,9 @@ NAMES = ["f0", "f1", "f2"]
 SAME_RECURSION = 1e-12
 
 
-def frozen(**kwargs):
-    """A plain LRU model that computes gradients but never moves: SGD at rate 0, no clipping."""
-    settings = dict(cell="lru", hidden_size=4, optimizer="sgd", clip_gradient=None, seed=3,
-                    **PLAIN)
-    return frozen_rate(RTRLRegressor(**{**settings, **kwargs}))
-
-
-def gradients_of(model, stream):
-    gradients = []
-    for x, y in stream:
-        model.learn_one(x, y)
-        gradients.append(model.engine_.buffers.gradient.copy())
-    return gradients
-
-
-def perturb(model, rng, scale=0.3):
-    """Move every weight off its start (B is zero there), so every term is exercised; nu, theta
-    and gamma_log move too, keeping abs(lambda) < 1 whatever the draw."""
-    model.engine_.network.theta[:] += rng.normal(0.0, scale, size=model.engine_.network.theta.shape)
-
-
-def reference_setup(model, stream, seed=0):
-    """Learn the first step (creating every column), then perturb the weights; returns the
-    per-step gradients of the rest of the stream, computed from there, and the weights."""
-    model.learn_one(*stream[0])
-    perturb(model, np.random.default_rng(seed))
-    model.reset_state()
-    return gradients_of(model, stream), naive.copy_params(model.params_)
+def frozen(cell="lru", **kwargs):
+    """A plain LRU model that computes gradients but never moves."""
+    return frozen_cell(cell, **kwargs)
 
 
 def test_params_are_the_lru_blocks_and_start_as_specified():
@@ -87,40 +61,6 @@ def test_forward_and_traces_equal_the_numpy_reference(hidden_size):
     assert abs(model.predict_one(stream[0][0]) - expected[0]) < SAME_RECURSION * abs(expected[0])
 
 
-@pytest.mark.parametrize("hidden_size", [1, 4, 9])
-def test_rtrl_gradient_equals_bptt_at_every_step(hidden_size):
-    stream = random_stream(40, 3, seed=hidden_size)
-    gradients, params = reference_setup(frozen(hidden_size=hidden_size), stream)
-    xs = as_arrays(stream, NAMES)
-    errors = []
-    for t in (0, 1, 9, 39):
-        bptt = naive.flatten(naive.lru_bptt_gradient(params, xs[: t + 1], stream[t][1]))
-        errors.append(relative_error(gradients[t], bptt))
-    assert max(errors) < EXACT, errors
-
-
-def test_gradient_equals_finite_differences_of_the_unrolled_loss():
-    stream = random_stream(30, 2, seed=5)
-    gradients, params = reference_setup(frozen(hidden_size=3), stream)
-    xs = as_arrays(stream, ["f0", "f1"])
-    bptt = naive.flatten(naive.lru_bptt_gradient(params, xs, stream[-1][1]))
-    fd = naive.finite_difference_gradient(params, xs, stream[-1][1], loss=naive.lru_loss_at)
-    assert relative_error(bptt, fd) < FINITE
-    assert relative_error(gradients[-1], fd) < FINITE
-
-
-def test_dense_reference_rtrl_equals_bptt():
-    """The two numpy references, RTRL forward with a dense complex J (not the per-mode traces)
-    and BPTT backward, agree."""
-    stream = random_stream(15, 3, seed=9)
-    _, params = reference_setup(frozen(hidden_size=3), stream)
-    xs, ys = as_arrays(stream, NAMES), [y for _, y in stream]
-    gradients, _ = naive.lru_online_rtrl(params, xs, ys)
-    for t in (0, 5, 14):
-        bptt = naive.flatten(naive.lru_bptt_gradient(params, xs[: t + 1], ys[t]))
-        assert relative_error(gradients[t], bptt) < EXACT
-
-
 @pytest.mark.parametrize("clip", [None, 0.5])
 @pytest.mark.parametrize("recurrent_rate", [0.0, 1.0])
 def test_online_sgd_trajectory_matches_reference(clip, recurrent_rate):
@@ -133,14 +73,7 @@ def test_online_sgd_trajectory_matches_reference(clip, recurrent_rate):
     lr, n = 0.005, 5
     model = RTRLRegressor(cell=LRU(recurrent_rate=recurrent_rate), hidden_size=n,
                           optimizer="sgd", lr=lr, clip_gradient=clip, seed=2, **PLAIN)
-    model.learn_one(*stream[0])
-    perturb(model, np.random.default_rng(1))
-    model.reset_state()
-    start = naive.copy_params(model.params_)
-    trajectory = []
-    for x, y in stream:
-        model.learn_one(x, y)
-        trajectory.append(naive.flatten(model.params_))
+    start, trajectory = sgd_trajectory(model, stream)
     xs, ys = as_arrays(stream, NAMES), [y for _, y in stream]
     rates = np.full(model.engine_.network.n_parameters, lr)
     rates[: 2 * n] *= recurrent_rate
@@ -179,47 +112,6 @@ def test_lambda_learns_at_the_cells_rate_times_recurrent_lr_scale():
     np.testing.assert_array_equal(part[6:], full[6:])
     frozen_step, _ = one_step(0.0, 1.0)
     assert not frozen_step[:6].any() and frozen_step[6:].any()
-
-
-def test_tbptt_with_a_long_enough_window_equals_bptt():
-    stream = random_stream(25, 3, seed=1)
-    gradients, params = reference_setup(frozen(learner=TBPTT(truncation=25)), stream)
-    xs = as_arrays(stream, NAMES)
-    for t in (0, 7, 24):
-        bptt = naive.flatten(naive.lru_bptt_gradient(params, xs[: t + 1], stream[t][1]))
-        assert relative_error(gradients[t], bptt) < EXACT
-
-
-@pytest.mark.parametrize("truncation", [1, 3, 5])
-def test_tbptt_equals_truncated_bptt_across_the_ring_wrap(truncation):
-    stream = random_stream(20, 3, seed=2)
-    gradients, params = reference_setup(frozen(learner=TBPTT(truncation=truncation)), stream)
-    xs = as_arrays(stream, NAMES)
-    for t in (truncation - 1, truncation + 1, 2 * truncation + 3, 19):
-        reference = naive.lru_bptt_gradient(params, xs[: t + 1], stream[t][1],
-                                            truncation=truncation)
-        assert relative_error(gradients[t], naive.flatten(reference)) < EXACT
-    full = naive.flatten(naive.lru_bptt_gradient(params, xs, stream[-1][1]))
-    assert relative_error(gradients[-1], full) > 1e-6  # a short window really truncates
-
-
-@pytest.mark.parametrize("level", [1, 2])
-def test_snap_on_lru_is_exact_rtrl(level):
-    stream = random_stream(30, 3, seed=4)
-    snap_model, rtrl_model = frozen(learner=SnAp(level=level)), frozen(learner=RTRL())
-    snap, rtrl = gradients_of(snap_model, stream), gradients_of(rtrl_model, stream)
-    assert isinstance(snap_model.engine_.learner_state, DiagonalRTRLState)
-    for a, b in zip(snap, rtrl):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_uoro_and_sparsity_on_lru_are_rejected_with_the_reason():
-    model = RTRLRegressor(cell="lru", learner="uoro")
-    with pytest.raises(ValueError, match="elman cell only; on the lru cell.*learner='rtrl'"):
-        model.learn_one({"a": 1.0}, 1.0)
-    assert not model.__sklearn_is_fitted__()
-    with pytest.raises(ValueError, match="no recurrent weight matrix"):
-        RTRLRegressor(cell="lru", recurrent_density=0.5).learn_one({"a": 1.0}, 1.0)
 
 
 @pytest.mark.parametrize("cell, message", [
@@ -272,103 +164,6 @@ def test_a_feature_first_seen_mid_stream_is_a_zero_column_from_the_start(learner
                                   born.engine_.optimizer_state.second_moment)
     for a, b in zip(grown.engine_.learner_state.traces(1), born.engine_.learner_state.traces(1)):
         np.testing.assert_array_equal(a, b)
-
-
-def test_a_new_feature_gets_exact_zero_traces():
-    """At rate 0: the gradient of a model that met f1 at step 10 is BPTT's with the column
-    there all along (before step 10, without the new column's entries)."""
-    stream = random_stream(30, 2, seed=7)
-    late = [({"f0": x["f0"]} if t < 10 else x, y) for t, (x, y) in enumerate(stream)]
-    model = frozen()
-    model.learn_one(*late[0])
-    perturb(model, np.random.default_rng(2))  # the columns that exist so far
-    model.reset_state()
-    gradients = gradients_of(model, late)
-    params = naive.copy_params(model.params_)
-    assert not params["B_re"][:, 1].any() and not params["B_im"][:, 1].any()
-    xs = as_arrays(late, ["f0", "f1"])
-    n, d = 4, 2
-    for t in (9, 12, 29):
-        bptt = naive.flatten(naive.lru_bptt_gradient(params, xs[: t + 1], late[t][1]))
-        if t < 10:  # column 1 of B_re, then of B_im
-            bptt = np.delete(bptt, [3 * n + d * j + 1 for j in range(n)]
-                             + [3 * n + n * d + d * j + 1 for j in range(n)])
-        assert relative_error(gradients[t], bptt) < EXACT
-
-
-@pytest.mark.parametrize("learner", ["rtrl", "snap-1", "tbptt"])
-@pytest.mark.parametrize("estimator", [RTRLRegressor, RTRLClassifier])
-def test_learn_many_is_a_learn_one_loop(learner, estimator):
-    stream = random_stream(40, 3)
-    if estimator is RTRLClassifier:
-        stream = [(x, bool(y > 0)) for x, y in stream]
-    one = estimator(cell="lru", hidden_size=4, learner=learner, target_feedback=True, seed=5)
-    many = one.clone()
-    for x, y in stream:
-        one.learn_one(x, y)
-    many.learn_many(pd.DataFrame([x for x, _ in stream]), pd.Series([y for _, y in stream]))
-    np.testing.assert_array_equal(one.engine_.network.theta, many.engine_.network.theta)
-    np.testing.assert_array_equal(one.hidden_, many.hidden_)
-
-
-@pytest.mark.parametrize("learner", ["rtrl", "tbptt"])
-def test_pickling_mid_stream_resumes_bit_identically(learner):
-    stream = random_stream(60, 3)
-    model = RTRLRegressor(cell="lru", hidden_size=5, learner=learner, target_feedback=True,
-                          seed=0)
-    for x, y in stream[:30]:
-        model.predict_one(x)
-        model.learn_one(x, y)
-    restored = pickle.loads(pickle.dumps(model))
-    for x, y in stream[30:]:
-        assert restored.predict_one(x) == model.predict_one(x)
-        model.learn_one(x, y)
-        restored.learn_one(x, y)
-    np.testing.assert_array_equal(model.engine_.network.theta, restored.engine_.network.theta)
-    for a, b in zip(model.engine_.learner_state.traces(1),
-                    restored.engine_.learner_state.traces(1)):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_reset_state_forgets_the_state_and_traces():
-    model = RTRLRegressor(cell="lru", hidden_size=4, seed=0)
-    for x, y in random_stream(30, 2):
-        model.learn_one(x, y)
-    assert model.hidden_.any() and model.engine_.learner_state.influence.any()
-    model.reset_state()
-    assert not model.hidden_.any() and not model.engine_.learner_state.influence.any()
-
-
-def test_predictions_between_predict_one_and_learn_one_change_nothing():
-    """predict_one keeps its forward step (and B x_t) for learn_one; a predict_many in between
-    runs other forward steps, so learn_one must not reuse a stale B x_t."""
-    stream = random_stream(40, 3)
-    X = pd.DataFrame([x for x, _ in stream[:5]])
-    busy, quiet = (RTRLRegressor(cell="lru", hidden_size=4, seed=0) for _ in range(2))
-    for x, y in stream:
-        busy.predict_one(x)
-        busy.predict_many(X)
-        busy.learn_one(x, y)
-        busy.predict_one(x)
-        quiet.learn_one(x, y)
-    np.testing.assert_array_equal(busy.engine_.network.theta, quiet.engine_.network.theta)
-    np.testing.assert_array_equal(busy.engine_.learner_state.influence,
-                                  quiet.engine_.learner_state.influence)
-
-
-def test_classifier_learns_on_lru():
-    """The class is the sign of the input two steps back: the LRU classifier (whose state is 0
-    until B moves, so its class rows start random) must beat chance (0.5) by far more than
-    noise (one standard error over 1000 steps is 0.016)."""
-    rng = np.random.default_rng(0)
-    signs = rng.choice([-1.0, 1.0], size=3000)
-    model = RTRLClassifier(cell="lru", hidden_size=8, seed=0)
-    correct = []
-    for t in range(3000):
-        x, y = {"s": signs[t]}, bool(signs[t - 2] > 0) if t >= 2 else False
-        correct.append(model.predict_one(x) == y)
-        model.learn_one(x, y)
-    assert np.mean(correct[-1000:]) > 0.6
 
 
 def test_inputs_near_float64s_limit_never_make_the_state_nan():

@@ -165,15 +165,22 @@ def test_a_model_on_a_read_only_memory_map_predicts_and_refuses_to_learn(estimat
 
 
 @pytest.mark.parametrize("cell", ["elman", "elstm", "lru"])
-def test_pickling_mid_stream_changes_nothing(cell):
+@pytest.mark.parametrize("learner", ["rtrl", "tbptt"])
+def test_pickling_mid_stream_changes_nothing(cell, learner):
+    """Saved after a predict_one (its forward step kept for learn_one), a model resumes bit for
+    bit: each prediction, the weights and the learner's traces."""
     stream = random_stream(60, 3)
-    model = RTRLRegressor(**PARAMS, cell=cell)
+    model = RTRLRegressor(**PARAMS, cell=cell, learner=learner)
     for x, y in stream[:30]:
+        model.predict_one(x)
         model.learn_one(x, y)
     restored = pickle.loads(pickle.dumps(model))
     for x, y in stream[30:]:
+        assert restored.predict_one(x) == model.predict_one(x)
         model.learn_one(x, y)
         restored.learn_one(x, y)
     for name, value in model.params_.items():
         np.testing.assert_array_equal(value, restored.params_[name])
-    assert restored.predict_one(stream[0][0]) == model.predict_one(stream[0][0])
+    for a, b in zip(model.engine_.learner_state.traces(1),
+                    restored.engine_.learner_state.traces(1)):
+        np.testing.assert_array_equal(a, b)
