@@ -137,3 +137,15 @@ def validate_parameters(table, params, owner):
                 f"The {name!r} parameter of {owner} must be {describe(constraints)}. "
                 f"Got {value!r} instead."
             )
+
+
+def by_name(value, registry, kind, package):
+    """A new object of `registry[value]` for a name among its keys; a clear error for another
+    name or anything that is not a string (`kind`: the parameter, "cell" or "learner";
+    `package`: where its objects come from). Objects themselves are the caller's to take."""
+    if isinstance(value, str):
+        if value not in registry:
+            raise ValueError(f"{kind}={value!r} is not one of {sorted(registry)}")
+        return registry[value]()
+    raise TypeError(f"{kind} must be one of {sorted(registry)} or a {package} object, not "
+                    f"{type(value).__name__}")

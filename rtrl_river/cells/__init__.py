@@ -1,5 +1,6 @@
 """Recurrent cells, one file each: parameter blocks, initial values, growth, kernel arrays."""
 
+from .._validation import by_name
 from .base import Cell
 from .elman import Elman
 from .elstm import ELSTM
@@ -17,11 +18,4 @@ def make_cell(cell):
     if isinstance(cell, Cell):
         cell.validate()
         return cell.clone()
-    if isinstance(cell, str):
-        if cell not in CELLS:
-            raise ValueError(f"cell={cell!r} is not one of {sorted(CELLS)}")
-        return CELLS[cell]()
-    raise TypeError(
-        f"cell must be one of {sorted(CELLS)} or a rtrl_river.cells object, not "
-        f"{type(cell).__name__}"
-    )
+    return by_name(cell, CELLS, "cell", "rtrl_river.cells")

@@ -1,5 +1,6 @@
 """Gradient estimators, one file each, usable by name or as objects in the estimators."""
 
+from .._validation import by_name
 from .base import Learner, LearnerState
 from .rtrl import RTRL
 from .snap import SnAp
@@ -22,11 +23,4 @@ def make_learner(learner):
     """The learner object for a name or an object; a clear error for anything else."""
     if isinstance(learner, Learner):
         return learner
-    if isinstance(learner, str):
-        if learner not in LEARNERS:
-            raise ValueError(f"learner={learner!r} is not one of {sorted(LEARNERS)}")
-        return LEARNERS[learner]()
-    raise TypeError(
-        f"learner must be one of {sorted(LEARNERS)} or a rtrl_river.learners object, "
-        f"not {type(learner).__name__}"
-    )
+    return by_name(learner, LEARNERS, "learner", "rtrl_river.learners")
