@@ -5,7 +5,6 @@ import argparse
 import csv
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from .baselines import baselines
 from .checks import check_memory, check_out_dir, check_output
 from .compiling import CompileWatch
 from .data import open_rows
-from .output import INTERRUPTED, Progress, plot, print_table, write_file
+from .output import INTERRUPTED, Progress, plot, print_table, report_interruption, write_file
 from .streams import CLASSIFICATION, REGRESSION, STREAMS
 
 CSV_HELP = """\
@@ -196,13 +195,9 @@ def run(args, rows):
                     results.append(_summarise(name, outcomes))
     except KeyboardInterrupt:
         interrupted = True
-        sys.stderr.write("\ninterrupted: ")
-        if not results:
-            sys.stderr.write("no model had finished\n")
+        if not report_interruption(results, "model", lambda: "finished runs: " + ", ".join(
+                f"{r['model']} ({r['runs']} of {len(s)})" for r, (_, s, _) in zip(results, runs))):
             return INTERRUPTED
-        finished = ", ".join(f"{r['model']} ({r['runs']} of {len(s)})"
-                             for r, (_, s, _) in zip(results, runs))
-        sys.stderr.write(f"finished runs: {finished}\n")
     _print_table(stream, rows, results, args)
     _write_outputs(stream, rows, results, args)
     return INTERRUPTED if interrupted else 0

@@ -4,7 +4,6 @@ the last value and HoltWinters."""
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .arguments import (
     positive_int,
 )
 from .baselines import baselines
-from .output import INTERRUPTED, Progress, print_table, write_file
+from .output import INTERRUPTED, Progress, print_table, report_interruption, write_file
 from .streams import CLASSIFICATION, STREAMS
 
 
@@ -123,11 +122,9 @@ def run(args, rows):
             })
     except KeyboardInterrupt:
         interrupted = True
-        sys.stderr.write("\ninterrupted: ")
-        if not results:
-            sys.stderr.write("no model had finished\n")
+        if not report_interruption(results, "model", lambda: "finished: " + ", ".join(
+                r["model"] for r in results)):
             return INTERRUPTED
-        sys.stderr.write(f"finished: {', '.join(r['model'] for r in results)}\n")
     print(f"\n{args.stream.name}: {len(rows)} samples, horizon {args.horizon}, seasonality "
           f"{args.seasonality}; RTRLForecaster hidden size {args.hidden_size}, {args.seeds} "
           "seed(s); MAE averaged over the horizon, mean ± std over seeds")

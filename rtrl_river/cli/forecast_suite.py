@@ -7,7 +7,6 @@ as MASE against the last value, on the development or the holdout half of the re
 import argparse
 import csv
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from .baselines import baselines
 from .checks import check_out_dir, check_output
 from .forecast_report import report_lines
 from .forecast_scores import PROTOCOLS, horizon_scores, one_step
-from .output import INTERRUPTED, Progress, write_file
+from .output import INTERRUPTED, Progress, report_interruption, write_file
 from .streams import REAL_SERIES
 
 # The RTRL entries at their defaults; an entry that reads m runs on seasonal series only.
@@ -266,11 +265,8 @@ def run(args, prepared):
                     bar.update(_label(futures[future]))
     except KeyboardInterrupt:
         interrupted = True
-        sys.stderr.write("\ninterrupted: ")
-        if not results:
-            sys.stderr.write("no run had finished\n")
+        if not report_interruption(results, "run", lambda: "the runs finished so far:"):
             return INTERRUPTED
-        sys.stderr.write("the runs finished so far:\n")
     seconds = time.perf_counter() - start
     cached = sum(1 for r in results if r["cached"]) // max(1, len(args.protocols))
     notes.append(f"{seconds:.0f} s with {args.jobs} worker(s); AutoETS/AutoARIMA runs read "

@@ -8,6 +8,18 @@ from pathlib import Path
 INTERRUPTED = 130  # the shell's exit status for a process stopped by Ctrl-C (128 + SIGINT)
 
 
+def report_interruption(finished, what, describe):
+    """After Ctrl-C, on stderr: "interrupted: " and, when nothing in `finished` had finished,
+    "no <what> had finished" (False: the command has nothing to show), else `describe()`
+    (True: the command shows what it has)."""
+    sys.stderr.write("\ninterrupted: ")
+    if not finished:
+        sys.stderr.write(f"no {what} had finished\n")
+        return False
+    sys.stderr.write(describe() + "\n")
+    return True
+
+
 def table_lines(header, rows, left=1):
     """A table as lines of text: columns as wide as their widest cell, two spaces apart, a
     rule under the header; the first `left` columns aligned left, the others right."""

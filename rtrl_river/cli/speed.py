@@ -2,12 +2,11 @@
 against the BLAS product it is built on, single thread."""
 
 import json
-import sys
 from pathlib import Path
 
 from .arguments import LEARNERS, add_out_option, positive_int
 from .checks import check_memory, check_out_dir, check_output
-from .output import INTERRUPTED, plot, write_file
+from .output import INTERRUPTED, plot, report_interruption, write_file
 
 
 def add_parser(commands):
@@ -59,13 +58,9 @@ def run(args, _=None):
                 speed_tables.learn_many_table([n for n in sizes if n >= 16] or sizes,
                                               args.features, args.steps, args.repeats)
     except KeyboardInterrupt:
-        sys.stderr.write("\ninterrupted: ")
-        if not times:
-            sys.stderr.write("no timing had finished\n")
-            return INTERRUPTED
-        sys.stderr.write("timings finished so far (µs per step):\n")
-        for (label, n), us in times.items():
-            print(f"{label:>20}  n={n:<4} {us:10.1f}")
+        if report_interruption(times, "timing", lambda: "timings finished so far (µs per step):"):
+            for (label, n), us in times.items():
+                print(f"{label:>20}  n={n:<4} {us:10.1f}")
         return INTERRUPTED
     out = Path(args.out)
     if plot(lambda plt, f: _plot_speed(plt, times, sizes, f), out / "speed.png"):

@@ -8,14 +8,13 @@ every stream.
 """
 
 import csv
-import sys
 import time
 from pathlib import Path
 
 from .arguments import add_out_option, positive_int
 from .baselines import baselines
 from .checks import check_out_dir, check_output
-from .output import INTERRUPTED, Progress, write_file
+from .output import INTERRUPTED, Progress, report_interruption, write_file
 from .scores import progressive, table, weights_finite
 from .streams import FORECAST, SUITE, suite_stream
 
@@ -70,12 +69,8 @@ def run(args, _=None):
     try:
         run_suite(args.streams, args.learners, range(args.seeds), args.jobs, results=results)
     except KeyboardInterrupt:
-        sys.stderr.write("\ninterrupted: ")
-        if not results:
-            sys.stderr.write("no run had finished\n")
-            return INTERRUPTED
-        sys.stderr.write("the runs finished so far:\n")
-        print_table(results, args.seeds)
+        if report_interruption(results, "run", lambda: "the runs finished so far:"):
+            print_table(results, args.seeds)
         return INTERRUPTED
     print_table(results, args.seeds)
     out = Path(args.out)
