@@ -17,7 +17,6 @@ Run: python examples/lag_sweep.py [--quick] [--seeds 3] [--out docs/img]   (abou
 import argparse
 import math
 import statistics
-import time
 
 import numpy as np
 
@@ -26,6 +25,7 @@ from rtrl_river.datasets import AddTask, DelayedRecall
 from rtrl_river.learners import RTRL, TBPTT, UORO, SnAp
 
 from figures import write_figure
+from timing import equal_cost_window, seconds_per_step
 
 LAGS = (2, 3, 5, 8, 12, 20, 30, 50, 100)
 PAIRS = ((1, 3), (3, 8), (5, 12), (8, 20))
@@ -34,31 +34,15 @@ FLOORS = {"no memory": 0.662, "lag1 only": 0.519, "both lags": 0.454}
 CANDIDATE_WINDOWS = (16, 24, 32, 40, 48, 56, 64, 80)
 
 
-def seconds_per_step(learner, n_steps=3_000):
-    rows = list(DelayedRecall(delay=5, n_steps=n_steps, seed=0, distribution="gaussian"))
-    model = RTRLRegressor(learner=learner, seed=0)
-    for x, y in rows[:200]:
-        model.learn_one(x, y)
-    start = time.perf_counter()
-    for x, y in rows[200:]:
-        model.predict_one(x)
-        model.learn_one(x, y)
-    return (time.perf_counter() - start) / (n_steps - 200)
-
-
 def matched_window(rounds=4):
-    """The largest TBPTT window no slower per step than exact RTRL (n = 16, one feature).
-    Timings are interleaved over several rounds and the fastest kept, so that load from other
-    processes does not favour one learner."""
-    timings = {"RTRL": [], **{k: [] for k in CANDIDATE_WINDOWS}}
-    for _ in range(rounds):
-        timings["RTRL"].append(seconds_per_step(RTRL()))
-        for k in CANDIDATE_WINDOWS:
-            timings[k].append(seconds_per_step(TBPTT(truncation=k)))
-    best = {key: min(values) for key, values in timings.items()}
-    rtrl = best.pop("RTRL")
-    fitting = [k for k, t in best.items() if t <= rtrl]
-    return (max(fitting) if fitting else min(CANDIDATE_WINDOWS)), rtrl, best
+    """The largest TBPTT window no slower per step than exact RTRL (n = 16, one feature)."""
+    rows = list(DelayedRecall(delay=5, n_steps=3_000, seed=0, distribution="gaussian"))
+
+    def seconds(window):
+        learner = RTRL() if window is None else TBPTT(truncation=window)
+        return seconds_per_step(RTRLRegressor(learner=learner, seed=0), rows)
+
+    return equal_cost_window(seconds, CANDIDATE_WINDOWS, rounds)
 
 
 def recall_nmse(settings, lag, seed, n_steps):

@@ -21,7 +21,6 @@ Run: python examples/lru_memory.py [--seeds 3] [--quick]   (about 10 min on 2 co
 
 import argparse
 import statistics
-import time
 
 import numpy as np
 from river import preprocessing
@@ -30,6 +29,8 @@ from rtrl_river import RTRLRegressor
 from rtrl_river.cells import LRU
 from rtrl_river.datasets import DelayedRecall, SelectiveRecall
 from rtrl_river.learners import TBPTT
+
+from timing import equal_cost_window, seconds_per_step
 
 N_STEPS = 30_000
 TASKS = {
@@ -91,28 +92,16 @@ def run(task, arm, seed, n_steps):
     return float(np.mean(np.square(errors)) / np.var(targets))
 
 
-def seconds_per_step(arm, n_steps=2_000):
-    rows = list(SelectiveRecall(50, 8, n_steps, 0))
-    model = model_for(arm, 0)
-    for x, y in rows[:200]:
-        model.learn_one(x, y)
-    start = time.perf_counter()
-    for x, y in rows[200:]:
-        model.predict_one(x)
-        model.learn_one(x, y)
-    return (time.perf_counter() - start) / (n_steps - 200)
-
-
 def matched_window(rounds=3):
     """The largest TBPTT window no slower per step than exact RTRL on the LRU (8 inputs)."""
-    times = {arm: [] for arm in ["RTRL", *(f"TBPTT({k})" for k in WINDOWS)]}
-    for _ in range(rounds):
-        for arm in times:
-            times[arm].append(seconds_per_step(arm))
-    best = {arm: min(values) for arm, values in times.items()}
-    rtrl = best.pop("RTRL")
-    fitting = [int(arm[6:-1]) for arm, value in best.items() if value <= rtrl]
-    return (max(fitting) if fitting else WINDOWS[0]), rtrl, best
+    rows = list(SelectiveRecall(50, 8, 2_000, 0))
+
+    def seconds(window):
+        return seconds_per_step(model_for("RTRL" if window is None else f"TBPTT({window})", 0),
+                                rows)
+
+    window, rtrl, best = equal_cost_window(seconds, WINDOWS, rounds)
+    return window, rtrl, {f"TBPTT({k})": value for k, value in best.items()}
 
 
 def main():
