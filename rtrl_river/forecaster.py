@@ -170,6 +170,9 @@ class RTRLForecaster(Forecaster):
         smoothing: bool = True,
         seed: int | None = None,
     ):
+        # each parameter stored as given, the convention River's and scikit-learn's clone and
+        # get_params rely on (the regressor's are stored by RTRLEstimator.__init__, which a
+        # River Forecaster does not inherit; its network is a regressor built from these)
         self.hidden_size = hidden_size
         self.cell = cell
         self.learner = learner
