@@ -15,6 +15,7 @@ from ._validation import Interval, InvalidParameterError, StrOptions, validate_p
 from .components import FeatureStandardizer
 from .forecasting import Combination, PeriodDetector, SeasonalNetwork, SmoothingBank
 from .forecasting.clock import Clock, timestamp
+from .forecasting.period import COMMON
 from .heads import RegressionHead
 from .inputs import REAL_TYPES, check_real, short_repr, unseen_features
 from .regressor import RTRLRegressor
@@ -29,6 +30,10 @@ NETWORK = "network"
 HORIZONS = 48
 NETWORK_EVERY = 4
 SEASONAL = ("seasonal naive", "holt-winters", "log holt-winters")
+# The seasons whose seasonal members run while none is detected (with seasonality="auto"):
+# those of common calendars. Detection takes three seasons (two with timestamps); until then
+# these members, weighed by their forecasts, carry the season where the series shows it.
+CANDIDATES = COMMON
 # The longest horizon a forecast takes. Each step holds a few hundred bytes while the forecast
 # is made (its row of inputs, as a dict and in the input matrix, and its output and forecast as
 # Python floats: 170 bytes a step without xs, 540 with a dict of one feature a step, by
@@ -75,7 +80,12 @@ class RTRLForecaster(Forecaster):
     year of monthly or quarterly data, the week of daily data, the day of hourly data). When
     the estimate changes, the seasonal components start again from the last few seasons of
     the series, and the network does too once the seasonal naive forecast has shown the
-    season (its score below the last value's).
+    season (its score below the last value's). Until a season is detected, the seasonal
+    components also run for each season of a common calendar (4, 7, 12, 24, 48 and 52
+    steps: "holt-winters (m=12)" and so on), each weighed like the others but only while
+    the changes of the series correlate at that lag by 0.2 or more: a monthly series gets
+    its year's seasonal forecasts after one or two years, where detection takes three. A
+    season so detected keeps its components' scores.
 
     Dates say which steps a forecast is for. When the values learned carry timestamps at a
     regular interval (a datetime or date among x's values; calendar months count as regular,
@@ -247,16 +257,21 @@ class RTRLForecaster(Forecaster):
             self.components_ = self.combination_ = None
             return
         previous_bank = getattr(self, "components_", None)
-        self.components_ = SmoothingBank(period)
+        candidates = CANDIDATES if self.seasonality == "auto" and not period else ()
+        self.components_ = SmoothingBank(period, candidates)
         for y, _ in self.recent_:
             self.components_.learn_one(y)
         if previous_bank is not None:
             self.components_.carry_over(previous_bank)
         previous = getattr(self, "combination_", None)
         self.combination_ = Combination([*self.components_.names, NETWORK], HORIZONS)
-        if previous is not None:  # the network's scores and the guard's carry over
-            self.combination_.scores[:, -1] = previous.scores[:, -1]
-            self.combination_.errors = previous.errors
+        if previous is not None:  # the network's scores and the guard's carry over, and a
+            self.combination_.scores[:, -1] = previous.scores[:, -1]  # candidate season's
+            self.combination_.errors = previous.errors  # members' scores to its members
+            for i, name in enumerate(self.components_.names):
+                if f"{name} (m={period})" in previous.names:
+                    j = previous.names.index(f"{name} (m={period})")
+                    self.combination_.scores[:, i] = previous.scores[:, j]
 
     def _start_network(self, period):
         """A network for a season of `period`, fed the recent steps."""
@@ -297,7 +312,13 @@ class RTRLForecaster(Forecaster):
         return dict(zip(self.combination_.names, weights.tolist()))
 
     def _available(self):
-        return np.append(self.components_.ready, True)
+        """Which members the weights may choose: those ready, the network, and a candidate
+        season's members only while the series shows that season (`PeriodDetector.shown`)."""
+        available = np.append(self.components_.ready, True)
+        for period in self.components_.candidates:
+            if period not in self.detector_.shown:
+                available[:-1][self.components_.candidate_period == period] = False
+        return available
 
     @staticmethod
     def _numeric(x, subject):

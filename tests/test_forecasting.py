@@ -2,6 +2,7 @@
 against a numpy statement of its rule, the period detector on series with and without a
 season, and the forecaster's weights."""
 
+import copy
 import datetime
 import math
 
@@ -10,7 +11,8 @@ import pytest
 
 from rtrl_river import RTRLForecaster
 from rtrl_river.forecasting import Combination, PeriodDetector, SmoothingBank
-from rtrl_river.forecasting.smoothing import MEMBERS
+from rtrl_river.forecasting.combination import DECAY, LARGEST_ERROR
+from rtrl_river.forecasting.smoothing import AUTOREGRESSION, MEAN_REVERSION, MEMBERS
 
 
 def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon):
@@ -47,21 +49,35 @@ def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon):
     return out
 
 
-@pytest.mark.parametrize("period", [0, 4])
-def test_the_bank_is_each_member_run_alone(period):
-    # the same recursions in another order of operations: equal to rounding (1e-12 relative)
+@pytest.mark.parametrize(("period", "candidates"), [(0, ()), (4, ()), (0, (3, 5)), (4, (3,))])
+def test_the_bank_is_each_member_run_alone(period, candidates):
+    # the same recursions in another order of operations: equal to rounding (1e-12 relative);
+    # a candidate season's members as the seasonal members of a bank of that season (a bank
+    # with a season of its own runs no candidates)
     rng = np.random.default_rng(0)
     ys = list(50 + np.cumsum(rng.normal(size=40)) + 5 * np.sin(np.arange(40)))
-    bank = SmoothingBank(period)
-    chosen = [member for member in MEMBERS if member[0] in bank.names]
+    bank = SmoothingBank(period, candidates)
     references = {member[0]: reference_member(ys, *member[1:5], period if member[5] else 0,
                                               member[6], 6)
-                  for member in chosen}
+                  for member in MEMBERS if member[0] in bank.names}
+    for m in candidates if not period else ():
+        references.update({f"{member[0]} (m={m})": reference_member(ys, *member[1:5], m,
+                                                                      member[6], 6)
+                           for member in MEMBERS if member[5]})
+    expected_candidates = 3 * len(candidates) if not period else 0
+    assert len(references) == len(bank.names) - 2 == len(MEMBERS) - (
+        3 if not period else 1) + expected_candidates  # the main members and the candidates'
+    plain = SmoothingBank(period)  # mean reversion and the autoregression: as without them
     for t, y in enumerate(ys):
         bank.learn_one(y)
+        plain.learn_one(y)
         forecasts = bank.forecast(6)
-        for row, member in enumerate(chosen):
-            expected = references[member[0]][t]
+        for name in (MEAN_REVERSION, AUTOREGRESSION):
+            assert bank.ready[bank.names.index(name)] == plain.ready[plain.names.index(name)]
+            np.testing.assert_array_equal(forecasts[bank.names.index(name)],
+                                          plain.forecast(6)[plain.names.index(name)])
+        for name, reference in references.items():
+            row, expected = bank.names.index(name), reference[t]
             if expected is None:
                 assert not bank.ready[row]
             else:
@@ -136,13 +152,14 @@ def test_the_combination_scores_each_horizon_as_its_rule_says():
     made = rng.normal(size=(steps, members, horizons))
     made[rng.random(size=made.shape) < 0.2] = np.nan
     made[:, 0, :] = rng.normal(size=(steps, horizons))  # the reference member always forecasts
+    made[10, 1, :] = 1e6  # a wild forecast, whose error counts at LARGEST_ERROR
     ys = rng.normal(size=steps)
     combination = Combination(["last value", "b", "c"], horizons)
     for t, y in enumerate(ys):
         if t:
             combination.update(y)
         combination.record(made[t])
-    expected = reference_scores(made, list(ys), 0, 0.97, 100.0)
+    expected = reference_scores(made, list(ys), 0, DECAY, LARGEST_ERROR)
     np.testing.assert_allclose(combination.scores, expected, rtol=1e-12, equal_nan=True)
 
 
@@ -299,3 +316,66 @@ def test_the_autoregression_learns_a_cycle_that_is_not_a_season():
     assert np.mean(errors["autoregression"]) < 1.2
     assert np.mean(errors["last value"]) > 3.0
     assert bank.ready[row]
+
+
+def test_a_common_season_is_weighed_before_it_is_detected():
+    # 30 monthly values: two and a half years, short of the three seasons detection needs
+    rng = np.random.default_rng(8)
+    ys = [100 + 20 * math.sin(2 * math.pi * t / 12) + rng.normal() for t in range(42)]
+    model = RTRLForecaster(seed=0)
+    for y in ys[:30]:
+        model.learn_one(y)
+    assert model.period_ == 0 and 12 in model.detector_.shown
+    weights = model.weights_
+    assert sum(w for name, w in weights.items() if name.endswith("(m=12)")) > 0.9
+    forecasts = np.array(model.forecast(12))
+    assert np.abs(forecasts - ys[30:]).mean() < 0.25 * np.abs(ys[29] - np.array(ys[30:])).mean()
+
+
+def test_a_candidate_season_the_series_does_not_show_gets_no_weight():
+    rng = np.random.default_rng(9)
+    model = RTRLForecaster(seed=0)
+    for y in 100 + np.cumsum(rng.normal(size=300)):
+        model.learn_one(y)
+        if model.t_ % 25 == 0:
+            weights = model.weights_
+            for m in model.components_.candidates:
+                if not model.detector_.shows(m):
+                    assert all(w == 0.0 for name, w in weights.items()
+                               if name.endswith(f"(m={m})"))
+    assert model.period_ == 0
+    assert not any(model.detector_.shows(m) for m in model.components_.candidates)
+
+
+def test_a_detected_candidate_season_keeps_its_scores():
+    rng = np.random.default_rng(10)
+    model = RTRLForecaster(seed=0)
+    for t in range(80):
+        before = model.__dict__.get("combination_")
+        model.learn_one(100 + 20 * math.sin(2 * math.pi * t / 12) + rng.normal())
+        if model.period_:
+            break
+    assert model.period_ == 12 and model.components_.candidates == ()
+    after = model.combination_
+    for name in ("seasonal naive", "holt-winters", "log holt-winters"):
+        np.testing.assert_array_equal(after.scores[:, after.names.index(name)],
+                                      before.scores[:, before.names.index(f"{name} (m=12)")])
+
+
+def test_a_bank_saved_before_candidate_seasons_loads_and_goes_on():
+    rng = np.random.default_rng(11)
+    ys = 50 + np.cumsum(rng.normal(size=30)) + 5 * np.sin(np.arange(30))
+    bank = SmoothingBank(4)
+    for y in ys[:20]:
+        bank.learn_one(y)
+    # the state as it was saved then: no candidates, constants' row 4 1.0 for a seasonal member
+    old = copy.deepcopy(bank.__dict__)
+    del old["candidates"], old["candidate_period"]
+    old["constants"][4] = (old["constants"][4] != 0.0) * 1.0
+    loaded = SmoothingBank.__new__(SmoothingBank)
+    loaded.__setstate__(old)
+    for y in ys[20:]:
+        bank.learn_one(y)
+        loaded.learn_one(y)
+        np.testing.assert_array_equal(loaded.forecast(5), bank.forecast(5))
+        np.testing.assert_array_equal(loaded.ready, bank.ready)

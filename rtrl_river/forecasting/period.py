@@ -24,6 +24,9 @@ CALENDAR = (
     (750.0, 1_050.0, 96),  # every quarter of an hour: a day
 )
 HINTED_CORRELATION = 0.2
+# The seasons of common calendars (a year of quarters, months or weeks, a week of days, a day
+# of hours or half-hours): the autocorrelation is kept at their lags for `shows`.
+COMMON = (4, 7, 12, 24, 48, 52)
 
 
 class PeriodDetector:
@@ -65,6 +68,10 @@ class PeriodDetector:
 
     """
 
+    # as a detector saved before they were kept starts
+    correlation = np.zeros(0)
+    shown = frozenset()
+
     def __init__(self, window: int = 2048, max_period: int = 512):
         self.window = window
         self.max_period = max_period
@@ -76,6 +83,8 @@ class PeriodDetector:
         self.hint = 0
         self.intervals = []
         self.when = None
+        self.correlation = np.zeros(0)  # of the changes, at lags 0, 1, ..., at the last check
+        self.shown = frozenset()  # the seasons of COMMON that `shows` at the last check
 
     def learn_one(self, y, when=None):
         if when is not None:
@@ -101,22 +110,34 @@ class PeriodDetector:
                 self.next_check = min(self.next_check, 2 * self.hint + 1)
         self.when = when
 
+    def shows(self, period):
+        """Whether the changes correlated, at the last check, by HINTED_CORRELATION or more
+        at lag `period` or a lag either side (`period` up to the longest of COMMON, or of the
+        seasons that can be detected): the least sign of a season of that length."""
+        return (period + 1 < len(self.correlation)
+                and self.correlation[period - 1 : period + 2].max() >= HINTED_CORRELATION)
+
     def estimate(self):
         """The season of the history as it stands (0: none)."""
         values = np.asarray(self.history)
         changes = np.diff(values)
         n = len(changes)
         longest = min(self.max_period, n // MIN_SEASONS)
-        if max(longest, min(self.hint, n // 2)) < 2 or not np.isfinite(changes).all():
+        self.correlation, self.shown = np.zeros(0), frozenset()
+        if n < 3 or not np.isfinite(changes).all():
             return 0
         changes = changes - changes.mean()
         power = np.abs(np.fft.rfft(changes, 2 * n)) ** 2
-        correlation = np.fft.irfft(power)[: max(longest, self.hint) + 2]
+        correlation = np.fft.irfft(power)[: min(max(longest, self.hint, *COMMON) + 2, n)]
         if correlation[0] <= 0:
             return 0
         # the usual (biased) estimate: a lag k sums n - k products over n, which shrinks long
         # lags a little and so favours a season over its multiples
         correlation = correlation / correlation[0]
+        self.correlation = correlation
+        self.shown = frozenset(m for m in COMMON if self.shows(m))
+        if max(longest, min(self.hint, n // 2)) < 2:
+            return 0
         hint = self.hint
         if 2 <= hint <= min(self.max_period, n // 2) and hint + 1 < len(correlation) and (
                 correlation[hint - 1 : hint + 2].max() >= HINTED_CORRELATION):

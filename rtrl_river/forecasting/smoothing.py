@@ -66,24 +66,37 @@ class SmoothingBank:
     the standardised series fitted by recursive least squares (each older step weighted 0.998
     less), for cycles that are not seasons (animal populations, sunspots), its forecasts fed
     back as lags and kept within ten deviations of the mean.
+
+    Without a season (`period` 0), the seasonal members also run for each season of
+    `candidates`, named "holt-winters (m=12)" and so on, so that a season is weighed before it
+    is detected; mean reversion and the autoregression stay the last two of `names`.
     """
 
-    def __init__(self, period):
-        chosen = [member for member in MEMBERS if member[5] == bool(period)
-                  or (not member[5] and not (period and member[6]))]
-        self.names = [member[0] for member in chosen] + [MEAN_REVERSION, AUTOREGRESSION]
+    def __init__(self, period, candidates=()):
+        chosen = [(member, period if member[5] else 0) for member in MEMBERS
+                  if member[5] == bool(period) or (not member[5] and not (period and member[6]))]
+        self.candidates = tuple(int(m) for m in candidates) if not period else ()
+        chosen += [(member, m) for m in self.candidates for member in MEMBERS if member[5]]
+        self.names = [member[0] if member[5] == bool(period) or not member[5]
+                      else f"{member[0]} (m={m})" for member, m in chosen]
+        self.names += [MEAN_REVERSION, AUTOREGRESSION]
         self.period = period
-        self.constants = np.array([[float(member[k]) for member in chosen]
-                                   for k in (1, 2, 3, 4, 5)])
-        self.log = np.array([float(member[6]) for member in chosen])
-        size, columns = len(chosen), max(period, 1)
+        # rows alpha, beta, phi, gamma and the member's season (0: none)
+        self.constants = np.array([[float(member[k]) for member, _ in chosen]
+                                   for k in (1, 2, 3, 4)] + [[float(m) for _, m in chosen]])
+        self.log = np.array([float(member[6]) for member, _ in chosen])
+        # the season of each of `names` that is a candidate's (0 for the others)
+        self.candidate_period = np.array(
+            [m if name.endswith(f"(m={m})") else 0 for name, (_, m) in zip(self.names, chosen)]
+            + [0, 0])
+        size, columns = len(chosen), max(period, *self.candidates, 1)
         self.level = np.zeros(size)
         self.trend = np.zeros(size)
         self.season = np.zeros((size, columns))
         self.start = np.zeros((columns, size))
         self.counters = np.zeros(COUNTERS)
         self.counters[POSITIVE] = 1.0
-        self.counters[FILLED] = columns
+        self.counters[FILLED] = max(period, 1)
         # which of `names` forecast: the smoothing members once started (log ones while the
         # series is positive), mean reversion from its third value, the autoregression from
         # three times its order
@@ -91,6 +104,13 @@ class SmoothingBank:
         self.ar_weights = np.zeros(AR_ORDER + 1)
         self.ar_inverse = np.eye(AR_ORDER + 1)
         self.ar_lags = np.zeros(AR_ORDER)
+
+    def __setstate__(self, state):
+        if "candidates" not in state:  # saved before candidate seasons: constants row 4 was
+            seasonal = state["constants"][4] != 0.0  # 1.0 for a member with the bank's season
+            state["constants"][4] = np.where(seasonal, state["season"].shape[1], 0.0)
+            state.update(candidates=(), candidate_period=np.zeros(len(state["names"]), int))
+        self.__dict__.update(state)
 
     def carry_over(self, previous):
         """Take from the bank `previous` (another season's, fed the whole series) what does

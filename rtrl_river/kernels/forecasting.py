@@ -11,21 +11,28 @@ import math
 import numpy as np
 from numba import njit
 
-from .jit import JIT
+from .jit import INLINE, JIT
 
-# The slots of a bank's `counters`: the values seen, whether all were positive, how many a
-# seasonal member needs before it starts (the season), and mean reversion's statistics.
+# The slots of a bank's `counters`: the values seen, whether all were positive, the bank's
+# season (each member's own is in its constants), and mean reversion's statistics.
 T, POSITIVE, FILLED, COUNT, MEAN, SQUARES, PRODUCTS, LAST = range(8)
 COUNTERS = 8
 LARGEST_LOG = 700.0  # exp of more overflows
 
 
+@njit(**INLINE)
+def member_period(constants, i, width):
+    """Member i's season (constants row 4; 0: none), at most `width`, the season arrays'."""
+    return min(np.int64(constants[4, i]), width)
+
+
 @njit(**JIT)
 def bank_learn(constants, log, level, trend, season, start, counters, y):
     """Advance every member of the bank by the value y. constants: rows alpha, beta, phi,
-    gamma and seasonal (1.0: a seasonal member); season (members x m) and start (m x members)
-    with m >= 1 the bank's season (1 without one). A non-seasonal member starts at the first
-    value; a seasonal one at the mean of the first season, with its deviations as seasons."""
+    gamma and the member's season m (0: none); season (members x M) and start (M x members)
+    with M >= 1 the longest of the members' seasons (1 without any). A non-seasonal member
+    starts at the first value; a seasonal one at the mean of its first season, with its
+    deviations as seasons."""
     count = counters[COUNT] + 1.0
     counters[COUNT] = count
     if count > 1.0:
@@ -39,13 +46,12 @@ def bank_learn(constants, log, level, trend, season, start, counters, y):
     if counters[POSITIVE] != 0.0 and not y > 0.0:
         counters[POSITIVE] = 0.0
     logged = math.log(y) if counters[POSITIVE] != 0.0 else 0.0
-    members, period = level.shape[0], season.shape[1]
+    members, width = level.shape[0], min(season.shape[1], start.shape[0])
     t = np.int64(counters[T])
-    column = t % period
     for i in range(members):
         value = logged if log[i] != 0.0 else y
-        seasonal = constants[4, i] != 0.0
-        if seasonal and t < period:  # the first season: kept, then the start
+        period = member_period(constants, i, width)
+        if period > 0 and t < period:  # the first season: kept, then the start
             start[t, i] = value
             if t == period - 1:
                 total = 0.0
@@ -55,15 +61,16 @@ def bank_learn(constants, log, level, trend, season, start, counters, y):
                 for j in range(period):
                     season[i, j] = start[j, i] - level[i]
             continue
-        if not seasonal and t == 0:
+        if period == 0 and t == 0:
             level[i] = value
             continue
         alpha, beta, phi, gamma = constants[0, i], constants[1, i], constants[2, i], constants[3, i]
-        s = season[i, column] if seasonal else 0.0
+        column = t % period if period > 0 else 0
+        s = season[i, column] if period > 0 else 0.0
         error = value - (level[i] + phi * trend[i] + s)
         level[i] += phi * trend[i] + alpha * error
         trend[i] = phi * trend[i] + beta * error
-        if seasonal:
+        if period > 0:
             season[i, column] = s + gamma * error
     counters[T] = t + 1
 
@@ -75,7 +82,7 @@ def bank_ready(constants, log, counters, ready):
     t = counters[T]
     positive = counters[POSITIVE] != 0.0
     for i in range(log.shape[0]):
-        started = t >= 1.0 if constants[4, i] == 0.0 else t >= counters[FILLED]
+        started = t >= max(constants[4, i], 1.0)  # its season, or one value
         ready[i] = started and (log[i] == 0.0 or positive)
     ready[log.shape[0]] = counters[COUNT] >= 3.0
 
@@ -84,12 +91,12 @@ def bank_ready(constants, log, counters, ready):
 def bank_forecast(constants, log, level, trend, season, counters, ready, out):
     """Every member's forecasts of the next out.shape[1] values into out (members + 1 rows:
     the bank's, then mean reversion's); a member not ready gives the last value."""
-    members, period, horizon = level.shape[0], season.shape[1], out.shape[1]
+    members, width, horizon = level.shape[0], season.shape[1], out.shape[1]
     t = np.int64(counters[T])
     last = counters[LAST]
     for i in range(members):
         phi = constants[2, i]
-        seasonal = constants[4, i] != 0.0
+        period = member_period(constants, i, width)
         power, damped = 1.0, 0.0
         for k in range(horizon):
             if not ready[i]:
@@ -98,7 +105,7 @@ def bank_forecast(constants, log, level, trend, season, counters, ready, out):
             power *= phi
             damped += power
             value = level[i] + damped * trend[i]
-            if seasonal:
+            if period > 0:
                 value += season[i, (t + k) % period]
             out[i, k] = math.exp(min(value, LARGEST_LOG)) if log[i] != 0.0 else value
     squares = counters[SQUARES]
