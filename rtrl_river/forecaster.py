@@ -15,7 +15,7 @@ from ._validation import Interval, InvalidParameterError, StrOptions, validate_p
 from .components import FeatureStandardizer
 from .forecasting import Combination, PeriodDetector, SeasonalNetwork, SmoothingBank
 from .forecasting.clock import Clock, timestamp
-from .forecasting.period import COMMON
+from .forecasting.period import COMMON, WEEK_OF_DAY
 from .heads import RegressionHead
 from .inputs import REAL_TYPES, check_real, short_repr, unseen_features
 from .regressor import RTRLRegressor
@@ -239,7 +239,9 @@ class RTRLForecaster(Forecaster):
     def _initialize(self):
         seasonality = self.seasonality
         self.scaler_ = FeatureStandardizer()
-        self.detector_ = PeriodDetector() if seasonality == "auto" else None
+        # the season's estimate, and with any season the correlations that open a candidate
+        # season's members to the weights
+        self.detector_ = PeriodDetector()
         self.clock_ = Clock()
         self.recent_ = collections.deque(maxlen=REPLAYED)
         self.last_ = None
@@ -257,7 +259,8 @@ class RTRLForecaster(Forecaster):
             self.components_ = self.combination_ = None
             return
         previous_bank = getattr(self, "components_", None)
-        candidates = CANDIDATES if self.seasonality == "auto" and not period else ()
+        candidates = (CANDIDATES if self.seasonality == "auto" and not period
+                      else tuple(m for m in [WEEK_OF_DAY.get(period)] if m))
         self.components_ = SmoothingBank(period, candidates)
         for y, _ in self.recent_:
             self.components_.learn_one(y)
@@ -315,8 +318,9 @@ class RTRLForecaster(Forecaster):
         """Which members the weights may choose: those ready, the network, and a candidate
         season's members only while the series shows that season (`PeriodDetector.shown`)."""
         available = np.append(self.components_.ready, True)
+        shown = self.detector_.shown if self.detector_ is not None else ()
         for period in self.components_.candidates:
-            if period not in self.detector_.shown:
+            if period not in shown:
                 available[:-1][self.components_.candidate_period == period] = False
         return available
 
@@ -392,6 +396,7 @@ class RTRLForecaster(Forecaster):
         self.t_ += 1
         if self.detector_ is not None:
             self.detector_.learn_one(y, timestamp(x))
+        if self.seasonality == "auto" and self.detector_ is not None:
             if self.detector_.period != self.period_:
                 self._start(self.detector_.period)
             if self.network_.period != self.period_ and self._season_proven():

@@ -52,21 +52,19 @@ def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon):
 @pytest.mark.parametrize(("period", "candidates"), [(0, ()), (4, ()), (0, (3, 5)), (4, (3,))])
 def test_the_bank_is_each_member_run_alone(period, candidates):
     # the same recursions in another order of operations: equal to rounding (1e-12 relative);
-    # a candidate season's members as the seasonal members of a bank of that season (a bank
-    # with a season of its own runs no candidates)
+    # a candidate season's members as the seasonal members of a bank of that season
     rng = np.random.default_rng(0)
     ys = list(50 + np.cumsum(rng.normal(size=40)) + 5 * np.sin(np.arange(40)))
     bank = SmoothingBank(period, candidates)
     references = {member[0]: reference_member(ys, *member[1:5], period if member[5] else 0,
                                               member[6], 6)
                   for member in MEMBERS if member[0] in bank.names}
-    for m in candidates if not period else ():
+    for m in candidates:
         references.update({f"{member[0]} (m={m})": reference_member(ys, *member[1:5], m,
                                                                       member[6], 6)
                            for member in MEMBERS if member[5]})
-    expected_candidates = 3 * len(candidates) if not period else 0
     assert len(references) == len(bank.names) - 2 == len(MEMBERS) - (
-        3 if not period else 1) + expected_candidates  # the main members and the candidates'
+        3 if not period else 1) + 3 * len(candidates)  # the main members and the candidates'
     plain = SmoothingBank(period)  # mean reversion and the autoregression: as without them
     for t, y in enumerate(ys):
         bank.learn_one(y)
@@ -379,3 +377,42 @@ def test_a_bank_saved_before_candidate_seasons_loads_and_goes_on():
         loaded.learn_one(y)
         np.testing.assert_array_equal(loaded.forecast(5), bank.forecast(5))
         np.testing.assert_array_equal(loaded.ready, bank.ready)
+
+
+def hourly(t, weekend_drop, rng):
+    """An hourly series with a daily cycle, and `weekend_drop` lower two days a week."""
+    day = 10 * math.sin(2 * math.pi * t / 24)
+    return 100 + day - weekend_drop * ((t // 24) % 7 >= 5) + rng.normal()
+
+
+def test_a_week_of_days_is_weighed_where_weekdays_differ():
+    # every multiple of the day correlates as the day does: the week's members are opened
+    # only where lag 168 correlates above 144 and 192 (six and eight days)
+    rng = np.random.default_rng(12)
+    weekly, daily = RTRLForecaster(seasonality=24, seed=0), RTRLForecaster(seasonality=24,
+                                                                            seed=0)
+    for t in range(24 * 7 * 6):
+        weekly.learn_one(hourly(t, 30.0, rng))
+        daily.learn_one(hourly(t, 0.0, rng))
+    assert weekly.period_ == daily.period_ == 24
+    assert weekly.components_.candidates == daily.components_.candidates == (168,)
+    assert 168 in weekly.detector_.shown and 168 not in daily.detector_.shown
+    week = sum(w for name, w in weekly.weights_.items() if name.endswith("(m=168)"))
+    assert week > 0.5
+    assert all(w == 0.0 for name, w in daily.weights_.items() if name.endswith("(m=168)"))
+    # the forecaster of the week forecasts the next weekday-to-weekend turn where the day
+    # alone cannot
+    start = 24 * 7 * 6
+    truth = [100 + 10 * math.sin(2 * math.pi * t / 24) - 30.0 * ((t // 24) % 7 >= 5)
+             for t in range(start, start + 24 * 7)]
+    assert np.abs(np.array(weekly.forecast(24 * 7)) - truth).mean() < 5.0
+
+
+def test_a_peak_whose_multiples_correlate_negatively_is_no_season():
+    # this series' 43rd value gave peaks whose scores were all negative, and the detector
+    # raised an IndexError from learn_one
+    rng = np.random.default_rng(12)
+    detector = PeriodDetector()
+    for t in range(44):
+        detector.learn_one(hourly(t, 30.0, rng))
+    assert detector.seen == 44 and detector.candidate == 0  # that check's estimate: none

@@ -27,6 +27,11 @@ HINTED_CORRELATION = 0.2
 # The seasons of common calendars (a year of quarters, months or weeks, a week of days, a day
 # of hours or half-hours): the autocorrelation is kept at their lags for `shows`.
 COMMON = (4, 7, 12, 24, 48, 52)
+# The week of a day's season (of hours, half-hours, quarter-hours). Every multiple of a
+# season correlates as the season does; the week shows only as a peak among the day's
+# multiples (above 6 and 8 days' correlation), a pattern of weekdays the day alone misses.
+WEEK_OF_DAY = {24: 168, 48: 336, 96: 672}
+LONGEST_WATCHED = max(*COMMON, *(8 * day for day in WEEK_OF_DAY))
 
 
 class PeriodDetector:
@@ -84,7 +89,7 @@ class PeriodDetector:
         self.intervals = []
         self.when = None
         self.correlation = np.zeros(0)  # of the changes, at lags 0, 1, ..., at the last check
-        self.shown = frozenset()  # the seasons of COMMON that `shows` at the last check
+        self.shown = frozenset()  # the seasons of COMMON and WEEK_OF_DAY shown at the last check
 
     def learn_one(self, y, when=None):
         if when is not None:
@@ -112,10 +117,17 @@ class PeriodDetector:
 
     def shows(self, period):
         """Whether the changes correlated, at the last check, by HINTED_CORRELATION or more
-        at lag `period` or a lag either side (`period` up to the longest of COMMON, or of the
-        seasons that can be detected): the least sign of a season of that length."""
+        at lag `period` or a lag either side (`period` up to LONGEST_WATCHED, or to the
+        longest season that can be detected): the least sign of a season of that length."""
         return (period + 1 < len(self.correlation)
                 and self.correlation[period - 1 : period + 2].max() >= HINTED_CORRELATION)
+
+    def _peaks(self, period, others):
+        """Whether `period` shows and correlates above each of the lags `others`."""
+        def at(lag):
+            return self.correlation[lag - 1 : lag + 2].max()
+        return (self.shows(period) and max(others) + 1 < len(self.correlation)
+                and all(at(period) > at(other) for other in others))
 
     def estimate(self):
         """The season of the history as it stands (0: none)."""
@@ -127,15 +139,21 @@ class PeriodDetector:
         if n < 3 or not np.isfinite(changes).all():
             return 0
         changes = changes - changes.mean()
+        largest = np.abs(changes).max()
+        if not 0.0 < largest < np.inf:
+            return 0
+        changes = changes / largest  # the correlation is the same, and its squares are finite
         power = np.abs(np.fft.rfft(changes, 2 * n)) ** 2
-        correlation = np.fft.irfft(power)[: min(max(longest, self.hint, *COMMON) + 2, n)]
+        correlation = np.fft.irfft(power)[: min(max(longest, self.hint, LONGEST_WATCHED) + 2, n)]
         if correlation[0] <= 0:
             return 0
         # the usual (biased) estimate: a lag k sums n - k products over n, which shrinks long
         # lags a little and so favours a season over its multiples
         correlation = correlation / correlation[0]
         self.correlation = correlation
-        self.shown = frozenset(m for m in COMMON if self.shows(m))
+        self.shown = frozenset([*(m for m in COMMON if self.shows(m)),
+                                *(week for day, week in WEEK_OF_DAY.items()
+                                  if self._peaks(week, (6 * day, 8 * day)))])
         if max(longest, min(self.hint, n // 2)) < 2:
             return 0
         hint = self.hint
@@ -157,6 +175,9 @@ class PeriodDetector:
         # a season's multiples peak too: score each candidate by its peaks at m, 2m, 3m, ...
         # (each within a lag either way), and take the shortest close to the best, so that a
         # multiple of the season, whose own peak may come out higher, does not win over it
+        # (a peak whose multiples correlate negatively on average is no season)
         scores = np.array([np.mean([correlation[max(k * m - 1, 0) : k * m + 2].max()
                                     for k in range(1, longest // m + 1)]) for m in peaks])
+        if not scores.max() > 0.0:
+            return 0
         return int(peaks[scores >= 0.85 * scores.max()][0])

@@ -37,6 +37,7 @@ MEMBERS = (
     ("holt-winters", 0.3, 0.02, 0.98, 0.2, True, False),
     ("log holt-winters", 0.3, 0.02, 0.98, 0.2, True, True),
 )
+MEMBER_NAMES = {member[0] for member in MEMBERS}
 MEAN_REVERSION = "mean reversion"
 AUTOREGRESSION = "autoregression"
 # the autoregression's order, and the weight each older step keeps in its least squares
@@ -67,28 +68,30 @@ class SmoothingBank:
     less), for cycles that are not seasons (animal populations, sunspots), its forecasts fed
     back as lags and kept within ten deviations of the mean.
 
-    Without a season (`period` 0), the seasonal members also run for each season of
-    `candidates`, named "holt-winters (m=12)" and so on, so that a season is weighed before it
-    is detected; mean reversion and the autoregression stay the last two of `names`.
+    The seasonal members also run for each season of `candidates`, named "holt-winters (m=12)"
+    and so on: without a season of its own, the forecaster gives the bank those of common
+    calendars, so that a season is weighed before it is detected; with a day's season, the
+    week's. Mean reversion and the autoregression stay the last two of `names`.
     """
 
     def __init__(self, period, candidates=()):
         chosen = [(member, period if member[5] else 0) for member in MEMBERS
                   if member[5] == bool(period) or (not member[5] and not (period and member[6]))]
-        self.candidates = tuple(int(m) for m in candidates) if not period else ()
-        chosen += [(member, m) for m in self.candidates for member in MEMBERS if member[5]]
-        self.names = [member[0] if member[5] == bool(period) or not member[5]
-                      else f"{member[0]} (m={m})" for member, m in chosen]
+        self.names = [member[0] for member, _ in chosen]
+        self.candidates = tuple(int(m) for m in candidates)
+        for m in self.candidates:
+            seasonal = [member for member in MEMBERS if member[5]]
+            chosen += [(member, m) for member in seasonal]
+            self.names += [f"{member[0]} (m={m})" for member in seasonal]
+        # the season of each of `names` that is a candidate's (0 for the others)
+        self.candidate_period = np.array([0 if name in MEMBER_NAMES else m
+                                          for name, (_, m) in zip(self.names, chosen)] + [0, 0])
         self.names += [MEAN_REVERSION, AUTOREGRESSION]
         self.period = period
         # rows alpha, beta, phi, gamma and the member's season (0: none)
         self.constants = np.array([[float(member[k]) for member, _ in chosen]
                                    for k in (1, 2, 3, 4)] + [[float(m) for _, m in chosen]])
         self.log = np.array([float(member[6]) for member, _ in chosen])
-        # the season of each of `names` that is a candidate's (0 for the others)
-        self.candidate_period = np.array(
-            [m if name.endswith(f"(m={m})") else 0 for name, (_, m) in zip(self.names, chosen)]
-            + [0, 0])
         size, columns = len(chosen), max(period, *self.candidates, 1)
         self.level = np.zeros(size)
         self.trend = np.zeros(size)
