@@ -291,6 +291,63 @@ def commands_table(repeats, source=None):
             for label, argv in steps])
 
 
+# The forecaster's series: a random walk (no season: the candidate seasons' members run
+# throughout), a monthly season and an hourly one with a weekly pattern (the week's members
+# beside the day's), each 1,500 steps of learn_one + forecast(1) after 300 of warm-up.
+FORECASTER_TIMING = """
+import math, statistics, sys, time
+if {source!r}:
+    sys.path.insert(0, {source!r})
+import numpy as np
+from river import time_series
+from rtrl_river import RTRLForecaster
+rng = np.random.default_rng(0)
+series = {{
+    "random walk": 100 + np.cumsum(rng.normal(size=1800)),
+    "monthly season": [100 + 10 * math.sin(2 * math.pi * t / 12) + rng.normal()
+                       for t in range(1800)],
+    "hourly, day and week": [100 + 10 * math.sin(2 * math.pi * t / 24)
+                             - 10 * ((t // 24) % 7 >= 5) + rng.normal() for t in range(1800)],
+}}
+def us(model, values):
+    for y in values[:300]:  # River's HoltWinters forecasts from two seasons on
+        model.learn_one(y)
+    start = time.perf_counter()
+    for y in values[300:]:
+        model.learn_one(y)
+        model.forecast(1)
+    return (time.perf_counter() - start) / (len(values) - 300) * 1e6
+row = {{name: us(RTRLForecaster(seed=0), values) for name, values in series.items()}}
+row["HoltWinters (monthly)"] = us(time_series.HoltWinters(0.3, 0.1, 0.6, seasonality=12),
+                                  series["monthly season"])
+print(repr(row))
+"""
+
+
+def forecaster_table(repeats, source=None):
+    """µs per learn_one + forecast(1) of RTRLForecaster() at its defaults, next to River's
+    HoltWinters in the same fresh process; with `source` (another source tree) the same in
+    fresh processes of that tree, interleaved, and the ratio of the two."""
+    import ast
+
+    trees = {"installed": None, **({"source": source} if source else {})}
+    runs = {tree: [] for tree in trees}
+    for _ in range(repeats):
+        for tree, path in trees.items():
+            runs[tree].append(ast.literal_eval(
+                _run_fresh(FORECASTER_TIMING.format(source=path or "")).strip().splitlines()[-1]))
+    header = ["series", *(f"µs/step, {tree}" for tree in trees)]
+    if source:
+        header.append("installed / source")
+    rows = []
+    for name in runs["installed"][0]:
+        medians = [statistics.median(run[name] for run in runs[tree]) for tree in trees]
+        rows.append((name, *(f"{m:.1f}" for m in medians),
+                     *([f"{medians[0] / medians[1]:.2f}"] if source else [])))
+    _table(f"RTRLForecaster() learn_one + forecast(1) (fresh processes, medians of {repeats})"
+           + (f"; source: {source}" if source else ""), header, rows)
+
+
 # (cell, learner) pairs of the cells table: every learner that applies to each cell. On the
 # eLSTM, SnAp-1 and SnAp-2 run RTRL's own diagonal trace (the same kernel), and UORO is not
 # offered, so its rows are RTRL and TBPTT.
@@ -510,17 +567,18 @@ def main(argv=None):
     parser.add_argument(
         "--tables", nargs="+", default=["learn_one", "classifier", "learn_many"],
         choices=["learn_one", "classifier", "learn_many", "learners", "cells", "cell_ratio",
-                 "floors", "startup", "commands", "growth"],
+                 "floors", "startup", "commands", "growth", "forecaster"],
         help="which tables to print (learners: every gradient estimator against n; cells: "
         "both cells and every learner that applies against n; cell_ratio: an eLSTM at n=256 "
         "and an LRU at 64 modes against an Elman at n=16; floors: the O(P) learners in ns per "
         "parameter against a bandwidth floor; startup: import and first-call seconds, warm "
         "and with an empty numba cache; commands: seconds of rtrl-river --help and --version; "
         "growth: peak memory of a step that brings new feature names, exact RTRL, against its "
-        "traces)",
+        "traces; forecaster: RTRLForecaster() a step on three series, next to HoltWinters)",
     )
     parser.add_argument("--source", default=None, metavar="DIR",
-                        help="commands table: run the commands from this source tree")
+                        help="commands and forecaster tables: run them from this source tree "
+                        "too (forecaster: beside the installed package, with the ratio)")
     args = parser.parse_args(argv)
     with threadpool_limits(args.threads):
         if "learn_one" in args.tables:
@@ -544,6 +602,8 @@ def main(argv=None):
         startup_table(args.repeats)
     if "commands" in args.tables:
         commands_table(args.repeats, args.source)
+    if "forecaster" in args.tables:
+        forecaster_table(args.repeats, args.source)
 
 
 if __name__ == "__main__":
