@@ -1,6 +1,7 @@
 """The rtrl-river command: arguments, outputs and errors, on small inputs."""
 
 import csv
+import datetime
 import json
 import os
 import signal
@@ -69,6 +70,8 @@ def test_compare_on_a_multiclass_stream_uses_classification_metrics(tmp_path, ca
         (["compare", "--csv", "data.csv"], "--csv needs --target NAME"),
         (["forecast", "--horizon", "0"], "argument --horizon: 0 is not at least 1"),
         (["forecast", "--seasonality", "-1"], "argument --seasonality: -1 is negative"),
+        (["forecast", "--seasonality", "yearly"],
+         "argument --seasonality: 'yearly' is not a whole number"),
         (["forecast", "--dataset", "phishing"], "invalid choice: 'phishing'"),
         (["forecast", "--dataset", "airline-passengers", "--horizon", "72"],
          "--horizon 72 needs more than 144 samples; airline-passengers has 144"),
@@ -438,6 +441,41 @@ def test_forecast_runs_rivers_protocol_on_a_csv_file(tmp_path, capsys):
                                                        "RTRLForecaster"]
     assert all(len(r["MAE by step"]) == 3 and r["MAE"] > 0 for r in report["results"])
     assert report["results"][-1]["runs"] == 2
+
+
+def test_forecast_finds_the_season_and_reads_the_dates_of_a_csv(tmp_path, capsys, monkeypatch):
+    # the estimator's default season, "auto", and each date as a datetime beside its calendar
+    # features: the forecaster reads which steps a forecast is for from them
+    from rtrl_river import RTRLForecaster
+
+    seen, learn_one = [], RTRLForecaster.learn_one
+
+    def spy(self, y, x=None):
+        seen.append(x)
+        return learn_one(self, y, x)
+
+    monkeypatch.setattr(RTRLForecaster, "learn_one", spy)
+    data = _write_csv(tmp_path / "sales.csv", ["month", "sales"],
+                      [(f"{2000 + i // 12}-{1 + i % 12:02d}-01", 100 + 10 * (i % 12) + i)
+                       for i in range(40)])
+    code = main(["forecast", "--csv", str(data), "--target", "sales", "--horizon", "3",
+                 "--seeds", "1", "--out", str(tmp_path / "out")])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "sales: 40 samples, horizon 3, seasonality auto" in printed
+    assert "HoltWinters" not in printed  # it needs a season given
+    assert seen and all(isinstance(x["month"], datetime.datetime) and x["month_month"] >= 1
+                        for x in seen)
+
+
+def test_compare_gives_the_calendar_features_of_a_date_only(tmp_path):
+    from rtrl_river.cli.csv_file import CSVStream
+
+    data = _write_csv(tmp_path / "d.csv", ["when", "y"], [("2021-03-04", "1")])
+    (x, _), = CSVStream(str(data), "y")
+    assert x == {"when_month": 3.0, "when_weekday": 3.0, "when_day": 4.0, "when_hour": 0.0}
+    (x, _), = CSVStream(str(data), "y", dates=True)
+    assert x["when"] == datetime.datetime(2021, 3, 4)
 
 
 def test_ctrl_c_during_forecast_prints_the_finished_models(tmp_path, capsys, monkeypatch):

@@ -48,6 +48,11 @@ non_negative_float = _bounded(_finite_float, lambda value: value >= 0,
                               "is negative (0 disables clipping)")
 
 
+def season(text):
+    """A season length in steps (0 for none), or "auto" to have the forecaster find it."""
+    return "auto" if text == "auto" else non_negative_int(text)
+
+
 def character(text):
     """One character, such as a separator; `\\t` or `tab` is a tab."""
     text = {"\\t": "\t", "tab": "\t"}.get(text, text)
@@ -112,7 +117,7 @@ def add_csv_reading(parser):
 def reading_options(parser, args):
     """The CSVStream settings of the --csv reading options; an argparse error for one given
     without --csv."""
-    settings = {"drop": args.drop}
+    settings = {"drop": args.drop, "dates": getattr(args, "dates", False)}
     for option, (default, name) in READING.items():
         value = getattr(args, name)
         if value is not None and args.csv is None:

@@ -93,10 +93,14 @@ class CSVStream:
         (the row is left out), "ffill" (the previous target) or "interpolate" (a straight line
         between the targets around the gap; the last target after the last one). With "ffill"
         and "interpolate", the rows before the first target are left out.
+    dates
+        Also keep each date, as a datetime under its column's name, beside its calendar
+        features: `RTRLForecaster` reads the dates it is given (which steps a forecast is for,
+        and the calendar's season), and ignores other values that are not numbers.
     """
 
     def __init__(self, path, target, drop=(), classification=False, sep=",", thousands=None,
-                 decimal=".", date_format=None, missing="error"):
+                 decimal=".", date_format=None, missing="error", dates=False):
         if missing not in MISSING:
             raise ValueError(f"missing={missing!r} is not one of {', '.join(MISSING)}")
         if classification and missing == "interpolate":
@@ -111,6 +115,7 @@ class CSVStream:
         self.sep, self.thousands, self.decimal = sep, thousands, decimal
         self.date_format = date_format
         self.missing = missing
+        self.dates = dates
         self._spooled = None
         if not _is_regular_file(path):
             self._spooled = _spool(path)
@@ -232,6 +237,8 @@ class CSVStream:
             self._check_calendar_names(line, name, names)
         kinds[name] = DATE
         x.update(calendar_features(name, moment))
+        if self.dates:
+            x[name] = moment
 
     def _number(self, text):
         """The number `text` holds, None if it holds none."""

@@ -8,13 +8,7 @@ import time
 from pathlib import Path
 
 from . import compare
-from .arguments import (
-    add_csv_options,
-    add_csv_reading,
-    add_run_options,
-    non_negative_int,
-    positive_int,
-)
+from .arguments import add_csv_options, add_csv_reading, add_run_options, positive_int, season
 from .baselines import baselines
 from .output import INTERRUPTED, Progress, print_table, report_interruption, write_file
 from .streams import CLASSIFICATION, STREAMS
@@ -28,7 +22,7 @@ def add_parser(commands):
         help="River's forecasting protocol: RTRLForecaster next to the last value and HoltWinters",
         description="River's forecasting protocol (evaluate.iter_evaluate: at each step, forecast "
         "the next\nHORIZON values, then learn the step) of RTRLForecaster over several seeds, "
-        "next to the\nlast value and, with --seasonality, HoltWinters. Prints the MAE averaged "
+        "next to the\nlast value and, with --seasonality M, HoltWinters. Prints the MAE averaged "
         "over the\nhorizon and writes it, with the MAE at each step ahead, as JSON. HoltWinters "
         "runs with\nalpha 0.3, beta 0.1, gamma 0.6, additive.",
         epilog=f"series:\n{listing}\n\nyour own data: --csv PATH --target NAME, read as "
@@ -42,9 +36,9 @@ def add_parser(commands):
                         help="with --csv: columns to leave out")
     parser.add_argument("--horizon", type=positive_int, default=12, metavar="H",
                         help="steps ahead to forecast (default: 12)")
-    parser.add_argument("--seasonality", type=non_negative_int, default=0, metavar="M",
-                        help="season length in steps, 0 for none (default: 0); at most the "
-                        "series' length")
+    parser.add_argument("--seasonality", type=season, default="auto", metavar="M",
+                        help="season length in steps, shorter than the series; 0 for none; "
+                        "auto (the default, the estimator's) to let RTRLForecaster find it")
     parser.add_argument("--hidden-size", type=positive_int, default=16, metavar="N",
                         help="hidden units (default: 16)")
     parser.add_argument("--seeds", type=positive_int, default=3, metavar="K",
@@ -57,6 +51,7 @@ def add_parser(commands):
 
 def prepare(parser, args):
     args.learners, args.feedback = ["rtrl"], True
+    args.dates = True  # a CSV's dates reach the forecaster as dates (see CSVStream)
     rows = compare.prepare(parser, args)
     name, samples = args.stream.name, len(rows)
     if args.stream.task == CLASSIFICATION:
@@ -64,7 +59,7 @@ def prepare(parser, args):
     if samples <= 2 * args.horizon:  # River learns H steps, then needs H more to score one
         parser.error(f"--horizon {args.horizon} needs more than {2 * args.horizon} samples; "
                      f"{name} has {samples}")
-    if args.seasonality >= samples:
+    if args.seasonality != "auto" and args.seasonality >= samples:
         parser.error(f"--seasonality {args.seasonality} is not shorter than the series: {name} "
                      f"has {samples} samples, so no season would ever repeat")
     return rows
@@ -76,7 +71,8 @@ def _forecasters(args):
 
     models = {name: ([None], lambda seed, make=make: make())
               for name, make in baselines("forecast", args.stream,
-                                          seasonality=args.seasonality).items()}
+                                          seasonality=args.seasonality if args.seasonality
+                                          != "auto" else 0).items()}
     settings = dict(hidden_size=args.hidden_size, seasonality=args.seasonality)
     if args.lr is not None:
         settings["lr"] = args.lr
