@@ -25,7 +25,7 @@ CALENDAR = (
 )
 HINTED_CORRELATION = 0.2
 # The seasons of common calendars (a year of quarters, months or weeks, a week of days, a day
-# of hours or half-hours): the autocorrelation is kept at their lags for `shows`.
+# of hours or half-hours): `shown` says which the series shows at each check.
 COMMON = (4, 7, 12, 24, 48, 52)
 # The week of a day's season (of hours, half-hours, quarter-hours). Every multiple of a
 # season correlates as the season does; the week shows only as a peak among the day's
@@ -122,6 +122,25 @@ class PeriodDetector:
         return (period + 1 < len(self.correlation)
                 and self.correlation[period - 1 : period + 2].max() >= HINTED_CORRELATION)
 
+    @staticmethod
+    def _spans(values, period):
+        """Whether the changes of `values` over k = max(1, period // 8) steps correlate by
+        HINTED_CORRELATION or more at lag `period` or a lag either side. Over one step a long,
+        smooth season (the year of weekly data) drowns in the week-to-week noise (gasoline:
+        0.04-0.07 at lag 52 over 120-800 weeks); over 6 steps it shows (0.21-0.36)."""
+        k = max(1, period // 8)
+        changes = values[k:] - values[:-k]
+        if len(changes) < period + 2:
+            return False
+        changes = changes - changes.mean()
+        largest = np.abs(changes).max()
+        if not 0.0 < largest < np.inf:
+            return False
+        changes = changes / largest
+        total = changes @ changes
+        return max(changes[lag:] @ changes[:-lag] for lag in (period - 1, period, period + 1)
+                   ) >= HINTED_CORRELATION * total
+
     def _peaks(self, period, others):
         """Whether `period` shows and correlates above each of the lags `others`."""
         def at(lag):
@@ -151,7 +170,7 @@ class PeriodDetector:
         # lags a little and so favours a season over its multiples
         correlation = correlation / correlation[0]
         self.correlation = correlation
-        self.shown = frozenset([*(m for m in COMMON if self.shows(m)),
+        self.shown = frozenset([*(m for m in COMMON if self._spans(values, m)),
                                 *(week for day, week in WEEK_OF_DAY.items()
                                   if self._peaks(week, (6 * day, 8 * day)))])
         if max(longest, min(self.hint, n // 2)) < 2:
