@@ -83,18 +83,23 @@ def test_a_model_saved_mid_stream_continues_it_bit_for_bit(Estimator, save_and_l
 
 
 @pytest.mark.parametrize("save_and_load", [pickled, dumped_with_joblib])
-def test_a_forecaster_saved_mid_stream_forecasts_and_continues_bit_for_bit(save_and_load,
-                                                                          tmp_path):
+@pytest.mark.parametrize(("seasonality", "saved_at"), [(12, 50), ("auto", 30)])
+def test_a_forecaster_saved_mid_stream_forecasts_and_continues_bit_for_bit(
+        save_and_load, seasonality, saved_at, tmp_path):
+    # "auto" saved at 30 values: before its season is detected, the candidate seasons' members
+    # running, and detected after the load
     series = [y for _, y in datasets.AirlinePassengers()]
-    model = RTRLForecaster(hidden_size=6, seasonality=12, seed=0)
-    for y in series[:50]:
+    model = RTRLForecaster(hidden_size=6, seasonality=seasonality, seed=0)
+    for y in series[:saved_at]:
         model.learn_one(y)
+    assert model.period_ == (12 if seasonality == 12 else 0)
     loaded = save_and_load(model, tmp_path)
     assert loaded.forecast(12) == model.forecast(12)
-    for y in series[50:]:
+    for y in series[saved_at:]:
         model.learn_one(y)
         loaded.learn_one(y)
     assert loaded.forecast(12) == model.forecast(12)
+    assert loaded.period_ == model.period_ == 12 and loaded.weights_ == model.weights_
     assert_same_arrays(model.regressor_, loaded.regressor_)
 
 
