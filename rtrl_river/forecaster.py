@@ -83,9 +83,12 @@ class RTRLForecaster(Forecaster):
     season (its score below the last value's). Until a season is detected, the seasonal
     components also run for each season of a common calendar (4, 7, 12, 24, 48 and 52
     steps: "holt-winters (m=12)" and so on), each weighed like the others but only while
-    the changes of the series correlate at that lag by 0.2 or more: a monthly series gets
-    its year's seasonal forecasts after one or two years, where detection takes three. A
-    season so detected keeps its components' scores.
+    the changes of the series (over m // 8 steps for a long season, so that a smooth year of
+    weekly data shows through week-to-week noise) correlate at that lag by 0.2 or more: a
+    monthly series gets its year's seasonal forecasts after one or two years, where
+    detection takes three. A season so detected keeps its components' scores. With a day's
+    season (24, 48 or 96 steps, declared or detected) the week's seasonal components run
+    too, weighed where the week's lag correlates above six and eight days'.
 
     Dates say which steps a forecast is for. When the values learned carry timestamps at a
     regular interval (a datetime or date among x's values; calendar months count as regular,
