@@ -317,15 +317,29 @@ class RTRLForecaster(Forecaster):
         weights = self.combination_.weights(1, self._available())[0]
         return dict(zip(self.combination_.names, weights.tolist()))
 
-    def _available(self):
+    def _available(self, keep=False):
         """Which members the weights may choose: those ready, the network, and a candidate
-        season's members only while the series shows that season (`PeriodDetector.shown`)."""
+        season's members only while the series shows that season (`PeriodDetector.shown`).
+        `keep` (learning, not forecasting) keeps the gate's rows for the next calls."""
         available = np.append(self.components_.ready, True)
-        shown = self.detector_.shown if self.detector_ is not None else ()
-        for period in self.components_.candidates:
-            if period not in shown:
-                available[:-1][self.components_.candidate_period == period] = False
+        if self.components_.candidates:
+            available[:-1] &= self._opened(keep)
         return available
+
+    def _opened(self, keep):
+        """Which of the components' rows the season gate leaves open: all but those of the
+        candidate seasons the detector does not show. Kept (with `keep`) until the detector's
+        next check or new components: two numpy operations a candidate, twice a step, were a
+        fifth of a step's time."""
+        shown = self.detector_.shown if self.detector_ is not None else frozenset()
+        gate = self.__dict__.get("_gate")
+        if gate is None or gate[0] is not shown or gate[1] is not self.components_:
+            bank = self.components_
+            hidden = [m for m in bank.candidates if m not in shown]
+            gate = (shown, bank, ~np.isin(bank.candidate_period, hidden))
+            if keep:
+                self._gate = gate
+        return gate[2]
 
     @staticmethod
     def _numeric(x, subject):
@@ -418,7 +432,7 @@ class RTRLForecaster(Forecaster):
         else:
             forecasts[-1, 0] = self.network_.forecast_one({})
         # and the one-step forecast the members' weights make, for the combination's guard
-        weights = self.combination_.weights(1, self._available(), guarded=False)[0]
+        weights = self.combination_.weights(1, self._available(keep=True), guarded=False)[0]
         self.combination_.record(forecasts, float(weights @ forecasts[:, 0]))
 
     def forecast(self, horizon: int, xs: list[dict] | None = None) -> list[float | None]:
