@@ -17,7 +17,7 @@ from .forecasting import Combination, PeriodDetector, SeasonalNetwork, Smoothing
 from .forecasting.clock import Clock, timestamp
 from .forecasting.period import COMMON, WEEK_OF_DAY
 from .heads import RegressionHead
-from .inputs import REAL_TYPES, check_real, short_repr, unseen_features
+from .inputs import beyond_standardising, checked_standardised, numeric_features, short_repr
 from .regressor import RTRLRegressor
 
 # How many recent steps are kept to start a network and components afresh when the season
@@ -341,38 +341,13 @@ class RTRLForecaster(Forecaster):
                 self._gate = gate
         return gate[2]
 
-    @staticmethod
-    def _numeric(x, subject):
-        """The exogenous values of the dict x that are real numbers, as floats, each checked
-        as the regressor checks its features (a datetime or a string is ignored)."""
-        if x is None:
-            return {}
-        if not isinstance(x, Mapping):
-            raise TypeError(f"{subject} must be a dict of features, not {short_repr(x)} of "
-                            f"type {type(x).__name__}")
-        features = {}
-        for name, value in x.items():
-            if isinstance(value, REAL_TYPES):
-                check_real(value, f"feature {name!r}")
-                features[name] = float(value)
-        unseen_features(features, None)  # the names
-        return features
-
-    @staticmethod
-    def _checked(standardised, features):
-        """`standardised` (x by the running statistics), unless one is beyond float64."""
-        for name, value in standardised.items():
-            if not math.isfinite(value):
-                raise _beyond_standardising(name, features[name])
-        return standardised
-
     def learn_one(self, y: float, x: dict | None = None) -> None:
         """One time step: score every member's forecasts of y, then learn y from x. A value
         that is rejected changes nothing."""
         started = "network_" in self.__dict__
         if not started:
             self._check_parameters()
-        features = self._numeric(x, "x")
+        features = numeric_features(x, "x")
         RegressionHead.check_target(y)
         y = float(y)
         # every check before anything changes: the statistics x would make, x standardised
@@ -381,8 +356,8 @@ class RTRLForecaster(Forecaster):
         statistics = scaler.updated(features)
         for name, (_, mean, var) in statistics.items():
             if not (math.isfinite(mean) and math.isfinite(var)):
-                raise _beyond_standardising(name, features[name])
-        scaled = self._checked(scaler.transform_one(features, statistics), features)
+                raise beyond_standardising(name, features[name])
+        scaled = checked_standardised(scaler.transform_one(features, statistics), features)
         if started:
             base = self.network_.season.reference(0, [], current=y)
             if not math.isfinite(y - base):
@@ -455,12 +430,12 @@ class RTRLForecaster(Forecaster):
                 raise TypeError(f"xs must be a list of dicts, one a step, not {short_repr(xs)}")
             if len(xs) != horizon:
                 raise ValueError(f"xs has {len(xs)} dicts for a horizon of {horizon}")
-            numeric = [self._numeric(x, f"xs[{k}]") for k, x in enumerate(xs)]
+            numeric = [numeric_features(x, f"xs[{k}]") for k, x in enumerate(xs)]
             when = timestamp(xs[0]) if horizon else None
             xs = numeric
         if "network_" not in self.__dict__ or self.last_ is None:
             return [None] * horizon
-        rows = ([self._checked(self.scaler_.transform_one(x), x) for x in xs] if xs
+        rows = ([checked_standardised(self.scaler_.transform_one(x), x) for x in xs] if xs
                 else [{}] * horizon)
         ahead = self.clock_.steps_ahead(when) if xs else None
         skipped = ahead - 1 if ahead is not None and horizon else 0
@@ -481,7 +456,3 @@ class RTRLForecaster(Forecaster):
         return [value if math.isfinite(value) else math.copysign(1.7976931348623157e308, value)
                 for value in combined.tolist()]
 
-
-def _beyond_standardising(name, value):
-    return ValueError(f"feature {name!r} is {short_repr(value)}, too far from its running mean "
-                      "to standardise in float64 (its squares overflow); rescale it")

@@ -4,7 +4,7 @@ that name what is wrong before anything changes."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from numbers import Real
 
@@ -125,3 +125,34 @@ def series_like(values, X):
 
     native = nw.get_native_namespace(nw.from_native(X, eager_only=True))
     return nw.new_series("prediction", values, backend=native).to_native()
+
+
+def numeric_features(x, subject):
+    """The values of the dict x that are real numbers, as floats, each checked as the
+    regressor checks its features (a datetime or a string is ignored): a forecaster's
+    exogenous values. `subject` names x in an error."""
+    if x is None:
+        return {}
+    if not isinstance(x, Mapping):
+        raise TypeError(f"{subject} must be a dict of features, not {short_repr(x)} of "
+                        f"type {type(x).__name__}")
+    features = {}
+    for name, value in x.items():
+        if isinstance(value, REAL_TYPES):
+            check_real(value, f"feature {name!r}")
+            features[name] = float(value)
+    unseen_features(features, None)  # the names
+    return features
+
+
+def checked_standardised(standardised, features):
+    """`standardised` (the features by running statistics), unless one is beyond float64."""
+    for name, value in standardised.items():
+        if not math.isfinite(value):
+            raise beyond_standardising(name, features[name])
+    return standardised
+
+
+def beyond_standardising(name, value):
+    return ValueError(f"feature {name!r} is {short_repr(value)}, too far from its running mean "
+                      "to standardise in float64 (its squares overflow); rescale it")
