@@ -15,13 +15,20 @@ from rtrl_river.forecasting.combination import DECAY, LARGEST_ERROR
 from rtrl_river.forecasting.smoothing import AUTOREGRESSION, MEAN_REVERSION, MEMBERS
 
 
-def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon):
+def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon, rate=0.0):
     """One exponential smoothing member in plain Python: its forecasts after each value
-    (period 0: a member without a season)."""
+    (period 0: a member without a season). With a `rate`, it learns alpha, beta and gamma as
+    the bank's docstring says: the derivatives of its state by each carried forward, and Adam
+    (0.9, 0.99) on their logits, within +-6."""
     values = [math.log(y) for y in ys] if log else list(ys)
     m = max(period, 1)
     level = trend = None
     season = [0.0] * m
+    constants = {"alpha": alpha, "beta": beta, "gamma": gamma}
+    # d level, d trend and d season[j] by each constant; Adam's moments
+    d_level, d_trend = dict.fromkeys(constants, 0.0), dict.fromkeys(constants, 0.0)
+    d_season = [dict.fromkeys(constants, 0.0) for _ in range(m)]
+    first, second = dict.fromkeys(constants, 0.0), dict.fromkeys(constants, 0.0)
     out = []
     for t, value in enumerate(values):
         if t < m - 1:
@@ -34,11 +41,33 @@ def reference_member(ys, alpha, beta, phi, gamma, period, log, horizon):
                 season = [v - level for v in values[:m]]
         else:
             i = t % m
+            a, b, g = constants["alpha"], constants["beta"], constants["gamma"]
             error = value - (level + phi * trend + season[i])
-            level += phi * trend + alpha * error
-            trend = phi * trend + beta * error
+            d_forecast = {c: d_level[c] + phi * d_trend[c] + (d_season[i][c] if period else 0.0)
+                          for c in constants}
+            level += phi * trend + a * error
+            trend = phi * trend + b * error
             if period:
-                season[i] += gamma * error
+                season[i] += g * error
+            if rate:
+                for c in constants:
+                    d_level[c] = (d_level[c] + phi * d_trend[c] - a * d_forecast[c]
+                                  + (error if c == "alpha" else 0.0))
+                    d_trend[c] = phi * d_trend[c] - b * d_forecast[c] + (
+                        error if c == "beta" else 0.0)
+                    if period:
+                        d_season[i][c] += -g * d_forecast[c] + (error if c == "gamma" else 0.0)
+                steps = t - m + 1
+                for c, value_c in constants.items():
+                    gradient = -error * d_forecast[c] * value_c * (1 - value_c)
+                    first[c] = 0.9 * first[c] + 0.1 * gradient
+                    second[c] = 0.99 * second[c] + 0.01 * gradient**2
+                    if second[c] == 0.0:  # no gradient yet (the derivatives start at 0)
+                        continue
+                    step = rate * first[c] / (1 - 0.9**steps) / math.sqrt(
+                        second[c] / (1 - 0.99**steps))
+                    logit = min(max(math.log(value_c / (1 - value_c)) - step, -6.0), 6.0)
+                    constants[c] = 1 / (1 + math.exp(-logit))
         forecasts, damped, power = [], 0.0, 1.0
         for k in range(horizon):
             power *= phi
@@ -57,14 +86,15 @@ def test_the_bank_is_each_member_run_alone(period, candidates):
     ys = list(50 + np.cumsum(rng.normal(size=40)) + 5 * np.sin(np.arange(40)))
     bank = SmoothingBank(period, candidates)
     references = {member[0]: reference_member(ys, *member[1:5], period if member[5] else 0,
-                                              member[6], 6)
+                                              member[6], 6, member[7])
                   for member in MEMBERS if member[0] in bank.names}
     for m in candidates:
         references.update({f"{member[0]} (m={m})": reference_member(ys, *member[1:5], m,
-                                                                      member[6], 6)
+                                                                      member[6], 6, member[7])
                            for member in MEMBERS if member[5]})
+    seasonal = sum(member[5] for member in MEMBERS)
     assert len(references) == len(bank.names) - 2 == len(MEMBERS) - (
-        3 if not period else 1) + 3 * len(candidates)  # the main members and the candidates'
+        seasonal if not period else 1) + seasonal * len(candidates)  # main and candidates'
     plain = SmoothingBank(period)  # mean reversion and the autoregression: as without them
     for t, y in enumerate(ys):
         bank.learn_one(y)
@@ -360,16 +390,65 @@ def test_a_detected_candidate_season_keeps_its_scores():
                                       before.scores[:, before.names.index(f"{name} (m=12)")])
 
 
+def test_learned_constants_follow_the_derivative_of_the_forecast():
+    # the sensitivities the bank carries give d forecast / d (alpha, beta, gamma) of the next
+    # one-step forecast; against central differences of the plain recursion with the
+    # constants fixed (a rate of 1e-300 moves them by nothing): h = 1e-6 leaves a truncation
+    # error of order h^2 and rounding of 1e-16 x |forecast| / h, some 1e-8 here; rtol 1e-5
+    rng = np.random.default_rng(2)
+    ys = list(50 + np.cumsum(rng.normal(size=45)) + 5 * np.sin(np.arange(45) * 2 * np.pi / 4))
+    bank = SmoothingBank(4)
+    names = ("holt-winters", "log holt-winters")  # the log one learns here too
+    bank.constants[5, [bank.names.index(name) for name in names]] = 1e-300
+    for y in ys:
+        bank.learn_one(y)
+    column = 2 + len(ys) % 4
+    for name in names:
+        row = bank.names.index(name)
+        member = next(member for member in MEMBERS if member[0] == name)
+        alpha, beta, phi, gamma = bank.constants[:4, row]
+        np.testing.assert_allclose([alpha, beta, gamma], [member[1], member[2], member[4]],
+                                   rtol=1e-14)  # unmoved but for the logit's rounding
+        sensitivity = bank.sensitivity[row]
+        derivative = sensitivity[0] + phi * sensitivity[1] + sensitivity[column]
+        h = 1e-6
+        for k in range(3):
+            def forecast(delta, k=k):
+                shifted = [alpha, beta, gamma]
+                shifted[k] += delta
+                value = reference_member(ys, shifted[0], shifted[1], phi, shifted[2], 4,
+                                         member[6], 1)[-1][0]
+                return math.log(value) if member[6] else value
+            difference = (forecast(h) - forecast(-h)) / (2 * h)
+            np.testing.assert_allclose(derivative[k], difference, rtol=1e-5, atol=1e-7)
+            assert abs(difference) > 1e-3  # a derivative that would show a wrong one
+
+
+def test_learned_constants_stay_finite_and_within_their_bounds_on_wild_series():
+    for ys in ([1e300, -1e300] * 20, [1e-300, 1e300] * 20,
+               list(np.random.default_rng(0).standard_cauchy(200) * 1e10)):
+        bank = SmoothingBank(4, (12,))
+        for y in ys:
+            bank.learn_one(y)
+            learned = bank.constants[[0, 1, 3]][:, bank.constants[5] > 0]
+            assert np.isfinite(learned).all()
+            assert ((learned > 0.0) & (learned < 1.0)).all()
+            assert np.isfinite(bank.sensitivity).all() and np.isfinite(bank.moments).all()
+
+
 def test_a_bank_saved_before_candidate_seasons_loads_and_goes_on():
     rng = np.random.default_rng(11)
     ys = 50 + np.cumsum(rng.normal(size=30)) + 5 * np.sin(np.arange(30))
     bank = SmoothingBank(4)
+    bank.constants[5] = 0.0  # then, every member's constants stayed as they were
     for y in ys[:20]:
         bank.learn_one(y)
-    # the state as it was saved then: no candidates, constants' row 4 1.0 for a seasonal member
+    # the state as it was saved then: no candidates, constants' row 4 1.0 for a seasonal
+    # member, no row 5 (learning rates), sensitivities or moments
     old = copy.deepcopy(bank.__dict__)
-    del old["candidates"], old["candidate_period"]
+    del old["candidates"], old["candidate_period"], old["sensitivity"], old["moments"]
     old["constants"][4] = (old["constants"][4] != 0.0) * 1.0
+    old["constants"] = old["constants"][:5]
     loaded = SmoothingBank.__new__(SmoothingBank)
     loaded.__setstate__(old)
     for y in ys[20:]:

@@ -26,13 +26,28 @@ def member_period(constants, i, width):
     return min(np.int64(constants[4, i]), width)
 
 
+# The smoothing constants a member learns (constants rows alpha, beta and gamma), and Adam's
+# decay of its first and second moments of their gradients.
+LEARNED = (0, 1, 3)
+FIRST_DECAY, SECOND_DECAY = 0.9, 0.99
+# The constants' logits stay within this, the constants within (0.0025, 0.9975).
+LARGEST_LOGIT = 6.0
+# Sensitivities beyond this (a recursion that learned its way out of its stable region) start
+# again from zero.
+LARGEST_SENSITIVITY = 1e100
+
+
 @njit(**JIT)
-def bank_learn(constants, log, level, trend, season, start, counters, y):
+def bank_learn(constants, log, level, trend, season, start, counters, sensitivity, moments, y):
     """Advance every member of the bank by the value y. constants: rows alpha, beta, phi,
-    gamma and the member's season m (0: none); season (members x M) and start (M x members)
-    with M >= 1 the longest of the members' seasons (1 without any). A non-seasonal member
-    starts at the first value; a seasonal one at the mean of its first season, with its
-    deviations as seasons."""
+    gamma, the member's season m (0: none) and the rate at which it learns alpha, beta and
+    gamma (0: they stay); season (members x M) and start (M x members) with M >= 1 the
+    longest of the members' seasons (1 without any). A non-seasonal member starts at the first
+    value; a seasonal one at the mean of its first season, with its deviations as seasons.
+
+    A member that learns keeps the derivatives of its level, trend and season terms by each of
+    the three constants (sensitivity: members x (2 + M) x 3) and moves the constants' logits
+    by Adam (moments: members x 2 x 3) down the gradient of its one-step squared error."""
     count = counters[COUNT] + 1.0
     counters[COUNT] = count
     if count > 1.0:
@@ -72,7 +87,52 @@ def bank_learn(constants, log, level, trend, season, start, counters, y):
         trend[i] = phi * trend[i] + beta * error
         if period > 0:
             season[i, column] = s + gamma * error
+        if constants[5, i] > 0.0:
+            learn_constants(constants, sensitivity, moments, i, column + 2 if period > 0 else 0,
+                            error, t - max(period, 1) + 1)
     counters[T] = t + 1
+
+
+@njit(**INLINE)
+def learn_constants(constants, sensitivity, moments, i, row, error, steps):
+    """Member i's step of learning its smoothing constants, after its update by `error` (the
+    error of its forecast, made with the constants as they are): the sensitivities carried
+    forward by the recursion's derivative, then one Adam step on the logits (`steps`: how
+    many it has taken, this one included). row: the season term updated (0: none)."""
+    alpha, beta, phi, gamma = constants[0, i], constants[1, i], constants[2, i], constants[3, i]
+    finite = True
+    for p in range(3):
+        base = sensitivity[i, 0, p] + phi * sensitivity[i, 1, p]
+        forecast = base + sensitivity[i, row, p] if row > 0 else base
+        # d error / d constant = -d forecast; the constant's own term enters its state
+        level = base - alpha * forecast + (error if p == 0 else 0.0)
+        trend = phi * sensitivity[i, 1, p] - beta * forecast + (error if p == 1 else 0.0)
+        if row > 0:
+            s = sensitivity[i, row, p] - gamma * forecast + (error if p == 2 else 0.0)
+            sensitivity[i, row, p] = s
+            finite &= abs(s) < LARGEST_SENSITIVITY
+        sensitivity[i, 0, p] = level
+        sensitivity[i, 1, p] = trend
+        finite &= abs(level) < LARGEST_SENSITIVITY and abs(trend) < LARGEST_SENSITIVITY
+        # the gradient of error^2 / 2 by the constant's logit u (d constant / d u = c (1 - c))
+        constant = constants[LEARNED[p], i]
+        gradient = -error * forecast * constant * (1.0 - constant)
+        if not abs(gradient) < math.inf:
+            continue
+        first = FIRST_DECAY * moments[i, 0, p] + (1.0 - FIRST_DECAY) * gradient
+        second = SECOND_DECAY * moments[i, 1, p] + (1.0 - SECOND_DECAY) * gradient * gradient
+        if not second < math.inf:
+            continue
+        moments[i, 0, p], moments[i, 1, p] = first, second
+        corrected = math.sqrt(second / (1.0 - SECOND_DECAY ** steps))
+        if not corrected > 0.0:
+            continue
+        step = constants[5, i] * first / (1.0 - FIRST_DECAY ** steps) / corrected
+        logit = math.log(constant / (1.0 - constant)) - step
+        logit = min(max(logit, -LARGEST_LOGIT), LARGEST_LOGIT)
+        constants[LEARNED[p], i] = 1.0 / (1.0 + math.exp(-logit))
+    if not finite:
+        sensitivity[i] = 0.0
 
 
 @njit(**JIT)
