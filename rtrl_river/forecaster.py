@@ -82,14 +82,17 @@ class RTRLForecaster(Forecaster):
     over at least three seasons, or two for the season that timestamps in x suggest: the
     year of monthly or quarterly data, the week of daily data, the day of hourly data). When
     the estimate changes, the seasonal components start again from the last few seasons of
-    the series, and the network does too once the seasonal naive forecast has shown the
-    season (its score below the last value's). Until a season is detected, the seasonal
+    the series (a component that ran before goes on as it was), and the network does too
+    once the seasonal naive forecast has shown the season (its score below the last
+    value's). Until a season is detected, the seasonal
     components also run for each season of a common calendar (4, 7, 12, 24, 48 and 52
     steps: "holt-winters (m=12)" and so on), each weighed like the others but only while
     the changes of the series (over m // 8 steps for a long season, so that a smooth year of
     weekly data shows through week-to-week noise) correlate at that lag by 0.2 or more: a
     monthly series gets its year's seasonal forecasts after one or two years, where
-    detection takes three. A season so detected keeps its components' scores. With a day's
+    detection takes three. A season so detected goes on with its components as they ran,
+    scores and all; the longer ones the detector cannot rule out yet (a monthly series may
+    show a quarter's season before it holds three years) run on unweighed. With a day's
     season (24, 48 or 96 steps, declared or detected) the week's seasonal components run
     too, weighed where the week's lag correlates above six and eight days'.
 
@@ -257,30 +260,37 @@ class RTRLForecaster(Forecaster):
         self._start_network(period)
 
     def _start(self, period):
-        """Smoothing components for a season of `period`, fed the recent steps, and their
-        combination with the network (whose scores are kept)."""
+        """Smoothing components for a season of `period` and their combination with the
+        network; a member the components had before goes on as it was, the others start
+        from the recent steps."""
         self.period_ = period
         self.recent_ = collections.deque(self.recent_, maxlen=max(REPLAYED, 8 * period))
         if not self.smoothing:
             self.components_ = self.combination_ = None
             return
         previous_bank = getattr(self, "components_", None)
-        candidates = (CANDIDATES if self.seasonality == "auto" and not period
-                      else tuple(m for m in [WEEK_OF_DAY.get(period)] if m))
-        self.components_ = SmoothingBank(period, candidates)
+        self.components_ = SmoothingBank(period, self._candidates(period))
         for y, _ in self.recent_:
             self.components_.learn_one(y)
-        if previous_bank is not None:
-            self.components_.carry_over(previous_bank)
         previous = getattr(self, "combination_", None)
         self.combination_ = Combination([*self.components_.names, NETWORK], HORIZONS)
-        if previous is not None:  # the network's scores and the guard's carry over, and a
-            self.combination_.scores[:, -1] = previous.scores[:, -1]  # candidate season's
-            self.combination_.errors = previous.errors  # members' scores to its members
-            for i, name in enumerate(self.components_.names):
-                if f"{name} (m={period})" in previous.names:
-                    j = previous.names.index(f"{name} (m={period})")
-                    self.combination_.scores[:, i] = previous.scores[:, j]
+        if previous_bank is not None:
+            # each member that ran before (a candidate season's members as the season's own)
+            # goes on from its state and scores there, as does the network
+            self.components_.carry_over(previous_bank)
+            theirs = previous_bank.keys()
+            rows = {row: theirs[key] for key, row in self.components_.keys().items()
+                    if key in theirs}
+            rows[len(self.components_.names)] = len(previous_bank.names)
+            self.combination_.carry_over(previous, rows)
+
+    def _candidates(self, period):
+        """The candidate seasons of a bank for a season of `period`: with "auto", those of
+        common calendars the detector has not ruled out (all of them while no season is
+        detected); the week of a day's season."""
+        unjudged = (self.detector_.unjudged(CANDIDATES, period) if self.seasonality == "auto"
+                    else ())
+        return unjudged + tuple(m for m in [WEEK_OF_DAY.get(period)] if m)
 
     def _start_network(self, period):
         """A network for a season of `period`, fed the recent steps."""
@@ -331,14 +341,18 @@ class RTRLForecaster(Forecaster):
 
     def _opened(self, keep):
         """Which of the components' rows the season gate leaves open: all but those of the
-        candidate seasons the detector does not show. Kept (with `keep`) until the detector's
-        next check or new components: two numpy operations a candidate, twice a step, were a
-        fifth of a step's time."""
+        candidate seasons the detector does not show, and once a season is detected, all
+        but the week of a day's (the others run unweighed until the detector rules them out,
+        in case it moves to one: a monthly series may show a quarter before a year). Kept
+        (with `keep`) until the detector's next check or new components: two numpy
+        operations a candidate, twice a step, were a fifth of a step's time."""
         shown = self.detector_.shown if self.detector_ is not None else frozenset()
         gate = self.__dict__.get("_gate")
         if gate is None or gate[0] is not shown or gate[1] is not self.components_:
             bank = self.components_
-            hidden = [m for m in bank.candidates if m not in shown]
+            week = WEEK_OF_DAY.get(self.period_)
+            hidden = [m for m in bank.candidates if m not in shown
+                      or (self.period_ and m != week)]
             gate = (shown, bank, ~np.isin(bank.candidate_period, hidden))
             if keep:
                 self._gate = gate
@@ -394,6 +408,9 @@ class RTRLForecaster(Forecaster):
         if self.seasonality == "auto" and self.detector_ is not None:
             if self.detector_.period != self.period_:
                 self._start(self.detector_.period)
+            elif (self.period_ and self.components_ is not None
+                  and self.components_.candidates != self._candidates(self.period_)):
+                self._start(self.period_)  # the candidates the detector has now judged go
             if self.network_.period != self.period_ and self._season_proven():
                 self._start_network(self.period_)
         if self.combination_ is not None:

@@ -375,19 +375,101 @@ def test_a_candidate_season_the_series_does_not_show_gets_no_weight():
     assert not model.detector_.shown.intersection(model.components_.candidates)
 
 
-def test_a_detected_candidate_season_keeps_its_scores():
+def test_a_detected_candidate_season_keeps_its_members_and_scores():
+    # the season's members go on from the candidate's state (which saw every value) with its
+    # scores; the longer common seasons the detector cannot judge yet keep running, unweighed
     rng = np.random.default_rng(10)
     model = RTRLForecaster(seed=0)
     for t in range(80):
-        before = model.__dict__.get("combination_")
+        before, bank = model.__dict__.get("combination_"), model.__dict__.get("components_")
         model.learn_one(100 + 20 * math.sin(2 * math.pi * t / 12) + rng.normal())
         if model.period_:
             break
-    assert model.period_ == 12 and model.components_.candidates == ()
-    after = model.combination_
+    assert model.period_ == 12 and model.detector_.longest < 24
+    assert model.components_.candidates == (24, 48, 52)
+    after, forecasts = model.combination_, model.components_.forecast(30)
     for name in ("seasonal naive", "holt-winters", "log holt-winters"):
-        np.testing.assert_array_equal(after.scores[:, after.names.index(name)],
-                                      before.scores[:, before.names.index(f"{name} (m=12)")])
+        row, theirs = after.names.index(name), before.names.index(f"{name} (m=12)")
+        np.testing.assert_array_equal(after.scores[:, row], before.scores[:, theirs])
+        np.testing.assert_array_equal(forecasts[row], bank.forecast(30)[theirs])
+    assert all(w == 0.0 for name, w in model.weights_.items() if "(m=" in name)
+
+
+def test_a_season_found_before_its_multiple_hands_over_to_it():
+    # a monthly pattern with a quarterly part: the detector takes 4 before it holds three
+    # years, then 12; the year's members, run unweighed meanwhile, go on with their scores
+    rng = np.random.default_rng(11)
+    pattern = rng.normal(size=4)[np.arange(12) % 4] * 6 + rng.normal(size=12) * 4
+    model = RTRLForecaster(seed=0)
+    periods = []
+    for t in range(60):
+        before, bank = model.__dict__.get("combination_"), model.__dict__.get("components_")
+        model.learn_one(100 + pattern[t % 12] + rng.normal())
+        periods.append(model.period_)
+        if model.period_ == 4:
+            assert 12 in model.components_.candidates
+            assert all(w == 0.0 for name, w in model.weights_.items() if "(m=" in name)
+        if model.period_ == 12:
+            break
+    assert 4 in periods and periods[-1] == 12
+    after = model.combination_
+    for name in ("holt-winters", "log holt-winters"):
+        row, theirs = after.names.index(name), before.names.index(f"{name} (m=12)")
+        assert np.isfinite(after.scores[0, row])
+        np.testing.assert_array_equal(after.scores[:, row], before.scores[:, theirs])
+        np.testing.assert_array_equal(model.components_.forecast(5)[row],
+                                      bank.forecast(5)[theirs])
+
+
+def test_candidates_the_detector_has_judged_leave_and_nothing_else_changes():
+    rng = np.random.default_rng(10)
+    model = RTRLForecaster(seed=0)
+    ys = [100 + 20 * math.sin(2 * math.pi * t / 12) + rng.normal() for t in range(120)]
+    dropped = 0
+    for y in ys:
+        bank, combination = model.__dict__.get("components_"), model.__dict__.get("combination_")
+        kept = bank.candidates if bank is not None else ()
+        model.learn_one(y)
+        if model.period_ == 12 and bank.period == 12 and model.components_.candidates != kept:
+            dropped += 1
+            assert 24 in kept and 24 not in model.components_.candidates
+            new = model.combination_
+            for row, name in enumerate(new.names):  # every member shared goes on as it was
+                theirs = combination.names.index(name)
+                np.testing.assert_array_equal(new.scores[:, row], combination.scores[:, theirs])
+                latest = (new.position - 1) % new.horizons  # recorded by the new one only
+                np.testing.assert_array_equal(np.delete(new.made[:, row], latest, axis=0),
+                                              np.delete(combination.made[:, theirs], latest,
+                                                        axis=0))
+                if name != "network":
+                    np.testing.assert_array_equal(model.components_.forecast(12)[row],
+                                                  bank.forecast(12)[theirs])
+    assert dropped >= 1 and 24 not in model.components_.candidates
+
+
+def test_a_combination_carried_over_scores_the_forecasts_made_before():
+    # halfway, a new combination takes over from `first`: "b" is dropped, "c" is new and
+    # "a" goes on; "a" and the last value then score as in a combination never replaced,
+    # the forecasts they made before the change (up to 4 steps ahead) scored when they come
+    rng = np.random.default_rng(3)
+    names = ["last value", "a", "b"]
+    whole, first = Combination(names, 4), Combination(names, 4)
+    second = None
+    for t in range(30):
+        y, forecasts, new = rng.normal(), rng.normal(size=(3, 4)), rng.normal(size=4)
+        if t == 15:
+            second = Combination(["last value", "c", "a"], 4)
+            second.carry_over(first, {0: 0, 2: 1})
+        for combination in (whole, first) if second is None else (whole, second):
+            combination.update(y)
+        whole.record(forecasts)
+        if second is None:
+            first.record(forecasts)
+        else:
+            second.record(np.vstack([forecasts[0], new, forecasts[1]]))
+    np.testing.assert_array_equal(second.scores[:, [0, 2]], whole.scores[:, [0, 1]])
+    np.testing.assert_array_equal(second.scale, whole.scale)
+    assert np.isfinite(second.scores[:, 1]).all()  # "c" scored from its own forecasts
 
 
 def test_learned_constants_follow_the_derivative_of_the_forecast():

@@ -88,6 +88,18 @@ class Combination:
         combination_update(self.made, self.position, self.scores, self.scale, self.last,
                            self.decay, LARGEST_ERROR, y)
 
+    def carry_over(self, previous, rows):
+        """Go on from the combination `previous` for the members it shares with this one
+        (`rows`: each of this one's rows to the row of the same member there): their scores
+        and the forecasts they made that have not come yet, the last value's scale and the
+        guard's state. A member new here starts unscored, with no forecasts made."""
+        for row, other in rows.items():
+            self.scores[:, row] = previous.scores[:, other]
+            self.made[:, row] = previous.made[:, other]
+        self.scale[:] = previous.scale
+        self.position = previous.position
+        self.combined, self.errors = previous.combined, previous.errors
+
     def trust(self):
         """The share of weight the members keep (the rest goes to the last value): 1 until
         the guard has scored a forecast."""

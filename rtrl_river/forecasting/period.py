@@ -76,6 +76,7 @@ class PeriodDetector:
     # as a detector saved before they were kept starts
     correlation = np.zeros(0)
     shown = frozenset()
+    longest = 0
 
     def __init__(self, window: int = 2048, max_period: int = 512):
         self.window = window
@@ -90,6 +91,7 @@ class PeriodDetector:
         self.when = None
         self.correlation = np.zeros(0)  # of the changes, at lags 0, 1, ..., at the last check
         self.shown = frozenset()  # the seasons of COMMON and WEEK_OF_DAY shown at the last check
+        self.longest = 0  # the longest season the last check could find
 
     def learn_one(self, y, when=None):
         if when is not None:
@@ -121,6 +123,15 @@ class PeriodDetector:
         longest season that can be detected): the least sign of a season of that length."""
         return (period + 1 < len(self.correlation)
                 and self.correlation[period - 1 : period + 2].max() >= HINTED_CORRELATION)
+
+    def unjudged(self, seasons, period):
+        """Those of `seasons` (other than `period`) this detector has not ruled out: all of
+        them while `period` is 0 (none detected); else those longer than a third of the
+        history at the last check, and the latest estimate (which becomes `period` at the
+        next check that agrees). A monthly series may show a quarter's season before it holds
+        three years."""
+        return tuple(m for m in seasons if m != period and (
+            not period or m > self.longest or m == self.candidate))
 
     @staticmethod
     def _spans(values, period):
@@ -154,7 +165,7 @@ class PeriodDetector:
         changes = np.diff(values)
         n = len(changes)
         longest = min(self.max_period, n // MIN_SEASONS)
-        self.correlation, self.shown = np.zeros(0), frozenset()
+        self.correlation, self.shown, self.longest = np.zeros(0), frozenset(), longest
         if n < 3 or not np.isfinite(changes).all():
             return 0
         changes = changes - changes.mean()

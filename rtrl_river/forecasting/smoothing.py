@@ -12,6 +12,7 @@ from ..kernels.forecasting import (
     POSITIVE,
     PRODUCTS,
     SQUARES,
+    T,
     autoregression_forecast,
     autoregression_learn,
     bank_forecast,
@@ -143,16 +144,40 @@ class SmoothingBank:
                          moments=np.zeros((size, 2, 3)))
         self.__dict__.update(state)
 
+    def keys(self):
+        """Each member's row by what it computes: (its name without the candidate season, its
+        season)."""
+        seasons = [int(m) for m in self.constants[4]] + [0, 0]
+        return {(name.split(" (m=")[0], m): row
+                for row, (name, m) in enumerate(zip(self.names, seasons))}
+
     def carry_over(self, previous):
-        """Take from the bank `previous` (another season's, fed the whole series) what does
-        not depend on the season: the running mean, variance and lag-1 products, the last
-        value, whether every value was positive, and the autoregression. A bank started for
-        a new season is fed only the recent values; these would otherwise forget the rest."""
+        """Take from the bank `previous` (another season's, fed the whole series) what it
+        shares with this one. A bank started for a new season is fed only the recent values;
+        these would otherwise forget the rest: the running mean, variance and lag-1 products,
+        the last value, whether every value was positive, and the autoregression; and each
+        smoothing member that ran there with the same season (a candidate season's members
+        when that season is detected, a season's when it becomes a candidate again, those
+        without a season) goes on from its state there, learned constants and all."""
         kept = [COUNT, MEAN, SQUARES, PRODUCTS, LAST, POSITIVE]
         self.counters[kept] = previous.counters[kept]
         self.ar_weights[:] = previous.ar_weights
         self.ar_inverse[:] = previous.ar_inverse
         self.ar_lags[:] = previous.ar_lags
+        now, before = int(self.counters[T]), int(previous.counters[T])
+        theirs = previous.keys()
+        for (name, period), row in self.keys().items():
+            other = theirs.get((name, period))
+            if other is None or row >= len(self.level) or min(now, before) < max(period, 1):
+                continue  # not in both, not a smoothing member, or in its first season
+            self.level[row], self.trend[row] = previous.level[other], previous.trend[other]
+            self.constants[:, row] = previous.constants[:, other]
+            self.moments[row] = previous.moments[other]
+            self.sensitivity[row, :2] = previous.sensitivity[other, :2]
+            if period:  # the term of each coming step, in this bank's columns
+                columns = (np.arange(period) + before - now) % period
+                self.season[row, :period] = previous.season[other, columns]
+                self.sensitivity[row, 2 : 2 + period] = previous.sensitivity[other, 2 + columns]
         bank_ready(self.constants, self.log, self.counters, self.ready[:-1])
         self.ready[-1] = self.counters[COUNT] >= 3 * AR_ORDER
 
