@@ -316,7 +316,8 @@ def test_the_forecasters_weights_sum_to_one_and_follow_the_series():
     assert math.isclose(sum(weights.values()), 1.0, rel_tol=1e-12)
     assert model.period_ == 6
     periodic = sum(weights[name] for name in ("seasonal naive", "holt-winters", "log holt-winters",
-                                              "autoregression", "network"))
+                                              "fast log holt-winters", "autoregression",
+                                              "network"))
     assert periodic > 0.9  # a pure season: the seasonal members, the seasonal network and the
     # autoregression (a sine is an AR(2))
     forecasts = model.forecast(6)
