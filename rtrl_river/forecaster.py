@@ -34,6 +34,13 @@ SEASONAL = ("seasonal naive", "holt-winters", "log holt-winters", "fast log holt
 # those of common calendars. Detection takes three seasons (two with timestamps); until then
 # these members, weighed by their forecasts, carry the season where the series shows it.
 CANDIDATES = COMMON
+# A candidate season's members also open where one of them, ready, has forecast one step
+# ahead with less than this share of the discounted squared error of the best member that is
+# not a candidate's (their scores' ratio): a season that shows in the forecasts before the
+# correlation says so (the week of half-hourly demand, before its lag peaks above six and eight
+# days'), and not a multiple of the season, which forecasts as the season does. A lucky start
+# does not reach it: a member not ready forecasts the last value, so its score starts there.
+PROVEN = 0.5
 # The longest horizon a forecast takes. Each step holds a few hundred bytes while the forecast
 # is made (its row of inputs, as a dict and in the input matrix, and its output and forecast as
 # Python floats: 170 bytes a step without xs, 540 with a dict of one feature a step, by
@@ -89,13 +96,16 @@ class RTRLForecaster(Forecaster):
     components also run for each season of a common calendar (4, 7, 12, 24, 48 and 52
     steps: "holt-winters (m=12)" and so on), each weighed like the others but only while
     the changes of the series (over m // 8 steps for a long season, so that a smooth year of
-    weekly data shows through week-to-week noise) correlate at that lag by 0.2 or more: a
+    weekly data shows through week-to-week noise) correlate at that lag by 0.2 or more, or
+    while one of them has forecast one step ahead with less than half the squared error of
+    the best of the other components: a
     monthly series gets its year's seasonal forecasts after one or two years, where
     detection takes three. A season so detected goes on with its components as they ran,
     scores and all; the longer ones the detector cannot rule out yet (a monthly series may
     show a quarter's season before it holds three years) run on unweighed. With a day's
     season (24, 48 or 96 steps, declared or detected) the week's seasonal components run
-    too, weighed where the week's lag correlates above six and eight days'.
+    too, weighed where the week's lag correlates above six and eight days' (or its
+    components forecast so).
 
     Dates say which steps a forecast is for. When the values learned carry timestamps at a
     regular interval (a datetime or date among x's values; calendar months count as regular,
@@ -342,18 +352,24 @@ class RTRLForecaster(Forecaster):
 
     def _opened(self, keep):
         """Which of the components' rows the season gate leaves open: all but those of the
-        candidate seasons the detector does not show, and once a season is detected, all
-        but the week of a day's (the others run unweighed until the detector rules them out,
-        in case it moves to one: a monthly series may show a quarter before a year). Kept
-        (with `keep`) until the detector's next check or new components: two numpy
-        operations a candidate, twice a step, were a fifth of a step's time."""
+        candidate seasons the detector does not show and whose members have not forecast
+        well either (their best one-step score, at the detector's last check, PROVEN times
+        the best other member's or more), and once a season is detected, all but the week of
+        a day's (the others run unweighed until the detector rules them out, in case it moves
+        to one: a monthly series may show a quarter before a year). Kept (with `keep`) until
+        the detector's next check or new components: two numpy operations a candidate,
+        twice a step, were a fifth of a step's time."""
         shown = self.detector_.shown if self.detector_ is not None else frozenset()
         gate = self.__dict__.get("_gate")
         if gate is None or gate[0] is not shown or gate[1] is not self.components_:
             bank = self.components_
             week = WEEK_OF_DAY.get(self.period_)
-            hidden = [m for m in bank.candidates if m not in shown
-                      or (self.period_ and m != week)]
+            one_step = self.combination_.scores[0, :-1]
+            others = one_step[(bank.candidate_period == 0) & bank.ready]
+            bar = PROVEN * np.nanmin(others, initial=np.inf)
+            hidden = [m for m in bank.candidates if (self.period_ and m != week) or (
+                m not in shown and not np.nanmin(
+                    one_step[(bank.candidate_period == m) & bank.ready], initial=np.inf) < bar)]
             gate = (shown, bank, ~np.isin(bank.candidate_period, hidden))
             if keep:
                 self._gate = gate

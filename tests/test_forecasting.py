@@ -376,6 +376,35 @@ def test_a_candidate_season_the_series_does_not_show_gets_no_weight():
     assert not model.detector_.shown.intersection(model.components_.candidates)
 
 
+def test_a_candidate_season_opens_where_its_members_have_forecast_well():
+    # beside the correlation, the members' own forecasts: a ready member scored below half the
+    # best other member's score opens its season at the detector's next check; at 0.6 of it,
+    # or not ready (it forecasts the last value meanwhile), it does not
+    from rtrl_river.forecaster import PROVEN
+
+    rng = np.random.default_rng(9)
+    model = RTRLForecaster(seed=0)
+    for y in 100 + np.cumsum(rng.normal(size=40)):
+        model.learn_one(y)
+    bank, scores = model.components_, model.combination_.scores
+    assert model.period_ == 0 and not model.detector_.shown.intersection({4, 52})
+    four, year = bank.candidate_period == 4, bank.candidate_period == 52
+    best = np.nanmin(scores[0, :-1][(bank.candidate_period == 0) & bank.ready])
+    assert bank.ready[four].all() and not bank.ready[year].any()
+
+    def weights_after(share):
+        scores[:, np.flatnonzero(four | year)] = share * best
+        model.__dict__.pop("_gate", None)  # as at the detector's next check
+        weights = model.weights_
+        return ([w for name, w in weights.items() if name.endswith("(m=4)")],
+                [w for name, w in weights.items() if name.endswith("(m=52)")])
+
+    four_weights, year_weights = weights_after(0.9 * PROVEN)
+    assert min(four_weights) > 0.0 and max(year_weights) == 0.0
+    four_weights, year_weights = weights_after(1.2 * PROVEN)
+    assert max(four_weights) == 0.0 and max(year_weights) == 0.0
+
+
 def test_a_detected_candidate_season_keeps_its_members_and_scores():
     # the season's members go on from the candidate's state (which saw every value) with its
     # scores; the longer common seasons the detector cannot judge yet keep running, unweighed
