@@ -365,8 +365,9 @@ class RTRLForecaster(Forecaster):
             bank = self.components_
             week = WEEK_OF_DAY.get(self.period_)
             one_step = self.combination_.scores[0, :-1]
-            others = one_step[(bank.candidate_period == 0) & bank.ready]
-            bar = PROVEN * np.nanmin(others, initial=np.inf)
+            best = np.nanmin(one_step[(bank.candidate_period == 0) & bank.ready],
+                             initial=np.inf)
+            bar = PROVEN * best if best < np.inf else -np.inf  # none scored: no evidence
             hidden = [m for m in bank.candidates if (self.period_ and m != week) or (
                 m not in shown and not np.nanmin(
                     one_step[(bank.candidate_period == m) & bank.ready], initial=np.inf) < bar)]

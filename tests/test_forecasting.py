@@ -403,6 +403,9 @@ def test_a_candidate_season_opens_where_its_members_have_forecast_well():
     assert min(four_weights) > 0.0 and max(year_weights) == 0.0
     four_weights, year_weights = weights_after(1.2 * PROVEN)
     assert max(four_weights) == 0.0 and max(year_weights) == 0.0
+    scores[:, np.flatnonzero(bank.candidate_period == 0)] = np.nan  # no other member scored:
+    four_weights, _ = weights_after(0.1 * PROVEN)  # nothing to compare with, no evidence
+    assert max(four_weights) == 0.0
 
 
 def test_a_detected_candidate_season_keeps_its_members_and_scores():
