@@ -91,8 +91,8 @@ class RTRLForecaster(Forecaster):
     year of monthly or quarterly data, the week of daily data, the day of hourly data). When
     the estimate changes, the seasonal components start again from the last few seasons of
     the series (a component that ran before goes on as it was), and the network does too
-    once the seasonal naive forecast has shown the season (its score below the last
-    value's). Until a season is detected, the seasonal
+    once the season has shown itself (the best seasonal component's score below the best
+    of those without a season). Until a season is detected, the seasonal
     components also run for each season of a common calendar (4, 7, 12, 24, 48 and 52
     steps: "holt-winters (m=12)" and so on), each weighed like the others but only while
     the changes of the series (over m // 8 steps for a long season, so that a smooth year of
@@ -311,15 +311,18 @@ class RTRLForecaster(Forecaster):
 
     def _season_proven(self):
         """Whether the components' season has shown itself: the network takes a detected
-        season only once the best seasonal component has forecast one step ahead better than
-        the best of the others (a spurious peak of the autocorrelation then costs the
-        components, not the network's learning)."""
+        season only once the best of its seasonal components has forecast one step ahead
+        better than the best of the components without a season (a spurious peak of the
+        autocorrelation then costs the components, not the network's learning; the candidate
+        seasons' components count on neither side)."""
         if self.period_ == 0:
             return True
         if self.components_ is None:
             return False
-        scores = self.combination_.scores[0, :-1]
-        seasonal = np.array([name in SEASONAL for name in self.components_.names])
+        bank = self.components_
+        own = bank.candidate_period == 0  # a candidate season's members are neither
+        scores = self.combination_.scores[0, :-1][own]
+        seasonal = np.array([name in SEASONAL for name in bank.names])[own]
         if np.isnan(scores[seasonal]).all() or np.isnan(scores[~seasonal]).all():
             return False
         return np.nanmin(scores[seasonal]) < np.nanmin(scores[~seasonal])

@@ -426,6 +426,17 @@ def test_a_detected_candidate_season_keeps_its_members_and_scores():
         np.testing.assert_array_equal(after.scores[:, row], before.scores[:, theirs])
         np.testing.assert_array_equal(forecasts[row], bank.forecast(30)[theirs])
     assert all(w == 0.0 for name, w in model.weights_.items() if "(m=" in name)
+    # the network takes the season once the season's own components forecast better than
+    # those without one; the candidates' (24 forecasts as 12 does) count on neither side
+    bank, scores = model.components_, after.scores
+    own = bank.candidate_period == 0
+    seasonal = np.array([name in ("seasonal naive", "holt-winters", "log holt-winters",
+                                  "fast log holt-winters") for name in bank.names])
+    scores[0, :-1][own & seasonal], scores[0, :-1][own & ~seasonal] = 0.3, 0.5
+    scores[0, :-1][~own] = 0.1
+    assert model._season_proven()
+    scores[0, :-1][own & seasonal] = 0.6
+    assert not model._season_proven()
 
 
 def test_a_season_found_before_its_multiple_hands_over_to_it():
@@ -478,6 +489,27 @@ def test_candidates_the_detector_has_judged_leave_and_nothing_else_changes():
                     np.testing.assert_array_equal(model.components_.forecast(12)[row],
                                                   bank.forecast(12)[theirs])
     assert dropped >= 1 and 24 not in model.components_.candidates
+
+
+def test_a_carried_member_goes_on_learning_as_it_would_have():
+    # a bank fed only the recent values, then given the whole-series bank's members, learns on
+    # exactly as that bank does: state, constants, Adam's moments and step count carried
+    rng = np.random.default_rng(5)
+    ys = [100 + 10 * math.sin(2 * math.pi * t / 12) * (1 + t / 300) + rng.normal()
+          for t in range(340)]
+    whole, recent = SmoothingBank(12), SmoothingBank(12)
+    for t, y in enumerate(ys[:300]):
+        whole.learn_one(y)
+        if t >= 300 - 64:
+            recent.learn_one(y)
+    recent.carry_over(whole)
+    row = whole.names.index("holt-winters")
+    assert whole.constants[5, row] > 0.0 and whole.steps[row] > recent.counters[0]
+    for y in ys[300:]:
+        whole.learn_one(y)
+        recent.learn_one(y)
+        np.testing.assert_array_equal(recent.forecast(12)[:-2], whole.forecast(12)[:-2])
+    np.testing.assert_array_equal(recent.constants, whole.constants)
 
 
 def test_a_combination_carried_over_scores_the_forecasts_made_before():

@@ -78,7 +78,9 @@ class SmoothingBank:
     trend and season terms by alpha, beta and gamma, carried forward through the recursion
     above (forward-mode, exact for constants held fixed), and after each step moves the
     constants' logits by Adam (LEARNING_RATE) down the gradient of its squared one-step
-    error (on log y for a log member), each constant within (0.0025, 0.9975). A
+    error (on log y for a log member), its logits within +-6 (the constants within 0.00247 and
+    0.99753). The gradient is of the error in the series' units: beyond about 1e77 its square
+    overflows and below about 1e-80 it vanishes, and the constants then stay where they are. A
     non-seasonal member starts at the first value, a seasonal one at the mean of the first
     season with that season's deviations from it as its season terms; the trend at 0; a
     member is ready once started. Log members run on
@@ -125,6 +127,7 @@ class SmoothingBank:
         # and gamma, and Adam's moments of their gradients
         self.sensitivity = np.zeros((size, columns + 2, 3))
         self.moments = np.zeros((size, 2, 3))
+        self.steps = np.zeros(size)  # the learning steps each has taken
         self.counters = np.zeros(COUNTERS)
         self.counters[POSITIVE] = 1.0
         self.counters[FILLED] = max(period, 1)
@@ -146,6 +149,8 @@ class SmoothingBank:
             state["constants"] = np.vstack([state["constants"], np.zeros(size)])
             state.update(sensitivity=np.zeros((size, columns + 2, 3)),
                          moments=np.zeros((size, 2, 3)))
+        if "steps" not in state:
+            state["steps"] = np.zeros(len(state["level"]))
         self.__dict__.update(state)
 
     def keys(self):
@@ -176,7 +181,7 @@ class SmoothingBank:
                 continue  # not in both, not a smoothing member, or in its first season
             self.level[row], self.trend[row] = previous.level[other], previous.trend[other]
             self.constants[:, row] = previous.constants[:, other]
-            self.moments[row] = previous.moments[other]
+            self.moments[row], self.steps[row] = previous.moments[other], previous.steps[other]
             self.sensitivity[row, :2] = previous.sensitivity[other, :2]
             if period:  # the term of each coming step, in this bank's columns
                 columns = (np.arange(period) + before - now) % period
@@ -187,7 +192,7 @@ class SmoothingBank:
 
     def learn_one(self, y):
         bank_learn(self.constants, self.log, self.level, self.trend, self.season, self.start,
-                   self.counters, self.sensitivity, self.moments, float(y))
+                   self.counters, self.sensitivity, self.moments, self.steps, float(y))
         autoregression_learn(self.ar_weights, self.ar_inverse, self.ar_lags, self.counters,
                              AR_FORGETTING, float(y))
         bank_ready(self.constants, self.log, self.counters, self.ready[:-1])

@@ -30,7 +30,7 @@ def member_period(constants, i, width):
 # decay of its first and second moments of their gradients.
 LEARNED = (0, 1, 3)
 FIRST_DECAY, SECOND_DECAY = 0.9, 0.99
-# The constants' logits stay within this, the constants within (0.0025, 0.9975).
+# The constants' logits stay within this, the constants within [0.00247, 0.99753].
 LARGEST_LOGIT = 6.0
 # Sensitivities beyond this (a recursion that learned its way out of its stable region) start
 # again from zero.
@@ -38,7 +38,8 @@ LARGEST_SENSITIVITY = 1e100
 
 
 @njit(**JIT)
-def bank_learn(constants, log, level, trend, season, start, counters, sensitivity, moments, y):
+def bank_learn(constants, log, level, trend, season, start, counters, sensitivity, moments,
+               steps, y):
     """Advance every member of the bank by the value y. constants: rows alpha, beta, phi,
     gamma, the member's season m (0: none) and the rate at which it learns alpha, beta and
     gamma (0: they stay); season (members x M) and start (M x members) with M >= 1 the
@@ -47,7 +48,8 @@ def bank_learn(constants, log, level, trend, season, start, counters, sensitivit
 
     A member that learns keeps the derivatives of its level, trend and season terms by each of
     the three constants (sensitivity: members x (2 + M) x 3) and moves the constants' logits
-    by Adam (moments: members x 2 x 3) down the gradient of its one-step squared error."""
+    by Adam (moments: members x 2 x 3; steps: how many steps each has taken) down the
+    gradient of its one-step squared error."""
     count = counters[COUNT] + 1.0
     counters[COUNT] = count
     if count > 1.0:
@@ -88,8 +90,9 @@ def bank_learn(constants, log, level, trend, season, start, counters, sensitivit
         if period > 0:
             season[i, column] = s + gamma * error
         if constants[5, i] > 0.0:
+            steps[i] += 1.0
             learn_constants(constants, sensitivity, moments, i, column + 2 if period > 0 else 0,
-                            error, t - max(period, 1) + 1)
+                            error, steps[i])
     counters[T] = t + 1
 
 
