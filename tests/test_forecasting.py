@@ -653,3 +653,19 @@ def test_a_long_smooth_season_shows_over_changes_of_several_steps():
         detector.learn_one(100 + 5 * math.sin(2 * math.pi * t / 52.18) + 2 * rng.normal())
     assert detector.period == 0 and not detector.shows(52)  # one-step changes: nothing
     assert 52 in detector.shown
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e300])
+def test_a_series_whose_squares_overflow_is_still_forecast_near_its_values(scale):
+    # the running sums of squares overflow: mean reversion falls back to the last value
+    # (phi = inf / inf was NaN), and the autoregression forecasts the last value (an
+    # infinite deviation made its forecasts NaN, and the weights then chose it)
+    rng = np.random.default_rng(0)
+    ys = scale * (10 + np.cumsum(rng.normal(size=200)) * 0.1)
+    model = RTRLForecaster(seed=0)
+    for y in ys:
+        model.learn_one(float(y))
+    bank = model.components_
+    forecasts = bank.forecast(3)
+    assert np.isfinite(forecasts).all()
+    np.testing.assert_allclose(model.forecast(3), ys[-1], rtol=0.05)

@@ -173,6 +173,8 @@ def bank_forecast(constants, log, level, trend, season, counters, ready, out):
             out[i, k] = math.exp(min(value, LARGEST_LOG)) if log[i] != 0.0 else value
     squares = counters[SQUARES]
     phi = counters[PRODUCTS] / squares if squares > 0.0 else 1.0
+    if phi != phi:  # both sums beyond float64 (values of 1e155 and more): the last value
+        phi = 1.0
     phi = min(max(phi, 0.0), 0.999)
     deviation = last - counters[MEAN]
     for k in range(horizon):
@@ -252,7 +254,7 @@ def autoregression_learn(weights, inverse, lags, counters, forgetting, y):
     that forgetting without new information cannot make it blow up."""
     p = lags.shape[0]
     count = counters[COUNT]
-    if count > p + 1.0 and counters[SQUARES] > 0.0:
+    if count > p + 1.0 and 0.0 < counters[SQUARES] < math.inf:
         mean = counters[MEAN]
         scale = (counters[SQUARES] / (count - 1.0)) ** 0.5
         size = p + 1
@@ -287,7 +289,7 @@ def autoregression_forecast(weights, lags, counters, out):
     count = counters[COUNT]
     mean = counters[MEAN]
     scale = (counters[SQUARES] / (count - 1.0)) ** 0.5 if count > 1.0 else 0.0
-    if not scale > 0.0:
+    if not 0.0 < scale < math.inf:  # no spread yet, or one beyond float64: the last value
         for k in range(out.shape[0]):
             out[k] = counters[LAST]
         return
